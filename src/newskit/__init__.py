@@ -1,0 +1,53 @@
+"""newskit: a corpus toolkit for Hindi and Bengali news text.
+
+The public API is re-exported here lazily, so that ``import newskit`` (and
+``newskit --help``) stays fast: a submodule is imported the first time one of
+its names is used.
+
+>>> import newskit
+>>> newskit.normalize("दु:ख")
+'दुःख'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "normalize": "newskit.normalize",
+    "NormalizeOptions": "newskit.normalize",
+    "STEPS": "newskit.normalize",
+    "tokenize": "newskit.segment",
+    "split_sentences": "newskit.segment",
+    "Token": "newskit.segment",
+    "Sentence": "newskit.segment",
+    "extract_quotes": "newskit.quotes",
+    "Quote": "newskit.quotes",
+    "corpus_stats": "newskit.stats",
+    "CorpusStats": "newskit.stats",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from newskit.normalize import STEPS, NormalizeOptions, normalize
+    from newskit.quotes import Quote, extract_quotes
+    from newskit.segment import Sentence, Token, split_sentences, tokenize
+    from newskit.stats import CorpusStats, corpus_stats
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newskit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
