@@ -34,10 +34,10 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from newskit.normalize import STEPS, NormalizeOptions, normalize
-    from newskit.quotes import Quote, extract_quotes
-    from newskit.segment import Sentence, Token, split_sentences, tokenize
-    from newskit.stats import CorpusStats, corpus_stats
+    from newskit.normalize import STEPS, NormalizeOptions, normalize  # noqa: F401
+    from newskit.quotes import Quote, extract_quotes  # noqa: F401
+    from newskit.segment import Sentence, Token, split_sentences, tokenize  # noqa: F401
+    from newskit.stats import CorpusStats, corpus_stats  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

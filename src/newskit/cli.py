@@ -1,2 +1,580 @@
-def main():
-    pass
+"""The ``newskit`` command line: option parsing, inputs, outputs and exit codes.
+
+Only this module talks to the terminal (diagnostics) and only ``render.py``
+imports Rich. Library modules are imported inside the commands so that
+``newskit --help`` starts without loading them.
+
+Exit codes: 0 success; 1 findings (``--check``) or data errors (bad UTF-8,
+bad JSON); 2 usage errors (Click's own convention).
+
+Shared pieces for every command (reuse them when adding one):
+
+- ``@input_options`` adds ``PATHS...``, ``--glob``, ``--jsonl``, ``--field`` and
+  ``--errors`` and passes one :class:`Inputs` object as ``inputs``;
+- ``@jobs_option`` adds ``--jobs N``;
+- :class:`Diagnostics` prints ``path:line: message`` on stderr and keeps the
+  exit status; :meth:`Inputs.units` yields every document or JSONL record to
+  process with errors already reported;
+- :func:`stdout_bytes` is the UTF-8 binary stdout whatever the locale.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeVar
+
+import click
+
+from newskit import __version__
+
+if TYPE_CHECKING:
+    from newskit.io import DecodeReport, Source
+    from newskit.normalize import NormalizeOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# ---------------------------------------------------------------------------
+# Diagnostics and shared plumbing
+# ---------------------------------------------------------------------------
+@dataclass
+class Diagnostics:
+    """Collects the exit status while printing diagnostics on stderr."""
+
+    status: int = 0
+    quiet: bool = False
+
+    def error(self, message: str) -> None:
+        """A data error: printed, and the command will exit 1."""
+        self.status = max(self.status, 1)
+        click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(f"warning: {message}", err=True)
+
+    def finding(self, message: str) -> None:
+        """A ``--check`` finding: printed, exit 1."""
+        self.status = max(self.status, 1)
+        click.echo(message, err=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+@dataclass
+class Unit:
+    """One thing to process: a whole plain-text document or one JSONL record."""
+
+    source: Source
+    line: int  # 1-based line where it starts
+    text: str
+    record: dict[str, object] | None = None  # the JSONL record, when there is one
+
+
+@dataclass
+class Inputs:
+    """The parsed input options of a command (see :func:`input_options`)."""
+
+    paths: tuple[str, ...]
+    globs: tuple[str, ...]
+    jsonl: bool | None
+    field: str
+    errors: str
+    diag: Diagnostics = field(default_factory=Diagnostics)
+
+    def sources(self) -> list[Source]:
+        """The inputs, expanded; a missing path is a usage error (exit 2)."""
+        from newskit.io import iter_sources
+
+        try:
+            found = list(iter_sources(self.paths, self.globs or None, self.jsonl))
+        except FileNotFoundError as exc:
+            raise click.BadParameter(
+                f"no such file or directory: {exc.args[0]}", param_hint="PATHS"
+            ) from None
+        if self.paths and not found:
+            pattern = ", ".join(self.globs or ("*.txt", "*.txt.gz"))
+            self.diag.warn(f"no input files matching {pattern} under {', '.join(self.paths)}")
+        return found
+
+    def report_decoding(self, source: Source, report: DecodeReport) -> None:
+        if report.replacements:
+            self.diag.warn(
+                f"{source.name}: replaced {report.replacements} invalid UTF-8 "
+                f"byte sequence{'s' if report.replacements != 1 else ''} with U+FFFD"
+            )
+
+    def units(self, doc_sep: str | None = None) -> Iterator[Unit]:
+        """Every document (or JSONL record) of every input, errors reported.
+
+        ``doc_sep`` splits plain text into documents (see
+        :func:`newskit.io.iter_documents`); by default a file is one document.
+        A data error stops that input (after the units before it) and the
+        command goes on with the next one, exiting 1 at the end.
+        """
+        from newskit.io import DecodeReport, InputError, SkipInput, iter_documents, iter_records
+
+        for source in self.sources():
+            report = DecodeReport()
+            try:
+                if source.jsonl:
+                    for n, record, text in iter_records(source, self.field, self.errors, report):  # type: ignore[arg-type]
+                        yield Unit(source, n, text, record)
+                else:
+                    for n, text in iter_documents(source, self.errors, report, doc_sep):  # type: ignore[arg-type]
+                        yield Unit(source, n, text)
+            except SkipInput as exc:
+                self.diag.warn(str(exc))
+            except InputError as exc:
+                self.diag.error(str(exc))
+            except OSError as exc:
+                self.diag.error(f"{source.name}: {exc.strerror or exc}")
+            self.report_decoding(source, report)
+
+
+def input_options(f: F) -> F:
+    """Add the shared input options; the command receives ``inputs: Inputs``."""
+
+    @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+    @click.option(
+        "--glob",
+        "globs",
+        multiple=True,
+        metavar="PATTERN",
+        help="File pattern when a PATH is a directory (repeatable). [default: *.txt, *.txt.gz]",
+    )
+    @click.option(
+        "--jsonl/--no-jsonl",
+        "jsonl",
+        default=None,
+        help="Read JSON Lines (one record per line). [default: by file name, *.jsonl]",
+    )
+    @click.option(
+        "--field",
+        default="text",
+        show_default=True,
+        metavar="NAME",
+        help="JSON Lines field holding the text; other fields pass through untouched.",
+    )
+    @click.option(
+        "--errors",
+        type=click.Choice(["strict", "replace"]),
+        default="strict",
+        show_default=True,
+        help="Invalid UTF-8: stop that input with path:line, or replace with U+FFFD.",
+    )
+    @functools.wraps(f)
+    def wrapper(
+        *args: Any,
+        paths: tuple[str, ...],
+        globs: tuple[str, ...],
+        jsonl: bool | None,
+        field: str,
+        errors: str,
+        **kwargs: Any,
+    ) -> Any:
+        return f(*args, inputs=Inputs(paths, globs, jsonl, field, errors), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def jobs_option(default: int | None = 1) -> Callable[[F], F]:
+    """``--jobs N``: worker processes; 0 means one per CPU."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=0),
+        default=default,
+        show_default=True,
+        help="Worker processes (0: one per CPU). Output order is kept.",
+    )
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    if not jobs:
+        return os.cpu_count() or 1
+    return jobs
+
+
+def stdout_bytes() -> BinaryIO:
+    """Binary stdout: data is written as UTF-8 whatever the locale says."""
+    return sys.stdout.buffer
+
+
+def ordered_map(fn: Callable[[Any], Any], items: Iterator[Any], jobs: int) -> Iterator[Any]:
+    """``map`` over worker processes, in order, with a bounded queue (flat memory)."""
+    if jobs <= 1:
+        yield from map(fn, items)
+        return
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+        pending: collections.deque[Any] = collections.deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= jobs * 3:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+# ---------------------------------------------------------------------------
+# The command group
+# ---------------------------------------------------------------------------
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, package_name="newskit", prog_name="newskit")
+def cli() -> None:
+    """Corpus toolkit for Hindi and Bengali news text.
+
+    Every command reads files, directories (recursively) or standard input
+    (no PATH or -), writes data to stdout and diagnostics to stderr, and exits
+    0 on success, 1 on findings or data errors, 2 on usage errors.
+    """
+
+
+# ---------------------------------------------------------------------------
+# normalize
+# ---------------------------------------------------------------------------
+def _split_steps(values: tuple[str, ...]) -> list[str]:
+    return [s.strip() for v in values for s in v.split(",") if s.strip()]
+
+
+def _normalize_block(args: tuple[str, NormalizeOptions, bool]) -> tuple[str, dict[str, int]]:
+    """Worker function (top level so it pickles): normalize one block of lines."""
+    from newskit.normalize import explain, normalize
+
+    text, opts, want_counts = args
+    if want_counts:
+        return explain(text, opts)
+    return normalize(text, opts), {}
+
+
+@dataclass
+class _NormalizeRun:
+    opts: NormalizeOptions
+    jobs: int
+    explain: bool
+    inputs: Inputs
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def blocks(self, source: Source, report: DecodeReport) -> Iterator[tuple[str, str]]:
+        """(original, normalized) pairs for a plain-text source, streaming."""
+        from newskit.io import iter_blocks
+
+        texts = (b.text for b in iter_blocks(source, self.inputs.errors, report))  # type: ignore[arg-type]
+        if self.jobs <= 1:
+            for text in texts:
+                yield text, self._one(text)
+            return
+        originals: collections.deque[str] = collections.deque()
+
+        def feed() -> Iterator[tuple[str, NormalizeOptions, bool]]:
+            for text in texts:
+                originals.append(text)
+                yield text, self.opts, self.explain
+
+        for out, counts in ordered_map(_normalize_block, feed(), self.jobs):
+            self._add(counts)
+            yield originals.popleft(), out
+
+    def _one(self, text: str) -> str:
+        out, counts = _normalize_block((text, self.opts, self.explain))
+        self._add(counts)
+        return out
+
+    def _add(self, counts: dict[str, int]) -> None:
+        for k, v in counts.items():
+            self.totals[k] = self.totals.get(k, 0) + v
+
+    def records(self, source: Source, report: DecodeReport) -> Iterator[tuple[str, str]]:
+        """(original line, normalized line) pairs for a JSON Lines source."""
+        from newskit.io import dump_record, iter_records
+
+        for _, record, text in iter_records(source, self.inputs.field, self.inputs.errors, report):  # type: ignore[arg-type]
+            original = dump_record(record)
+            record[self.inputs.field] = self._one(text)
+            yield original, dump_record(record)
+
+    def pairs(self, source: Source, report: DecodeReport) -> Iterator[tuple[str, str]]:
+        return self.records(source, report) if source.jsonl else self.blocks(source, report)
+
+
+class _Unchanged(Exception):
+    """Raised inside an atomic write to abandon it: the content did not change."""
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@input_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    metavar="FILE|DIR/",
+    help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists). "
+    "[default: stdout]",
+)
+@click.option(
+    "-i", "--in-place", is_flag=True, help="Rewrite each file atomically (only if it changes)."
+)
+@click.option(
+    "--backup", metavar="SUFFIX", help="With --in-place: keep the original as FILE+SUFFIX."
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; list files that would change on stderr; exit 1 if any.",
+)
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option(
+    "--skip",
+    multiple=True,
+    metavar="STEP",
+    help="Skip these steps (repeatable or comma-separated).",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="STEP",
+    help="Run only these steps (repeatable or comma-separated).",
+)
+@click.option(
+    "--nukta",
+    type=click.Choice(["keep", "drop"]),
+    default="keep",
+    show_default=True,
+    help="Drop nukta signs (lossy; for matching).",
+)
+@click.option(
+    "--digits",
+    type=click.Choice(["keep", "ascii", "native"]),
+    default="keep",
+    show_default=True,
+    help="Map digits to ASCII, or ASCII digits to the line's script.",
+)
+@click.option(
+    "--quotes",
+    type=click.Choice(["keep", "ascii"]),
+    default="keep",
+    show_default=True,
+    help="Fold curly quotes to ASCII.",
+)
+@click.option(
+    "--zero-width",
+    type=click.Choice(["smart", "keep", "drop"]),
+    default="smart",
+    show_default=True,
+    help="ZWJ/ZWNJ: keep where they change rendering, keep all, drop all.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["default", "indicnlp"]),
+    default="default",
+    show_default=True,
+    help="indicnlp: indic-nlp-library's normalizer, for its exact output.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["hi", "bn", "mr", "ne"]),
+    default=None,
+    help="Language for --profile indicnlp. [default: per line, by script]",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Report on stderr how many characters each step changed, per file.",
+)
+@jobs_option(1)
+def normalize(
+    inputs: Inputs,
+    output: str | None,
+    in_place: bool,
+    backup: str | None,
+    check: bool,
+    diff: bool,
+    skip: tuple[str, ...],
+    only: tuple[str, ...],
+    nukta: str,
+    digits: str,
+    quotes: str,
+    zero_width: str,
+    profile: str,
+    lang: str | None,
+    explain: bool,
+    jobs: int,
+) -> None:
+    """Normalize Devanagari and Bengali text: NFC, visual forms, invisibles, spaces, danda, visarga.
+
+    Steps, in order: invisible, nfc, visual, spaces, danda, visarga. Curly
+    quotes, dashes, digits and Latin text are left alone unless asked.
+
+    \b
+    Examples:
+      cat a.txt | newskit normalize | less
+      newskit normalize corpus/ -o clean/
+      newskit normalize --check corpus/        # exit 1 if any file would change
+      newskit normalize --in-place --backup .orig corpus/
+      newskit normalize --only nfc,spaces --explain a.txt > /dev/null
+    """
+    from newskit.normalize import NormalizeOptions
+
+    if sum(map(bool, (output, in_place, check, diff))) > 1:
+        raise click.UsageError("use only one of --output, --in-place, --check, --diff")
+    if backup and not in_place:
+        raise click.UsageError("--backup needs --in-place")
+    try:
+        base = NormalizeOptions(
+            nukta=nukta,
+            digits=digits,
+            quotes=quotes,  # type: ignore[arg-type]
+            zero_width=zero_width,
+            profile=profile,
+            lang=lang,
+        )  # type: ignore[arg-type]
+        if only:
+            base = NormalizeOptions.only(
+                _split_steps(only),
+                nukta=nukta,
+                digits=digits,
+                quotes=quotes,
+                zero_width=zero_width,
+                profile=profile,
+                lang=lang,
+            )
+        if skip:
+            base = base.skip(_split_steps(skip))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    sources = inputs.sources()
+    if in_place and any(s.is_stdin for s in sources):
+        raise click.UsageError("--in-place needs files, not standard input")
+    out_dir: Path | None = None
+    if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
+        out_dir = Path(output)
+    elif output and len(sources) > 1 and any(s.jsonl != sources[0].jsonl for s in sources):
+        raise click.UsageError("cannot mix JSON Lines and text inputs into one --output file")
+
+    run = _NormalizeRun(base, resolve_jobs(jobs), explain, inputs)
+    diag = inputs.diag
+    single_out: BinaryIO | None = None
+    single_ctx = None
+    if output and out_dir is None:
+        from newskit.io import atomic_write
+
+        single_ctx = atomic_write(Path(output))
+        single_out = single_ctx.__enter__()
+    try:
+        for source in sources:
+            _normalize_source(run, source, out_dir, single_out, in_place, backup, check, diff)
+    except BaseException:
+        if single_ctx is not None:
+            single_ctx.__exit__(*sys.exc_info())
+            single_ctx = None
+        raise
+    finally:
+        if single_ctx is not None:
+            single_ctx.__exit__(None, None, None)
+    sys.exit(diag.status)
+
+
+def _normalize_source(
+    run: _NormalizeRun,
+    source: Source,
+    out_dir: Path | None,
+    single_out: BinaryIO | None,
+    in_place: bool,
+    backup: str | None,
+    check: bool,
+    diff: bool,
+) -> None:
+    from newskit.io import DecodeReport, InputError, SkipInput, atomic_write
+
+    inputs, diag = run.inputs, run.inputs.diag
+    report = DecodeReport()
+    run.totals = {}
+    try:
+        if check or diff:
+            _check_or_diff(run, source, report, diff)
+        elif in_place:
+            assert source.path is not None
+            try:
+                with atomic_write(source.path, backup=backup) as out:
+                    changed = False
+                    for original, new in run.pairs(source, report):
+                        changed = changed or new != original
+                        out.write(new.encode())
+                    if not changed:
+                        raise _Unchanged
+            except _Unchanged:
+                pass
+        elif out_dir is not None:
+            target = out_dir / (source.rel if not source.is_stdin else "stdin.txt")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(target) as out:
+                for _, new in run.pairs(source, report):
+                    out.write(new.encode())
+        else:
+            out = single_out or stdout_bytes()
+            for _, new in run.pairs(source, report):
+                out.write(new.encode())
+            out.flush()
+    except SkipInput as exc:
+        diag.warn(str(exc))
+    except InputError as exc:
+        diag.error(str(exc))
+    except OSError as exc:
+        if exc.errno == 32:  # EPIPE: let Click end quietly
+            raise
+        diag.error(f"{source.name}: {exc.strerror or exc}")
+    inputs.report_decoding(source, report)
+    if run.explain:
+        parts = ", ".join(f"{k} {v}" for k, v in run.totals.items())
+        diag.info(f"{source.name}: {parts or 'no steps'}; {sum(run.totals.values())} changed")
+
+
+def _check_or_diff(run: _NormalizeRun, source: Source, report: DecodeReport, diff: bool) -> None:
+    diag = run.inputs.diag
+    if not diff:
+        if any(new != original for original, new in run.pairs(source, report)):
+            diag.finding(f"would normalize {source.name}")
+        return
+    import difflib
+
+    from newskit.io import _split_lf
+
+    before: list[str] = []
+    after: list[str] = []
+    for original, new in run.pairs(source, report):
+        before.extend(_split_lf(original))
+        after.extend(_split_lf(new))
+    if before != after:
+        diag.status = max(diag.status, 1)
+        out: IO[bytes] = stdout_bytes()
+        for line in difflib.unified_diff(before, after, source.name, f"{source.name} (normalized)"):
+            out.write(line.encode())
+            if not line.endswith("\n"):
+                out.write(b"\n\\ No newline at end of file\n")
+        out.flush()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="newskit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -37,11 +37,16 @@ NUKTAS: Final = DEV_NUKTA + BEN_NUKTA
 # Letters: independent vowels and consonants (including the nukta consonants
 # and the additional letters at the end of each block).
 DEV_LETTER: Final = "\u0904-\u0939\u093d\u0950\u0958-\u0961\u0972-\u097f"
-BEN_LETTER: Final = "\u0985-\u098c\u098f\u0990\u0993-\u09a8\u09aa-\u09b0\u09b2\u09b6-\u09b9\u09bd\u09ce\u09dc\u09dd\u09df-\u09e1\u09f0\u09f1"
+BEN_LETTER: Final = (
+    "\u0985-\u098c\u098f\u0990\u0993-\u09a8\u09aa-\u09b0\u09b2\u09b6-\u09b9"
+    "\u09bd\u09ce\u09dc\u09dd\u09df-\u09e1\u09f0\u09f1"
+)
 # Combining marks: candrabindu/anusvara/visarga, nukta, vowel signs, virama,
 # length marks, vowel signs for vocalic r/l.
 DEV_MARK: Final = "\u0900-\u0903\u093a-\u093c\u093e-\u094f\u0951-\u0957\u0962\u0963"
-BEN_MARK: Final = "\u0981-\u0983\u09bc\u09be-\u09c4\u09c7\u09c8\u09cb-\u09cd\u09d7\u09e2\u09e3\u09fe"
+BEN_MARK: Final = (
+    "\u0981-\u0983\u09bc\u09be-\u09c4\u09c7\u09c8\u09cb-\u09cd\u09d7\u09e2\u09e3\u09fe"
+)
 DEV_DIGIT: Final = "\u0966-\u096f"
 BEN_DIGIT: Final = "\u09e6-\u09ef"
 INDIC_LETTER: Final = DEV_LETTER + BEN_LETTER
@@ -87,10 +92,16 @@ def is_indic_letter(ch: str) -> bool:
     """
     cp = ord(ch)
     if 0x0900 <= cp <= 0x097F:
-        return 0x0904 <= cp <= 0x0939 or cp in (0x093D, 0x0950) or 0x0958 <= cp <= 0x0961 or cp >= 0x0972
+        return (
+            0x0904 <= cp <= 0x0939
+            or cp in (0x093D, 0x0950)
+            or 0x0958 <= cp <= 0x0961
+            or cp >= 0x0972
+        )
     if 0x0980 <= cp <= 0x09FF:
         return (
-            0x0985 <= cp <= 0x09B9 or cp in (0x09BD, 0x09CE, 0x09DC, 0x09DD, 0x09F0, 0x09F1)
+            0x0985 <= cp <= 0x09B9
+            or cp in (0x09BD, 0x09CE, 0x09DC, 0x09DD, 0x09F0, 0x09F1)
             or 0x09DF <= cp <= 0x09E1
         ) and ch.isalpha()
     return False

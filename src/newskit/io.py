@@ -1,0 +1,374 @@
+"""Inputs and outputs shared by every command: discovery, decoding, JSONL, atomic writes.
+
+Why not ``click.File`` or ``open(..., encoding="utf-8")``: a text wrapper decodes
+in chunks, so one stray byte raises a traceback *and* loses the valid lines
+before it. Here input is read as bytes in blocks of whole lines and decoded
+block by block; on a bad byte the valid lines before it are still delivered and
+:class:`InputError` names ``path:line`` and the byte offset.
+
+Memory stays flat: everything is an iterator over blocks of about
+:data:`BLOCK_SIZE` bytes (a single line longer than that is one block).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+__all__ = [
+    "BLOCK_SIZE",
+    "Block",
+    "DecodeReport",
+    "InputError",
+    "SkipInput",
+    "Source",
+    "atomic_write",
+    "iter_blocks",
+    "iter_documents",
+    "iter_lines",
+    "iter_records",
+    "iter_sources",
+]
+
+BLOCK_SIZE = 1 << 20
+DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.txt.gz")
+_BOM = b"\xef\xbb\xbf"
+_REPLACEMENT_BYTES = "\ufffd".encode()
+
+Errors = Literal["strict", "replace"]
+
+
+class InputError(Exception):
+    """A data error in one input: reported as ``path:line: message``, exit status 1."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+class SkipInput(InputError):
+    """An input that is skipped with a warning (binary data), not a failure."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a file, a gzip file or standard input.
+
+    ``rel`` is the path relative to the directory argument it was found under
+    (or the file name), so ``-o DIR/`` can mirror the input tree.
+    """
+
+    path: Path | None  # None: standard input
+    rel: str
+    jsonl: bool = False
+
+    @property
+    def name(self) -> str:
+        """How diagnostics name this input."""
+        return "<stdin>" if self.path is None else str(self.path)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None
+
+    @property
+    def gzipped(self) -> bool:
+        return self.path is not None and self.path.suffix == ".gz"
+
+    def open(self) -> BinaryIO:
+        """Open for reading bytes (decompressing ``.gz``)."""
+        if self.path is None:
+            return sys.stdin.buffer
+        if self.gzipped:
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
+        return open(self.path, "rb")
+
+
+def _is_jsonl_name(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(".jsonl") or name.endswith(".jsonl.gz")
+
+
+def iter_sources(
+    paths: Sequence[str],
+    globs: Sequence[str] | None = None,
+    jsonl: bool | None = None,
+) -> Iterator[Source]:
+    """Expand command-line paths into inputs, in a stable order.
+
+    No paths or ``-`` means standard input. Directories are searched
+    recursively for ``globs`` (default ``*.txt`` and ``*.txt.gz``), sorted.
+    ``jsonl=None`` decides per file from the name (``*.jsonl``); ``True`` or
+    ``False`` forces it. A path that does not exist raises ``FileNotFoundError``.
+    """
+    patterns = tuple(globs) if globs else DEFAULT_GLOBS
+    for arg in paths or ["-"]:
+        if arg == "-":
+            yield Source(None, "stdin", bool(jsonl))
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            found: set[Path] = set()
+            for pattern in patterns:
+                found.update(q for q in p.rglob(pattern) if q.is_file())
+            for q in sorted(found):
+                rel = q.relative_to(p).as_posix()
+                yield Source(q, rel, _is_jsonl_name(q) if jsonl is None else jsonl)
+        elif p.exists():
+            yield Source(p, p.name, _is_jsonl_name(p) if jsonl is None else jsonl)
+        else:
+            raise FileNotFoundError(arg)
+
+
+@dataclass
+class DecodeReport:
+    """What decoding did to one input (for diagnostics)."""
+
+    replacements: int = 0
+    bom: bool = False
+    lines: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """Whole lines of decoded text; ``first_line`` is the 1-based number of the first."""
+
+    text: str
+    first_line: int
+    lines: int = field(default=0)
+
+
+def iter_blocks(
+    source: Source,
+    errors: Errors = "strict",
+    report: DecodeReport | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[Block]:
+    """Decode ``source`` as UTF-8 in blocks of whole lines (line ends kept).
+
+    Drops a UTF-8 BOM at the start. Raises :class:`SkipInput` before yielding
+    anything if the first block contains a NUL byte (a binary file), and
+    :class:`InputError` at the first invalid UTF-8 byte when ``errors`` is
+    ``"strict"`` -- after yielding the valid lines before it.
+    """
+    report = report if report is not None else DecodeReport()
+    name = source.name
+    line_no = 1
+    offset = 0  # byte offset of the current block in the input
+    first = True
+    f = source.open()
+    try:
+        carry = b""
+        while True:
+            chunk = f.read(block_size)
+            data = carry + chunk if carry else chunk
+            if not chunk:
+                if not data:
+                    break
+                carry = b""
+            else:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # no newline yet: keep reading (one long line)
+                    carry = data
+                    continue
+                data, carry = data[:cut], data[cut:]
+            if first:
+                first = False
+                if data.startswith(_BOM):
+                    data = data[3:]
+                    offset += 3
+                    report.bom = True
+                if b"\x00" in data:
+                    raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
+            elif b"\x00" in data:
+                nl = data.count(b"\n", 0, data.index(b"\x00"))
+                raise InputError(name, line_no + nl, "NUL byte in text")
+            n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if errors == "strict":
+                    good_end = data.rfind(b"\n", 0, exc.start) + 1
+                    if good_end:
+                        good = data[:good_end].decode("utf-8")
+                        yield Block(good, line_no, good.count("\n"))
+                    bad_line = line_no + data.count(b"\n", 0, exc.start)
+                    raise InputError(
+                        name,
+                        bad_line,
+                        f"invalid UTF-8 at byte {offset + exc.start} "
+                        f"(0x{data[exc.start]:02x}); use --errors replace to continue",
+                    ) from None
+                text = data.decode("utf-8", "replace")
+                report.replacements += text.count("\ufffd") - data.count(_REPLACEMENT_BYTES)
+            yield Block(text, line_no, n_lines)
+            report.lines += n_lines
+            line_no += data.count(b"\n")
+            offset += len(data)
+            if not chunk:
+                break
+    finally:
+        if not source.is_stdin:
+            f.close()
+
+
+def _split_lf(text: str) -> list[str]:
+    """Split after each ``\\n`` only (``str.splitlines`` also splits on U+2028 etc.)."""
+    parts = text.split("\n")
+    out = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
+def iter_lines(
+    source: Source, errors: Errors = "strict", report: DecodeReport | None = None
+) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, line)`` with the line end kept.
+
+    Lines end at ``\\n`` only (``str.splitlines`` would also split at U+2028,
+    form feeds and lone CRs), so numbers match ``sed -n Np`` and diagnostics.
+    """
+    for block in iter_blocks(source, errors, report):
+        n = block.first_line
+        for line in _split_lf(block.text):
+            yield n, line
+            n += 1
+
+
+def iter_documents(
+    source: Source,
+    errors: Errors = "strict",
+    report: DecodeReport | None = None,
+    doc_sep: str | None = None,
+) -> Iterator[tuple[int, str]]:
+    """Yield ``(first_line, text)`` per document of a plain-text input.
+
+    ``doc_sep=None``: the whole input is one document. ``doc_sep="blank"``: one
+    or more blank lines separate documents (the news corpus format). Any other
+    string: a line equal to it (stripped) separates documents and is not part of
+    either. The separator lines are not yielded; the text keeps its line ends.
+    """
+    buf: list[str] = []
+    start = 1
+    for n, line in iter_lines(source, errors, report):
+        if doc_sep is not None:
+            body = line.strip()
+            is_sep = (body == "") if doc_sep == "blank" else (body == doc_sep)
+            if is_sep:
+                if buf:
+                    yield start, "".join(buf)
+                    buf = []
+                start = n + 1
+                continue
+        if not buf:
+            start = n
+        buf.append(line)
+    if buf:
+        yield start, "".join(buf)
+
+
+def iter_records(
+    source: Source,
+    field_name: str = "text",
+    errors: Errors = "strict",
+    report: DecodeReport | None = None,
+) -> Iterator[tuple[int, dict[str, object], str]]:
+    """Yield ``(line_number, record, text)`` for each JSON Lines record.
+
+    Blank lines are skipped. A line that is not a JSON object, or whose
+    ``field_name`` is missing or not a string, raises :class:`InputError`.
+    """
+    for n, line in iter_lines(source, errors, report):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                source.name, n, f"invalid JSON: {exc.msg} (column {exc.colno})"
+            ) from None
+        if not isinstance(record, dict):
+            raise InputError(source.name, n, "JSON Lines record is not an object")
+        value = record.get(field_name)
+        if not isinstance(value, str):
+            what = "missing" if value is None else f"not a string ({type(value).__name__})"
+            raise InputError(source.name, n, f"field {field_name!r} is {what}; see --field")
+        yield n, record, value
+
+
+def dump_record(record: dict[str, object]) -> str:
+    """One JSON Lines line, UTF-8 text kept readable (no ``\\u`` escapes)."""
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+@contextlib.contextmanager
+def atomic_write(
+    path: Path, backup: str | None = None, gzipped: bool | None = None
+) -> Iterator[BinaryIO]:
+    """Write ``path`` atomically: the reader sees the old file or the new one, never half.
+
+    The new content goes to a temporary file in the same directory, is flushed
+    and fsynced, gets the original's permission bits and replaces ``path`` with
+    ``os.replace``. If the block raises (or the process is killed) the original
+    is untouched and the temporary file is removed. ``backup`` (a suffix) keeps
+    the original as ``path + backup``. ``click.open_file(atomic=True)`` is not
+    used because it replaces the original even when the block raises.
+    """
+    path = Path(path)
+    gz = path.suffix == ".gz" if gzipped is None else gzipped
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".newskit-tmp")
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            if gz:
+                with gzip.GzipFile(fileobj=raw, mode="wb", filename=path.name[:-3]) as zf:
+                    yield zf  # type: ignore[misc]
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)
+            if backup:
+                shutil.copy2(path, str(path) + backup)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    # make the rename durable too
+    with contextlib.suppress(OSError):
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def chunk_lines(lines: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
+    """Group lines into strings of about ``size`` characters (for parallel workers)."""
+    buf: list[str] = []
+    n = 0
+    for line in lines:
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            yield "".join(buf)
+            buf, n = [], 0
+    if buf:
+        yield "".join(buf)
