@@ -1,0 +1,386 @@
+"""Lossless word and sentence segmentation for Hindi and Bengali news text.
+
+Why a module of our own: indic-nlp-library's ``trivial_tokenize`` leaves curly quotes, ``—`` and
+``৷`` glued to words and shreds URLs and Indic-digit numbers, and its ``sentence_split`` drops
+text after abbreviations and never splits at a line break (see ``/work/shared/notes``). News
+pipelines need exact character offsets into the raw input, so every function here returns spans:
+``text[t.start:t.end] == t.text`` always holds and no character is added, dropped or changed.
+
+Tokens follow the Universal Dependencies conventions of UD Hindi (HDTB/PUD), applied to Bengali
+too: punctuation and every quote mark are split off, while numbers (``1,00,000``, ``१,२५०.५``,
+``2015-2016``, ``$5,000``), URLs, e-mail addresses, @handles, #hashtags, abbreviations with their
+period (``डॉ.``, ``বি.এন.পি.``) and Bengali apostrophe words (``দু’টি``, ``’৭১``) stay whole.
+
+Sentences end at ``।``, ``॥``, ``৷``, ``?``, ``!`` and at a ``.`` that is a full stop (BBC Hindi
+writes ``.``, sometimes glued: ``है.सईद``), together with the closing quotes and brackets that
+follow; a line break always ends a sentence. Quote state is deliberately *not* carried across
+sentence ends, so an unbalanced quote can never swallow the rest of a document.
+
+Speed: one compiled :mod:`regex` pattern drives the tokenizer (``finditer`` over the text); the
+sentence splitter only looks at terminator characters and consults the tokenizer for the few
+``.`` whose role is unclear, so it runs much faster than tokenization.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from newskit.scripts import BEN_DIGIT, INDIC_LETTER, INDIC_MARK, NUKTAS, VIRAMAS, ZWJ, ZWNJ
+
+__all__ = [
+    "KINDS",
+    "Sentence",
+    "Token",
+    "abbreviations",
+    "iter_sentences",
+    "iter_tokens",
+    "split_sentences",
+    "to_conllu",
+    "to_jsonl",
+    "tokenize",
+]
+
+#: Every value :attr:`Token.kind` can take.
+KINDS = (
+    "word",
+    "number",
+    "punct",
+    "symbol",
+    "url",
+    "email",
+    "handle",
+    "hashtag",
+    "abbr",
+    "other",
+)
+
+#: Languages whose abbreviation lists are loaded (``data/<lang>/abbreviations.txt``). The lists
+#: are merged because news text mixes scripts (English abbreviations occur in Hindi text).
+ABBREVIATION_LANGS = ("hi", "bn", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its exact text and its span in the text that was tokenized."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: its exact text (no surrounding whitespace) and its span."""
+
+    text: str
+    start: int
+    end: int
+
+    def tokens(self) -> list[Token]:
+        """Tokens of this sentence, with offsets into the text the sentence came from."""
+        return tokenize(self.text, offset=self.start)
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def _read_list(lang: str, name: str) -> list[str]:
+    """Entries of ``data/<lang>/<name>``: one per line, ``#`` starts a comment line."""
+    ref = resources.files("newskit").joinpath("data", lang, name)
+    if not ref.is_file():
+        return []
+    entries = []
+    for line in ref.read_text(encoding="utf-8").splitlines():
+        entry = line.strip()
+        if entry and not entry.startswith("#"):
+            entries.append(entry)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> frozenset[str]:
+    """All known abbreviations (without their final period), NFC and as written."""
+    entries: set[str] = set()
+    for lang in ABBREVIATION_LANGS:
+        for entry in _read_list(lang, "abbreviations.txt"):
+            entries.add(entry)
+            entries.add(unicodedata.normalize("NFC", entry))
+            entries.add(unicodedata.normalize("NFD", entry))
+    return frozenset(entries)
+
+
+# -- the token pattern ---------------------------------------------------------------------------
+
+# Whitespace exactly as ``str.isspace`` defines it, so that ``str.strip``/``split`` and the
+# pattern agree on what separates tokens (regex's ``\s`` differs for U+001C..U+001F).
+_WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_WS_CLASS = regex.escape(_WS, special_only=False)
+_NOT_WS = f"[^{_WS_CLASS}]"
+
+_JOINERS = ZWJ + ZWNJ
+# Combining marks (any script) and joiners that must stay with the character before them.
+_MARKS = rf"[\p{{M}}{_JOINERS}]"
+# One Devanagari/Bengali orthographic syllable (conjuncts included): used for initials.
+_AKSHARA = (
+    rf"[{INDIC_LETTER}](?:[{NUKTAS}]?[{VIRAMAS}][{_JOINERS}]?[{INDIC_LETTER}])*"
+    rf"[{INDIC_MARK}{_JOINERS}]*"
+)
+_CLOSE_URL = r"\s\"“”‘’<>()\[\]{}"
+_CURRENCY = r"[$₹৳£€¥]"
+_BEN = r"\u0980-\u09ff"
+
+# Order matters: the first alternative that matches at a position wins.
+_TOKEN_PATTERN = rf"""
+ (?P<url>(?:https?://|ftp://|www\.)[^{_CLOSE_URL}]*[^{_CLOSE_URL}.,;:!?'।॥৷])
+|(?P<email>(?<![\w.+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+)
+|(?P<handle>(?<!\w)@\w+)
+|(?P<hashtag>(?<!\w)\#\w+)
+|(?P<abbr>(?<![\w.])
+    (?:\L<abbr>\.(?:(?:\L<abbr>|{_AKSHARA}|[A-Za-z])\.)*
+      |(?:(?:{_AKSHARA}|[A-Za-z])\.){{2,}}
+      |[A-Z]\.(?![A-Za-z])
+    ))
+|(?P<number>{_CURRENCY}?\d+(?:[.,:/-]\d+)*\w*)
+|(?P<word>(?:(?<!\w)[’'][{BEN_DIGIT}]{{2}}(?!\w)
+    |\w+(?:(?<=[{_BEN}])[’'](?=[{_BEN}])\w+)*))
+|(?P<punct>''|``|--|\.\.+|[^\w{_WS_CLASS}\p{{S}}]{_MARKS}*)
+|(?P<symbol>\p{{S}}{_MARKS}*)
+"""
+
+
+@lru_cache(maxsize=1)
+def _token_re() -> regex.Pattern[str]:
+    """The compiled token pattern (compiled on first use: keeps ``import newskit`` fast)."""
+    abbrs = sorted(abbreviations(), key=len, reverse=True)
+    return regex.compile(_TOKEN_PATTERN, regex.VERBOSE | regex.V0, abbr=abbrs)
+
+
+# -- tokenization --------------------------------------------------------------------------------
+
+
+def _split_apostrophes(text: str, tok: Token) -> list[Token]:
+    """Split ``…’সহ`` into ``…``, ``’``, ``সহ`` when the ``’`` closes an open ``‘``.
+
+    Why: ``’`` between Bengali letters is an apostrophe (``দু’টি``) unless a single quote is
+    open in the same paragraph, where it is the closing mark followed by a clitic.
+    """
+    para_start = text.rfind("\n", 0, tok.start) + 1
+    before = text[para_start : tok.start]
+    opened = before.count("‘")
+    closed = len(regex.findall(r"’(?![\w])", before))
+    if opened <= closed:
+        return [tok]
+    out: list[Token] = []
+    pos = tok.start
+    for piece in regex.split(r"([’'])", tok.text):
+        if piece:
+            kind = "punct" if piece in "’'" else "word"
+            out.append(Token(piece, pos, pos + len(piece), kind))
+            pos += len(piece)
+    return out
+
+
+def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
+    """Yield the tokens of *text* in order; offsets are into *text* plus *offset*.
+
+    Whitespace (as ``str.isspace`` defines it, newlines and NBSP included) only separates
+    tokens; every other character belongs to exactly one token.
+    """
+    finditer = _token_re().finditer
+    check_apos = "‘" in text
+    for m in finditer(text):
+        start, end = m.span()
+        kind = m.lastgroup or "other"
+        tok_text = m.group()
+        if kind == "number" and not tok_text[-1].isdigit():
+            kind = "word"  # a number glued to letters (8वीं, ৫০টি, 2C) is one word, as in UD
+        tok = Token(tok_text, start + offset, end + offset, kind)
+        if check_apos and kind == "word" and ("’" in tok.text[1:] or "'" in tok.text[1:]):
+            local = Token(tok.text, start, end, kind)
+            for part in _split_apostrophes(text, local):
+                yield Token(part.text, part.start + offset, part.end + offset, part.kind)
+        else:
+            yield tok
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """All tokens of *text* (see :func:`iter_tokens`)."""
+    return list(iter_tokens(text, offset))
+
+
+def token_strings(text: str) -> list[str]:
+    """Just the token texts of *text*: the fast path for tokenized-text output."""
+    if "‘" in text:
+        return [t.text for t in iter_tokens(text)]
+    return [m.group() for m in _token_re().finditer(text)]
+
+
+# -- sentences ----------------------------------------------------------------------------------
+
+# Candidate sentence ends: runs of terminators. ``.`` is checked further, the others are final.
+_TERM_RE = regex.compile(r"[।॥৷?!.]+")
+# What may follow a terminator and still belong to the sentence: closing quotes and brackets.
+_CLOSERS = "”’»)]}\"'›"
+_STRAIGHT = "\"'"
+_HAS_WORD_RE = regex.compile(r"[\w\p{S}]")
+_NEEDS_URL_CHECK = ("://", "www.", "@")
+
+
+def _dot_is_full_stop(line: str, s: int) -> bool:
+    """Decide whether the ``.`` at ``line[s]`` ends a sentence, by asking the tokenizer.
+
+    Why the tokenizer: the period of an abbreviation, an initial, a number, a URL or an e-mail
+    address is part of a token; only a ``.`` that is a token of its own is a full stop.
+    """
+    prev = line[s - 1] if s else " "
+    if not (prev.isalnum() or prev in "\u093c\u09bc" or unicodedata.category(prev)[0] == "M"):
+        return True  # after a quote, bracket, space ...: nothing to protect
+    nxt = line[s + 1] if s + 1 < len(line) else " "
+    if prev.isdigit() and nxt.isdigit():
+        return False
+    if prev.isascii() and nxt.isascii() and prev.isalnum() and nxt.isalnum():
+        return False  # bbc.com, e.g
+    # the whitespace-delimited chunk around the dot
+    cs = s
+    while cs > 0 and not line[cs - 1].isspace():
+        cs -= 1
+    ce = s + 1
+    n = len(line)
+    while ce < n and not line[ce].isspace():
+        ce += 1
+    for m in _token_re().finditer(line, cs, ce):
+        if m.start() <= s < m.end():
+            return m.lastgroup == "punct" and m.end() == s + 1
+    return True
+
+
+def _line_sentences(line: str, base: int) -> Iterator[Sentence]:
+    """Sentences of one line (paragraph) without its newline; offsets shifted by *base*."""
+    n = len(line)
+    start = 0
+    while start < n and line[start].isspace():
+        start += 1
+    if start == n:
+        return
+    end_all = n
+    while line[end_all - 1].isspace():
+        end_all -= 1
+    url_spans: list[tuple[int, int]] = []
+    if any(k in line for k in _NEEDS_URL_CHECK):
+        url_spans = [
+            m.span()
+            for m in _token_re().finditer(line)
+            if m.lastgroup in ("url", "email", "handle", "hashtag")
+        ]
+    pending = start  # start of the sentence being built
+    prev_emitted: list[int] | None = None  # [start, end] of the last sentence not yet yielded
+    for m in _TERM_RE.finditer(line, start, end_all):
+        s, e = m.span()
+        if e <= pending:
+            continue
+        term = m.group()
+        if url_spans and any(a <= s < b for a, b in url_spans):
+            continue
+        if "." in term and not any(c in term for c in "।॥৷?!"):
+            if len(term) > 1:
+                continue  # an ellipsis "..." does not end a sentence
+            if not _dot_is_full_stop(line, s):
+                continue
+        # closing quotes and brackets belong to the sentence they close
+        while e < end_all and line[e] in _CLOSERS:
+            c = line[e]
+            if c in _STRAIGHT:
+                nxt = line[e + 1] if e + 1 < n else " "
+                if not (nxt.isspace() or nxt in _CLOSERS or nxt in "।॥৷?!.,"):
+                    break  # a straight quote glued to the next word opens the next sentence
+            e += 1
+        if e < end_all and line[e] in "।॥৷?!":
+            continue  # more terminators follow ("?”।"): end after them
+        if not _HAS_WORD_RE.search(line, pending, e) and prev_emitted is not None:
+            prev_emitted[1] = e  # a stray terminator: attach it to the previous sentence
+        else:
+            if prev_emitted is not None:
+                a, b = prev_emitted
+                yield Sentence(line[a:b], a + base, b + base)
+            prev_emitted = [pending, e]
+        pending = e
+        while pending < end_all and line[pending].isspace():
+            pending += 1
+    if pending < end_all:
+        if not _HAS_WORD_RE.search(line, pending, end_all) and prev_emitted is not None:
+            prev_emitted[1] = end_all
+        else:
+            if prev_emitted is not None:
+                a, b = prev_emitted
+                yield Sentence(line[a:b], a + base, b + base)
+            prev_emitted = [pending, end_all]
+    if prev_emitted is not None:
+        a, b = prev_emitted
+        yield Sentence(line[a:b], a + base, b + base)
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """Yield the sentences of *text* in order (streaming; see :func:`split_sentences`)."""
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        yield from _line_sentences(text[pos:nl], pos)
+        pos = nl + 1
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of *text*, which may hold many lines; a newline always ends a sentence.
+
+    Sentences exclude the whitespace around them; every other character of *text* is in exactly
+    one sentence, so joining the sentences' texts gives *text* minus inter-sentence whitespace.
+    """
+    return list(iter_sentences(text))
+
+
+# -- output formats (pure text; the CLI writes them) --------------------------------------------
+
+
+def to_jsonl(
+    sentence: Sentence, *, source: str | None = None, line: int | None = None, sent_id: int = 0
+) -> str:
+    """One JSON record (no trailing newline) for *sentence* with its tokens and offsets."""
+    record: dict[str, object] = {}
+    if source is not None:
+        record["source"] = source
+    if line is not None:
+        record["line"] = line
+    record["id"] = sent_id
+    record["text"] = sentence.text
+    record["start"] = sentence.start
+    record["end"] = sentence.end
+    record["tokens"] = [[t.text, t.start, t.end, t.kind] for t in sentence.tokens()]
+    return json.dumps(record, ensure_ascii=False)
+
+
+def to_conllu(sentence: Sentence, *, sent_id: str, tokens: Iterable[Token] | None = None) -> str:
+    """A CoNLL-U block for *sentence* (comment lines, one token per line, final blank line).
+
+    Only ID, FORM and MISC are filled (``SpaceAfter=No`` where no whitespace follows, and the
+    character span as ``TokenRange``); the other columns are ``_`` as UD allows for raw text.
+    """
+    toks = list(tokens) if tokens is not None else sentence.tokens()
+    lines = [f"# sent_id = {sent_id}", f"# text = {sentence.text}"]
+    for i, tok in enumerate(toks, 1):
+        misc = [f"TokenRange={tok.start}:{tok.end}"]
+        nxt = toks[i].start if i < len(toks) else None
+        if nxt is not None and nxt == tok.end:
+            misc.insert(0, "SpaceAfter=No")
+        form = tok.text.replace("\t", " ")
+        lines.append(f"{i}\t{form}\t_\t_\t_\t_\t_\t_\t_\t{'|'.join(misc)}")
+    return "\n".join(lines) + "\n\n"
