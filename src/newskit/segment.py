@@ -134,8 +134,8 @@ _AKSHARA = (
     rf"[{INDIC_MARK}{_JOINERS}]*"
 )
 _CLOSE_URL = r"\s\"“”‘’<>()\[\]{}"
-_CURRENCY = r"[$₹৳£€¥]"
 _BEN = r"\u0980-\u09ff"
+_INDIC = INDIC_LETTER + INDIC_MARK
 
 # Order matters: the first alternative that matches at a position wins.
 _TOKEN_PATTERN = rf"""
@@ -148,9 +148,9 @@ _TOKEN_PATTERN = rf"""
       |(?:(?:{_AKSHARA}|[A-Za-z])\.){{2,}}
       |[A-Z]\.(?![A-Za-z])
     ))
-|(?P<number>{_CURRENCY}?\d+(?:[.,:/-]\d+)*\w*)
+|(?P<number>\$?(?:\d+(?:-\d+)+(?![.,:/]\d)|\d+(?:[.,:/]\d+)*)\w*)
 |(?P<word>(?:(?<!\w)[’'][{BEN_DIGIT}]{{2}}(?!\w)
-    |\w+(?:(?<=[{_BEN}])[’'](?=[{_BEN}])\w+)*))
+    |\w+(?:(?<=[{_BEN}])[’'](?=[{_BEN}])\w+|(?<=[{_INDIC}]):(?=[{INDIC_LETTER}])\w+)*))
 |(?P<punct>''|``|--|\.\.+|[^\w{_WS_CLASS}\p{{S}}]{_MARKS}*)
 |(?P<symbol>\p{{S}}{_MARKS}*)
 """
@@ -230,6 +230,8 @@ _TERM_RE = regex.compile(r"[।॥৷?!.]+")
 # What may follow a terminator and still belong to the sentence: closing quotes and brackets.
 _CLOSERS = "”’»)]}\"'›"
 _STRAIGHT = "\"'"
+# After a terminator and its closers, these mean the sentence goes on (or ends later).
+_NOT_AFTER_END = "।॥৷?!,;:"
 _HAS_WORD_RE = regex.compile(r"[\w\p{S}]")
 _NEEDS_URL_CHECK = ("://", "www.", "@")
 
@@ -260,6 +262,41 @@ def _dot_is_full_stop(line: str, s: int) -> bool:
         if m.start() <= s < m.end():
             return m.lastgroup == "punct" and m.end() == s + 1
     return True
+
+
+def _absorb_closers(line: str, pending: int, e: int, end_all: int) -> int:
+    """Extend a sentence end *e* over the closing quotes and brackets that follow it.
+
+    Curly closers always belong to the sentence before them. A straight ``"``/``'`` is closing
+    when whitespace, another closer or the line end follows it, or when the sentence so far holds
+    an odd number of that mark (``आहे? " जेम्स``: the quote is open, so the lone mark closes it).
+    """
+    n = len(line)
+    while e < end_all:
+        c = line[e]
+        if c in _CLOSERS:
+            if c in _STRAIGHT:
+                nxt = line[e + 1] if e + 1 < n else " "
+                glued = not (nxt.isspace() or nxt in _CLOSERS or nxt in _NOT_AFTER_END)
+                if glued and line.count(c, pending, e) % 2 == 0:
+                    break  # a straight quote glued to the next word opens the next sentence
+            e += 1
+            continue
+        if c.isspace():
+            # "आहे? " जेम्स": a lone straight quote after a space closes an open quote
+            q = e
+            while q < end_all and line[q].isspace():
+                q += 1
+            if (
+                q < end_all
+                and line[q] in _STRAIGHT
+                and (q + 1 >= end_all or line[q + 1].isspace())
+                and line.count(line[q], pending, e) % 2 == 1
+            ):
+                e = q + 1
+                continue
+        break
+    return e
 
 
 def _line_sentences(line: str, base: int) -> Iterator[Sentence]:
@@ -294,16 +331,9 @@ def _line_sentences(line: str, base: int) -> Iterator[Sentence]:
                 continue  # an ellipsis "..." does not end a sentence
             if not _dot_is_full_stop(line, s):
                 continue
-        # closing quotes and brackets belong to the sentence they close
-        while e < end_all and line[e] in _CLOSERS:
-            c = line[e]
-            if c in _STRAIGHT:
-                nxt = line[e + 1] if e + 1 < n else " "
-                if not (nxt.isspace() or nxt in _CLOSERS or nxt in "।॥৷?!.,"):
-                    break  # a straight quote glued to the next word opens the next sentence
-            e += 1
-        if e < end_all and line[e] in "।॥৷?!":
-            continue  # more terminators follow ("?”।"): end after them
+        e = _absorb_closers(line, pending, e, end_all)
+        if e < end_all and line[e] in _NOT_AFTER_END:
+            continue  # more terminators ("?”।") or a comma ("!”, she said") follow
         if not _HAS_WORD_RE.search(line, pending, e) and prev_emitted is not None:
             prev_emitted[1] = e  # a stray terminator: attach it to the previous sentence
         else:
