@@ -1,0 +1,230 @@
+"""Output formatting for the CLI: Rich tables for people, TSV/CSV/JSON for programs.
+
+This is the only module that imports Rich, and it does so inside functions so
+that commands which never draw a table (and ``newskit --help``) do not pay for
+the import. Library modules return plain data; these functions only format it.
+
+Rules we follow (see ``../shared/notes/cli-and-rich.md``):
+
+* corpus text is always wrapped in :class:`rich.text.Text`, never parsed as
+  markup, so ``[/x]`` or ``[red]`` in a news article prints as written;
+* numbers sit right-aligned in their own columns and Indic text goes in the
+  *last* column of borderless tables: Rich measures Devanagari/Bengali spacing
+  vowel signs as zero cells while terminals draw one, so anything to the right
+  of Indic text (or a vertical border) would drift;
+* machine formats carry raw numbers (no thousands separators, ``.`` decimals,
+  empty field for "not computed").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+#: (group level, name, summary row) as produced by the stats command.
+Row = tuple[str, str, dict[str, Any]]
+
+# Columns of the compact per-file table: (summary key, header).
+_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("lang", "lang"),
+    ("documents", "docs"),
+    ("sentences", "sents"),
+    ("tokens", "tokens"),
+    ("types", "types"),
+    ("mattr", "MATTR"),
+    ("quotes", "quotes"),
+    ("duplicate_documents", "dups"),
+)
+
+_LABELS: dict[str, str] = {
+    "mean_sentence_tokens": "mean sentence length (tokens)",
+    "median_sentence_tokens": "median sentence length (tokens)",
+    "ttr": "TTR (size-dependent)",
+    "mattr": "MATTR",
+    "hapax_share": "hapax share of types",
+    "non_nfc_lines": "lines not in NFC",
+    "non_nfc_documents": "documents not in NFC",
+    "replacement_chars": "U+FFFD replacement chars",
+    "mojibake": "mojibake markers (à¤ à¦)",
+    "zwj": "ZWJ",
+    "zwnj": "ZWNJ",
+    "invisible": "other invisible chars",
+    "quotes_per_1k_tokens": "quotes per 1,000 tokens",
+    "lines_repeated_in_doc": "lines repeated within a document",
+    "sentences_repeated_in_doc": "sentences repeated within a document",
+    "lines_in_several_docs": "distinct lines in ≥2 documents",
+    "line_occurrences_in_several_docs": "occurrences of those lines",
+    "sentences_in_several_docs": "distinct sentences in ≥2 documents",
+    "duplicate_documents": "exact duplicate documents",
+}
+
+
+# ---------------------------------------------------------------------------
+# Machine formats
+# ---------------------------------------------------------------------------
+def _raw(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    return str(value)
+
+
+def delimited(rows: Sequence[Row], sep: str = "\t") -> str:
+    """TSV (``sep="\\t"``) or CSV: a header, then one line per row.
+
+    Columns: ``level`` (file/dir/lang/total), ``name``, then every key of the
+    summary rows in order. TSV fields never contain tabs or newlines (they are
+    replaced by spaces); CSV quotes fields per RFC 4180.
+    """
+    keys = list(rows[0][2]) if rows else []
+    buf = io.StringIO()
+    header = ["level", "name", *keys]
+    if sep == "\t":
+        lines = ["\t".join(header)]
+        for level, name, row in rows:
+            fields = [level, name, *(_raw(row.get(k)) for k in keys)]
+            lines.append("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+        return "\n".join(lines) + "\n"
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for level, name, row in rows:
+        writer.writerow([level, name, *(_raw(row.get(k)) for k in keys)])
+    return buf.getvalue()
+
+
+def to_json(rows: Sequence[Row], sections: dict[str, Any]) -> str:
+    """One JSON object: ``{"total": {...}, "rows": [...], "sections": {...}}``.
+
+    ``total`` is the row whose level is ``total``; ``rows`` are the others,
+    each with ``level`` and ``name`` keys added.
+    """
+    total = next((r for lvl, _, r in rows if lvl == "total"), {})
+    out = {
+        "total": total,
+        "rows": [{"level": lvl, "name": name, **r} for lvl, name, r in rows if lvl != "total"],
+        "sections": sections,
+    }
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Rich tables
+# ---------------------------------------------------------------------------
+def _num(value: Any) -> str:
+    """Human number: thousands separators for ints, 4 significant decimals for shares."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    return str(value)
+
+
+def _label(key: str) -> str:
+    return _LABELS.get(key, key.replace("_", " "))
+
+
+def render_stats_table(
+    rows: Sequence[Row],
+    sections: dict[str, Any],
+    *,
+    show: Iterable[str] = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene"),
+    file: IO[str] | None = None,
+    width: int | None = None,
+    color: bool | None = None,
+) -> None:
+    """Print the per-row table and the requested sections with Rich.
+
+    ``show`` names what to print: ``files`` (the per-row table) and any of the
+    report sections. The console is built here (not at import time) so that
+    ``COLUMNS``/``NO_COLOR`` set by the caller are honoured.
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(
+        file=file,
+        width=width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=None if color is None else not color,
+        force_terminal=color if color else None,
+    )
+    show = list(show)
+
+    def table(headers: Sequence[str]) -> Table:
+        """Borderless table: right-aligned numbers, free text in the last column."""
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for i, h in enumerate(headers):
+            if i == len(headers) - 1:
+                t.add_column(Text(h), justify="left", no_wrap=True, overflow="ellipsis")
+            else:
+                t.add_column(Text(h), justify="right", no_wrap=True)
+        return t
+
+    def emit(title: str, t: Table, cells: list[list[str]]) -> None:
+        # Numeric columns never shrink: give each the width of its widest cell,
+        # so only the text column (last) is cut when the terminal is narrow.
+        for i, col in enumerate(t.columns[:-1]):
+            col.min_width = max([len(str(col.header))] + [len(r[i]) for r in cells])
+        console.print(Text(title, style="bold"))
+        console.print(t)
+
+    if "files" in show:
+        data_rows = [r for r in rows if r[0] != "total"]
+        level = data_rows[0][0] if data_rows else "total"
+        t = table([h for _, h in _TABLE_COLUMNS] + ["name"])
+        cells = []
+        for lvl, name, row in rows:
+            cell = [_num(row.get(k)) for k, _ in _TABLE_COLUMNS]
+            cells.append(cell)
+            t.add_row(
+                *(Text(c) for c in cell),
+                Text(name if lvl != "total" else "TOTAL"),
+                style="bold" if lvl == "total" else "",
+            )
+        emit(f"per {level}" if data_rows else "total", t, cells)
+
+    for section in ("overview", "scripts", "punctuation", "lexicon", "hygiene"):
+        if section not in show or section not in sections:
+            continue
+        data = sections[section]
+        t = table(["value", section])
+        cells = []
+        for k, v in data.items():
+            if k == "stopwords_excluded" or isinstance(v, list):
+                continue
+            items = (
+                [(f"{_label(k)}: {kk}", vv) for kk, vv in v.items()]
+                if isinstance(v, dict)
+                else [(_label(k), v)]
+            )
+            for label, value in items:
+                cells.append([_num(value)])
+                t.add_row(Text(cells[-1][0]), Text(label))
+        if cells:
+            emit(section, t, cells)
+        for k, v in data.items():
+            if not isinstance(v, list) or not v:
+                continue
+            title = _label(k)
+            if section == "lexicon" and data.get("stopwords_excluded"):
+                title += " (stopwords excluded)"
+            t = table(["#", "count", "text"])
+            cells = []
+            for i, (text, count) in enumerate(v, 1):
+                cells.append([str(i), _num(count)])
+                t.add_row(Text(cells[-1][0]), Text(cells[-1][1]), Text(str(text)))
+            emit(title, t, cells)

@@ -1,0 +1,823 @@
+"""Corpus statistics for Hindi and Bengali news text, mergeable across files and processes.
+
+The central type is :class:`CorpusStats`: a bag of *exact* counters (integers,
+``Counter`` objects and hash sets) for one or more documents. Two partial
+results combine with ``a + b`` exactly, in any order and grouping, so per-file
+results computed in worker processes (or on different machines) sum to the
+same corpus result as a single pass. That is why nothing in it is a float or a
+running mean: means, medians, shares and MATTR are *derived* in
+:meth:`CorpusStats.summary` / :meth:`CorpusStats.report` from integer counts.
+
+Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
+
+* **Documents**: a ``str`` item is one document; a path is one document per
+  file, or one per block when ``doc_sep`` is given (``doc_sep="blank"`` splits at
+  blank lines, any other string splits at lines equal to it).
+* **Paragraphs** are non-blank lines (news text keeps one paragraph per line).
+* **Tokens** come from :func:`newskit.segment.tokenize` (all kinds);
+  **words** are its ``word`` tokens. Sentence length counts the tokens of a
+  sentence that are not punctuation/symbols, so that ``है।`` and ``है .``
+  measure the same. The median comes from an exact length histogram.
+* **Types and the lexicon** use each word after default
+  :func:`newskit.normalize.normalize` and ``casefold`` (so ``য়`` typed two
+  ways is one type).
+* **MATTR** (moving-average type/token ratio, Covington & McFall 2010) is
+  computed per document over windows of :data:`MATTR_WINDOW` words; the corpus
+  value pools every window of every document: ``sum(types in window) /
+  sum(window sizes)``. A document shorter than the window counts as one window
+  of its own length. Both sums are integers, so merging stays exact. Plain TTR
+  (types / words over the whole corpus) is reported too, but it falls with
+  corpus size and must not be compared across corpora of different sizes.
+* **Graphemes** are extended grapheme clusters as the ``regex`` module's ``\\X``
+  finds them (Unicode 15.1 rules keep conjuncts such as ``क्ष`` whole).
+* **Scripts** use the Unicode Script property (``regex`` ``\\p{Script=…}``), so
+  the danda (Script=Common) is not counted as Devanagari; only letters and
+  combining marks are counted.
+* **Repeats** use 8-byte BLAKE2b digests of stripped lines and sentences, not
+  the strings, so memory grows with the number of *distinct* lines, not with
+  the corpus size in bytes. The text of short lines (at most
+  :data:`BOILERPLATE_MAX_CHARS` characters) is kept so that boilerplate such
+  as credit lines can be shown.
+* **Unbalanced documents** are judged from the marks alone: more ``“`` than
+  ``”`` (or the reverse), more ``‘`` than ``’`` (``’`` doubles as the
+  apostrophe, so only a surplus of ``‘`` counts), ``«``/``»`` mismatch or an
+  odd number of ``"``.
+
+The module never prints; :mod:`newskit.render` formats the dictionaries that
+:meth:`CorpusStats.summary` and :meth:`CorpusStats.report` return.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import dataclasses
+import hashlib
+import os
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newskit.io import Source
+
+#: Window (in words) of the moving-average type/token ratio.
+MATTR_WINDOW = 100
+#: Lines up to this many characters keep their text for the boilerplate list.
+BOILERPLATE_MAX_CHARS = 80
+#: Mojibake markers: UTF-8 Devanagari/Bengali decoded as Latin-1/cp1252.
+MOJIBAKE_MARKERS = ("à¤", "à¦")
+#: Token kinds that do not count towards sentence length.
+NON_WORD_KINDS = frozenset({"punct", "symbol", "space"})
+#: Sentence-final characters reported by kind (anything else is ``other``).
+TERMINATOR_NAMES = {
+    "।": "danda",
+    "॥": "double_danda",
+    ".": "full_stop",
+    "?": "question",
+    "!": "exclamation",
+    "…": "ellipsis",
+    "৷": "bengali_currency_four",
+    "|": "pipe",
+}
+#: Quote marks counted by kind.
+QUOTE_MARK_NAMES = {
+    '"': "ascii_double",
+    "'": "ascii_single",
+    "“": "left_double",
+    "”": "right_double",
+    "‘": "left_single",
+    "’": "right_single",
+    "«": "left_guillemet",
+    "»": "right_guillemet",
+    "„": "low_double",
+    "‚": "low_single",
+}
+_CLOSERS = "\"'“”‘’«»)]}"  # stripped from a sentence end before reading its terminator
+SCRIPTS = ("Devanagari", "Bengali", "Latin", "Other")
+_SCRIPT_LANG = {"Devanagari": "hi", "Bengali": "bn", "Latin": "en", "Other": "other"}
+
+
+def _digest(text: str) -> int:
+    """8-byte BLAKE2b digest as an int: small, picklable and stable across processes."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass
+class CorpusStats:
+    """Exact, mergeable counts for a set of documents (see the module docstring).
+
+    ``a + b`` adds every counter; it is associative and commutative, and
+    ``CorpusStats()`` (or ``0``, so that ``sum()`` works) is its identity.
+    """
+
+    files: int = 0
+    documents: int = 0
+    paragraphs: int = 0
+    sentences: int = 0
+    tokens: int = 0
+    words: int = 0
+    chars: int = 0
+    graphemes: int = 0
+    sentence_lengths: Counter[int] = field(default_factory=Counter)
+    token_kinds: Counter[str] = field(default_factory=Counter)
+    word_counts: Counter[str] = field(default_factory=Counter)
+    bigram_counts: Counter[str] = field(default_factory=Counter)
+    mattr_types: int = 0
+    mattr_positions: int = 0
+    # script and encoding health
+    script_letters: Counter[str] = field(default_factory=Counter)
+    document_langs: Counter[str] = field(default_factory=Counter)
+    digits: Counter[str] = field(default_factory=Counter)
+    non_nfc_lines: int = 0
+    non_nfc_documents: int = 0
+    normalization_changes: Counter[str] = field(default_factory=Counter)
+    specials: Counter[str] = field(default_factory=Counter)
+    # punctuation and quotes
+    terminators: Counter[str] = field(default_factory=Counter)
+    quote_marks: Counter[str] = field(default_factory=Counter)
+    unbalanced_documents: int = 0
+    quote_documents: int = 0
+    quotes: int = 0
+    quote_kinds: Counter[str] = field(default_factory=Counter)
+    unclosed_quotes: int = 0
+    speakers: Counter[str] = field(default_factory=Counter)
+    # hygiene
+    lines_repeated_in_document: int = 0
+    sentences_repeated_in_document: int = 0
+    line_documents: Counter[int] = field(default_factory=Counter)
+    sentence_documents: Counter[int] = field(default_factory=Counter)
+    document_digests: Counter[int] = field(default_factory=Counter)
+    short_lines: dict[int, str] = field(default_factory=dict)
+
+    # -- merging -------------------------------------------------------------
+    def __add__(self, other: object) -> CorpusStats:
+        if isinstance(other, int) and other == 0:
+            return self.copy()
+        if not isinstance(other, CorpusStats):
+            return NotImplemented
+        out = self.copy()
+        out += other
+        return out
+
+    def __radd__(self, other: object) -> CorpusStats:
+        return self.__add__(other)
+
+    def __iadd__(self, other: object) -> CorpusStats:
+        if isinstance(other, int) and other == 0:
+            return self
+        if not isinstance(other, CorpusStats):
+            return NotImplemented
+        for f in dataclasses.fields(self):
+            mine = getattr(self, f.name)
+            theirs = getattr(other, f.name)
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            elif isinstance(mine, dict):
+                # same digest -> same text, so the union does not depend on order
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)
+            else:
+                setattr(self, f.name, mine + theirs)
+        return self
+
+    def copy(self) -> CorpusStats:
+        """A deep-enough copy: new counters, so adding to it leaves ``self`` alone."""
+        kwargs = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            kwargs[f.name] = value.copy() if isinstance(value, dict) else value
+        return CorpusStats(**kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        # Counter equality treats a missing key as zero (Python >= 3.10).
+        if not isinstance(other, CorpusStats):
+            return NotImplemented
+        return all(
+            getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(self)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    # -- derived figures -----------------------------------------------------
+    @property
+    def types(self) -> int:
+        """Distinct normalized words."""
+        return len(self.word_counts)
+
+    def median_sentence_length(self) -> float:
+        """Exact median of sentence lengths (in non-punctuation tokens) from the histogram."""
+        n = sum(self.sentence_lengths.values())
+        if n == 0:
+            return 0.0
+        lows = _nth_from_histogram(self.sentence_lengths, (n - 1) // 2)
+        highs = _nth_from_histogram(self.sentence_lengths, n // 2)
+        return (lows + highs) / 2
+
+    def lang(self) -> str:
+        """Dominant language by letters: ``hi`` (Devanagari), ``bn``, ``en`` or ``other``."""
+        if not self.script_letters:
+            return "other"
+        script = max(SCRIPTS, key=lambda s: (self.script_letters.get(s, 0), -SCRIPTS.index(s)))
+        return _SCRIPT_LANG[script]
+
+    def duplicate_documents(self) -> int:
+        """Documents that are exact copies of an earlier one (identical text)."""
+        return sum(n - 1 for n in self.document_digests.values() if n > 1)
+
+    def summary(self) -> dict[str, Any]:
+        """One flat row of raw numbers (for TSV/CSV rows and table columns)."""
+        words = self.words
+        sent_len = sum(k * v for k, v in self.sentence_lengths.items())
+        letters = sum(self.script_letters.values())
+        hapax = sum(1 for v in self.word_counts.values() if v == 1)
+        cross_lines = [n for n in self.line_documents.values() if n > 1]
+        return {
+            "lang": self.lang(),
+            "files": self.files,
+            "documents": self.documents,
+            "paragraphs": self.paragraphs,
+            "sentences": self.sentences,
+            "tokens": self.tokens,
+            "words": words,
+            "types": self.types,
+            "chars": self.chars,
+            "graphemes": self.graphemes,
+            "mean_sentence_tokens": _ratio(sent_len, self.sentences, 2),
+            "median_sentence_tokens": self.median_sentence_length(),
+            "ttr": _ratio(self.types, words, 4),
+            "mattr": _ratio(self.mattr_types, self.mattr_positions, 4),
+            "hapax_share": _ratio(hapax, self.types, 4),
+            **{
+                f"{s.lower()}_share": _ratio(self.script_letters.get(s, 0), letters, 4)
+                for s in SCRIPTS
+            },
+            "ascii_digits": self.digits.get("ascii", 0),
+            "native_digits": self.digits.get("devanagari", 0) + self.digits.get("bengali", 0),
+            "non_nfc_lines": self.non_nfc_lines,
+            "normalize_changes": sum(self.normalization_changes.values()),
+            "zwj": self.specials.get("zwj", 0),
+            "zwnj": self.specials.get("zwnj", 0),
+            "invisible": self.specials.get("invisible", 0),
+            "replacement_chars": self.specials.get("replacement", 0),
+            "mojibake": self.specials.get("mojibake", 0),
+            "danda_ends": self.terminators.get("danda", 0),
+            "full_stop_ends": self.terminators.get("full_stop", 0),
+            "quote_marks": sum(self.quote_marks.values()),
+            "unbalanced_documents": self.unbalanced_documents,
+            "quotes": self.quotes if self.quote_documents else None,
+            "speech_share": _ratio(self.quote_kinds.get("speech", 0), self.quotes, 4)
+            if self.quote_documents
+            else None,
+            "quotes_per_1k_tokens": _ratio(1000 * self.quotes, self.tokens, 2)
+            if self.quote_documents
+            else None,
+            "lines_repeated_in_doc": self.lines_repeated_in_document,
+            "sentences_repeated_in_doc": self.sentences_repeated_in_document,
+            "lines_in_several_docs": len(cross_lines),
+            "duplicate_documents": self.duplicate_documents(),
+        }
+
+    def report(self, top: int = 20, keep_stopwords: bool = False) -> dict[str, Any]:
+        """All sections as nested plain data (JSON-ready), with top-``top`` lists.
+
+        Stopwords (package data, hi + bn) are left out of the top words and of
+        the top bigrams (a bigram is left out when either word is a stopword)
+        unless ``keep_stopwords``; hapax share and types always count every word.
+        """
+        row = self.summary()
+        stop: frozenset[str] = frozenset() if keep_stopwords else stopwords()
+        top_words = _top(((w, n) for w, n in self.word_counts.items() if w not in stop), top)
+        top_bigrams = _top(
+            (
+                (b, n)
+                for b, n in self.bigram_counts.items()
+                if keep_stopwords or not any(w in stop for w in b.split(" "))
+            ),
+            top,
+        )
+        sentence_repeats = [n for n in self.sentence_documents.values() if n > 1]
+        line_repeats = {h: n for h, n in self.line_documents.items() if n > 1}
+        boilerplate = _top(
+            ((self.short_lines[h], n) for h, n in line_repeats.items() if h in self.short_lines),
+            top,
+        )
+        quotes_known = self.quote_documents > 0
+        return {
+            "overview": {
+                k: row[k]
+                for k in (
+                    "files",
+                    "documents",
+                    "paragraphs",
+                    "sentences",
+                    "tokens",
+                    "words",
+                    "types",
+                    "chars",
+                    "graphemes",
+                    "mean_sentence_tokens",
+                    "median_sentence_tokens",
+                    "ttr",
+                    "mattr",
+                    "hapax_share",
+                )
+            }
+            | {"mattr_window": MATTR_WINDOW, "token_kinds": dict(sorted(self.token_kinds.items()))},
+            "scripts": {
+                "letters": {s: self.script_letters.get(s, 0) for s in SCRIPTS},
+                "shares": {s: row[f"{s.lower()}_share"] for s in SCRIPTS},
+                "dominant_lang": row["lang"],
+                "document_langs": dict(sorted(self.document_langs.items())),
+                "digits": {k: self.digits.get(k, 0) for k in ("ascii", "devanagari", "bengali")},
+                "non_nfc_lines": self.non_nfc_lines,
+                "non_nfc_documents": self.non_nfc_documents,
+                "normalization_changes": dict(self.normalization_changes),
+                "zwj": row["zwj"],
+                "zwnj": row["zwnj"],
+                "invisible": row["invisible"],
+                "replacement_chars": row["replacement_chars"],
+                "mojibake": row["mojibake"],
+            },
+            "punctuation": {
+                "terminators": dict(self.terminators.most_common()),
+                "quote_marks": dict(self.quote_marks.most_common()),
+                "unbalanced_documents": self.unbalanced_documents,
+                "quotes": self.quotes if quotes_known else None,
+                "quote_kinds": dict(self.quote_kinds.most_common()) if quotes_known else None,
+                "unclosed_quotes": self.unclosed_quotes if quotes_known else None,
+                "speech_share": row["speech_share"],
+                "quotes_per_1k_tokens": row["quotes_per_1k_tokens"],
+                "top_speakers": _top(self.speakers.items(), top) if quotes_known else None,
+            },
+            "lexicon": {
+                "stopwords_excluded": not keep_stopwords,
+                "top_words": top_words,
+                "top_bigrams": top_bigrams,
+                "hapax_share": row["hapax_share"],
+            },
+            "hygiene": {
+                "lines_repeated_in_doc": self.lines_repeated_in_document,
+                "sentences_repeated_in_doc": self.sentences_repeated_in_document,
+                "lines_in_several_docs": len(line_repeats),
+                "line_occurrences_in_several_docs": sum(line_repeats.values()),
+                "sentences_in_several_docs": len(sentence_repeats),
+                "duplicate_documents": self.duplicate_documents(),
+                "top_repeated_lines": boilerplate,
+            },
+        }
+
+
+SECTIONS = ("overview", "scripts", "punctuation", "lexicon", "hygiene")
+
+
+def _ratio(num: float, den: float, digits: int) -> float:
+    return round(num / den, digits) if den else 0.0
+
+
+def _top(items: Iterable[tuple[str, int]], n: int) -> list[list[Any]]:
+    """Top ``n`` by count, ties broken by the text so the output is deterministic."""
+    ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))
+    return [[k, v] for k, v in ranked[:n]]
+
+
+def _nth_from_histogram(hist: Counter[int], index: int) -> int:
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen > index:
+            return value
+    raise IndexError(index)  # pragma: no cover - callers pass index < total
+
+
+# ---------------------------------------------------------------------------
+# Language data and caches (lazy; memory bounded by the vocabulary)
+# ---------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Hindi and Bengali stopwords (package data), normalized like corpus words.
+
+    Both lists are used for every document: they are in different scripts, so
+    they cannot collide, and a mixed file needs both.
+    """
+    from importlib.resources import files
+
+    words: set[str] = set()
+    for lang in ("hi", "bn"):
+        text = files("newskit").joinpath(f"data/{lang}/stopwords.txt").read_text("utf-8")
+        for line in text.split("\n"):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                words.add(_norm_word(line))
+    return frozenset(words)
+
+
+_WORD_CACHE: dict[str, str] = {}
+
+
+def _norm_word(word: str) -> str:
+    """Default-normalized, casefolded form of a word, memoized (vocabulary-sized)."""
+    out = _WORD_CACHE.get(word)
+    if out is None:
+        from newskit.normalize import normalize
+
+        out = normalize(word).casefold()
+        if len(_WORD_CACHE) < 2_000_000:
+            _WORD_CACHE[word] = out
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _char_class(ch: str) -> tuple[str | None, str | None]:
+    """(script bucket for letters/marks or None, special kind or None) for one character."""
+    import regex
+
+    cat = unicodedata.category(ch)
+    script = None
+    if cat[0] in "LM":
+        script = "Other"
+        for name in ("Devanagari", "Bengali", "Latin"):
+            if regex.match(rf"\p{{Script={name}}}", ch):
+                script = name
+                break
+    special = None
+    if ch == "\u200d":
+        special = "zwj"
+    elif ch == "\u200c":
+        special = "zwnj"
+    elif ch == "\ufffd":
+        special = "replacement"
+    elif cat == "Cf" or ch in "\u00ad\u034f\u115f\u1160\u3164":
+        special = "invisible"
+    elif cat == "Nd":
+        if "0" <= ch <= "9":
+            special = "digit:ascii"
+        elif "\u0966" <= ch <= "\u096f":
+            special = "digit:devanagari"
+        elif "\u09e6" <= ch <= "\u09ef":
+            special = "digit:bengali"
+        else:
+            special = "digit:other"
+    return script, special
+
+
+@lru_cache(maxsize=1)
+def _grapheme_re() -> Any:
+    import regex
+
+    return regex.compile(r"\X")
+
+
+# ---------------------------------------------------------------------------
+# Per-document computation
+# ---------------------------------------------------------------------------
+def document_stats(text: str, *, normalization: bool = True, quotes: bool = True) -> CorpusStats:
+    """Statistics for one document.
+
+    ``normalization=False`` skips the per-step normalization counts (the most
+    expensive figure after tokenization); ``quotes=False`` skips quotation
+    extraction. Skipped figures stay zero / "not computed".
+    """
+    from newskit.segment import split_sentences, tokenize
+
+    st = CorpusStats(documents=1, chars=len(text))
+    st.document_digests[_digest(text)] += 1
+
+    # characters: one C-speed Counter, then a loop over the distinct characters
+    chars = Counter(text)
+    doc_letters: Counter[str] = Counter()
+    for ch, n in chars.items():
+        script, special = _char_class(ch)
+        if script is not None:
+            doc_letters[script] += n
+        if special is not None:
+            if special.startswith("digit:"):
+                st.digits[special[6:]] += n
+            else:
+                st.specials[special] += n
+        if ch in QUOTE_MARK_NAMES:
+            st.quote_marks[QUOTE_MARK_NAMES[ch]] += n
+    st.script_letters.update(doc_letters)
+    mojibake = sum(text.count(m) for m in MOJIBAKE_MARKERS)
+    if mojibake:
+        st.specials["mojibake"] += mojibake
+    st.graphemes = sum(1 for _ in _grapheme_re().finditer(text))
+    if _unbalanced(chars):
+        st.unbalanced_documents = 1
+
+    # lines: paragraphs, NFC, repeats
+    seen: set[int] = set()
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        st.paragraphs += 1
+        if not unicodedata.is_normalized("NFC", line):
+            st.non_nfc_lines += 1
+        h = _digest(line)
+        if h in seen:
+            st.lines_repeated_in_document += 1
+        else:
+            seen.add(h)
+            if len(line) <= BOILERPLATE_MAX_CHARS:
+                st.short_lines[h] = line
+    st.line_documents.update(seen)
+    if st.non_nfc_lines:
+        st.non_nfc_documents = 1
+
+    if normalization:
+        from newskit.normalize import explain
+
+        changes = explain(text)[1]
+        st.normalization_changes.update({k: v for k, v in changes.items() if v})
+        # keep every step name present so JSON has a stable shape
+        for k in changes:
+            st.normalization_changes.setdefault(k, 0)
+
+    # tokens and sentences
+    tokens = tokenize(text)
+    st.tokens = len(tokens)
+    st.token_kinds.update(t.kind for t in tokens)
+    counted_starts = [t.start for t in tokens if t.kind not in NON_WORD_KINDS]
+    words: list[str] = []
+    prev: str | None = None
+    bigrams = st.bigram_counts
+    for t in tokens:
+        if t.kind == "word":
+            w = _norm_word(t.text)
+            words.append(w)
+            if prev is not None:
+                bigrams[prev + " " + w] += 1
+            prev = w
+        else:
+            prev = None
+    st.words = len(words)
+    st.word_counts.update(words)
+    st.mattr_types, st.mattr_positions = _mattr_sums(words, MATTR_WINDOW)
+
+    sentences = split_sentences(text)
+    st.sentences = len(sentences)
+    seen_sent: set[int] = set()
+    for s in sentences:
+        n = bisect.bisect_left(counted_starts, s.end) - bisect.bisect_left(counted_starts, s.start)
+        st.sentence_lengths[n] += 1
+        st.terminators[_terminator(s.text)] += 1
+        h = _digest(s.text.strip())
+        if h in seen_sent:
+            st.sentences_repeated_in_document += 1
+        else:
+            seen_sent.add(h)
+    st.sentence_documents.update(seen_sent)
+
+    if doc_letters:
+        st.document_langs[
+            _SCRIPT_LANG[max(SCRIPTS, key=lambda s: (doc_letters.get(s, 0), -SCRIPTS.index(s)))]
+        ] += 1
+    else:
+        st.document_langs["other"] += 1
+
+    if quotes:
+        _add_quotes(st, text)
+    return st
+
+
+def _add_quotes(st: CorpusStats, text: str) -> None:
+    """Quotation figures from :mod:`newskit.quotes` when it is installed.
+
+    Hook: if the quotes module is missing, quote figures stay "not computed"
+    (``quote_documents == 0``) and only the mark counts are reported.
+    """
+    try:
+        from newskit.quotes import extract_quotes
+    except ImportError:  # quotes module not available in this checkout
+        return
+    found = extract_quotes(text)
+    st.quote_documents += 1
+    st.quotes += len(found)
+    for q in found:
+        st.quote_kinds[q.kind] += 1
+        if not q.closed:
+            st.unclosed_quotes += 1
+        speaker = getattr(q, "speaker", None)
+        if speaker is not None and getattr(speaker, "text", ""):
+            st.speakers[speaker.text.strip()] += 1
+
+
+def _terminator(sentence: str) -> str:
+    """Kind of the character that ends a sentence, looking past closing quotes/brackets."""
+    end = sentence.rstrip().rstrip(_CLOSERS).rstrip()
+    if not end:
+        return "none"
+    return TERMINATOR_NAMES.get(end[-1], "none")
+
+
+def _unbalanced(chars: Counter[str]) -> bool:
+    return (
+        chars.get("“", 0) != chars.get("”", 0)
+        or chars.get("‘", 0) > chars.get("’", 0)
+        or chars.get("«", 0) != chars.get("»", 0)
+        or chars.get('"', 0) % 2 == 1
+    )
+
+
+def _mattr_sums(words: list[str], window: int) -> tuple[int, int]:
+    """(sum of types per window, sum of window sizes) for one document.
+
+    Sliding window with a running count: O(len(words)). A document shorter
+    than ``window`` is one window of its own length.
+    """
+    n = len(words)
+    if n == 0:
+        return 0, 0
+    if n <= window:
+        return len(set(words)), n
+    counts: Counter[str] = Counter(words[:window])
+    distinct = len(counts)
+    total = distinct
+    for i in range(window, n):
+        old = words[i - window]
+        c = counts[old] - 1
+        if c:
+            counts[old] = c
+        else:
+            del counts[old]
+            distinct -= 1
+        new = words[i]
+        if counts[new] == 0:
+            distinct += 1
+        counts[new] += 1
+        total += distinct
+    return total, (n - window + 1) * window
+
+
+# ---------------------------------------------------------------------------
+# Files and corpora
+# ---------------------------------------------------------------------------
+def split_documents(text: str, doc_sep: str | None) -> Iterator[str]:
+    """Split a text into documents, like :func:`newskit.io.iter_documents` does for files.
+
+    ``None``: the whole text is one document. ``"blank"``: blocks separated by
+    one or more blank lines. Otherwise: blocks separated by lines equal to
+    ``doc_sep`` (stripped). Separator lines belong to no document; blocks
+    with no text are skipped.
+    """
+    if doc_sep is None:
+        if text.strip():
+            yield text
+        return
+    block: list[str] = []
+    for line in text.split("\n"):
+        body = line.strip()
+        if (body == "") if doc_sep == "blank" else (body == doc_sep):
+            if any(x.strip() for x in block):
+                yield "\n".join(block) + "\n"
+            block = []
+        else:
+            block.append(line)
+    if any(x.strip() for x in block):
+        yield "\n".join(block)
+
+
+def text_stats(
+    text: str, *, doc_sep: str | None = None, normalization: bool = True, quotes: bool = True
+) -> CorpusStats:
+    """Statistics for a text of one or more documents (``files`` stays 0)."""
+    st = CorpusStats()
+    for doc in split_documents(text, doc_sep):
+        st += document_stats(doc, normalization=normalization, quotes=quotes)
+    return st
+
+
+@dataclass
+class SourceResult:
+    """What processing one input produced: its statistics and, maybe, an error.
+
+    Errors are returned, not raised, so that a worker process can hand back the
+    documents it finished before the bad line; the CLI prints them.
+    """
+
+    name: str
+    stats: CorpusStats
+    bytes: int = 0
+    error: str | None = None
+    warning: str | None = None
+    replacements: int = 0
+
+
+def source_stats(
+    source: Source,
+    *,
+    doc_sep: str | None = None,
+    field_name: str = "text",
+    errors: str = "strict",
+    normalization: bool = True,
+    quotes: bool = True,
+) -> SourceResult:
+    """Statistics for one :class:`newskit.io.Source` (file, ``.gz`` file, JSONL or stdin).
+
+    A JSONL record is one document; plain text is split with ``doc_sep``.
+    """
+    from newskit.io import DecodeReport, InputError, SkipInput, iter_documents, iter_records
+
+    st = CorpusStats(files=1)
+    report = DecodeReport()
+    result = SourceResult(source.name, st)
+    try:
+        if source.jsonl:
+            docs: Iterable[str] = (
+                text
+                for _, _, text in iter_records(source, field_name, errors, report)  # type: ignore[arg-type]
+            )
+        else:
+            docs = (text for _, text in iter_documents(source, errors, report, doc_sep))  # type: ignore[arg-type]
+        for doc in docs:
+            st += document_stats(doc, normalization=normalization, quotes=quotes)
+            result.bytes += len(doc.encode("utf-8"))
+    except SkipInput as exc:
+        result.warning = str(exc)
+    except InputError as exc:
+        result.error = str(exc)
+    except OSError as exc:
+        result.error = f"{source.name}: {exc.strerror or exc}"
+    result.replacements = report.replacements
+    if source.path is not None:
+        with contextlib.suppress(OSError):
+            result.bytes = source.path.stat().st_size
+    return result
+
+
+def _source_job(args: tuple[Source, dict[str, Any]]) -> SourceResult:
+    source, kwargs = args
+    return source_stats(source, **kwargs)
+
+
+def iter_source_stats(
+    sources: Iterable[Source], *, jobs: int = 1, **kwargs: Any
+) -> Iterator[SourceResult]:
+    """Yield a :class:`SourceResult` per input, in input order, using ``jobs`` processes.
+
+    Each worker reads and analyses whole files and returns a pickled
+    :class:`CorpusStats` (its size is bounded by the file's vocabulary); the
+    caller merges them. Standard input is always read in this process.
+    ``kwargs`` go to :func:`source_stats`.
+    """
+    work = [(s, kwargs) for s in sources]
+    files = sum(1 for s, _ in work if not s.is_stdin)
+    if jobs <= 1 or files <= 1:
+        for item in work:
+            yield _source_job(item)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with multiprocessing.get_context(method).Pool(min(jobs, files)) as pool:
+        pending = iter(pool.imap(_source_job, [w for w in work if not w[0].is_stdin]))
+        for item in work:
+            yield _source_job(item) if item[0].is_stdin else next(pending)
+
+
+def corpus_stats(
+    paths_or_texts: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    jobs: int = 1,
+    doc_sep: str | None = None,
+    normalization: bool = True,
+    quotes: bool = True,
+) -> CorpusStats:
+    """Statistics for a corpus given as texts and/or paths.
+
+    Items that are ``str`` are *texts* (one document each, or several with
+    ``doc_sep``); items that are :class:`os.PathLike` (e.g. :class:`pathlib.Path`)
+    are *files or directories* (directories are searched for ``*.txt`` and
+    ``*.txt.gz``; ``*.jsonl`` files are read as JSON Lines, field ``text``).
+    Wrap a file name in ``Path(...)``: a plain ``str`` is never opened. A single
+    text or path may be passed without a list. ``jobs > 1`` analyses files in
+    worker processes; the result is identical. Raises ``ValueError`` on an
+    input error (bad UTF-8, bad JSON).
+    """
+    from newskit.io import iter_sources
+
+    if isinstance(paths_or_texts, (str, os.PathLike)):
+        paths_or_texts = [paths_or_texts]
+    total = CorpusStats()
+    paths: list[str] = []
+    for item in paths_or_texts:
+        if isinstance(item, str):
+            total += text_stats(item, doc_sep=doc_sep, normalization=normalization, quotes=quotes)
+        else:
+            paths.append(os.fspath(item))
+    if paths:
+        for result in iter_source_stats(
+            iter_sources(paths),
+            jobs=jobs,
+            doc_sep=doc_sep,
+            normalization=normalization,
+            quotes=quotes,
+        ):
+            if result.error:
+                raise ValueError(result.error)
+            total += result.stats
+    return total
