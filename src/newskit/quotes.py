@@ -1,0 +1,779 @@
+"""Quotation extraction with speaker and reporting cue for Hindi and Bengali news.
+
+Why rules and not a model: no quotation tool exists for these languages (textacy, CoreNLP, citron
+are English-bound) and news frames are few and regular (see the team notes on quote conventions):
+Hindi puts the speaker before ``ने`` (``X ने कहा कि “…”``), Bengali before a finite verb
+(``X বলেন, ‘…’``) or after it (``‘…’ বলেন তিনি``). The cue lexicons and the word classes used to
+delimit a speaker live in ``data/<lang>/cues.tsv`` and ``data/<lang>/quote_words.tsv``.
+
+Two passes per document:
+
+1. *Pairing* (per paragraph = line): marks are paired by type and direction; a ``’`` between two
+   letters is an apostrophe (``দু’টি``) unless a ``‘`` is open and no later ``’`` could close it
+   (``…নীতির’সহ``). An unclosed quote ends at the end of its paragraph (``closed=False``) unless the
+   next paragraph opens with the same mark (``continued=True``); it never swallows later
+   paragraphs and never raises. Stray closing marks are ignored.
+2. *Attribution* (per quote, on its sentence from :func:`newskit.segment.split_sentences`): the
+   nearest cue before the quote, else after it, else in the previous sentence.
+
+Offsets always refer to the raw text: cues are matched with patterns that accept both the
+precomposed and decomposed form of every nukta letter (and, for Hindi, a missing nukta), so the
+text is never normalized and ``raw[q.start:q.end] == q.text`` holds for every quote.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from newskit.scripts import INDIC_MARK, ZWJ, ZWNJ
+
+if TYPE_CHECKING:  # pragma: no cover
+    from newskit.segment import Sentence
+
+__all__ = ["KINDS", "Quote", "Span", "extract_quotes"]
+
+#: Values of :attr:`Quote.kind`.
+KINDS = ("speech", "partial", "term")
+
+# -- public data types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the raw text: ``raw[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation: its text (marks excluded), how it was marked, and who said it."""
+
+    text: str
+    start: int
+    end: int
+    open_mark: str
+    close_mark: str | None
+    closed: bool
+    continued: bool
+    kind: str
+    speaker: Span | None
+    cue: Span | None
+    speaker_position: str | None
+    resolved: str | None
+    confidence: float
+    line: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready record in the schema of ``newskit quotes`` (the CLI adds ``path``)."""
+        return {
+            "line": self.line,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "open_mark": self.open_mark,
+            "close_mark": self.close_mark,
+            "closed": self.closed,
+            "continued": self.continued,
+            "kind": self.kind,
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "speaker_position": self.speaker_position,
+            "resolved": self.resolved,
+            "confidence": self.confidence,
+        }
+
+
+# -- characters ---------------------------------------------------------------------------------
+
+_WCH = f"\\w{INDIC_MARK}{ZWJ}{ZWNJ}"
+_WORDCH_RE = re.compile(f"[{_WCH}]")
+# A word; hyphenated compounds (``X-এর``, ``आफताब-ए``) stay one word.
+_WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*")
+# ``''`` (two apostrophes used as a double mark, BBC Hindi) before the single characters.
+_MARK_RE = re.compile("''|[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e]")
+_INDIC_RE = re.compile("[\u0900-\u09ff]")
+_TERMINATOR_RE = re.compile("[\u0964\u0965.!?]")
+_OPENING_CONTEXT = "([{<\u2014\u2013-/:"
+_CLOSING_CONTEXT = ",.;:!?\u0964\u0965)]}>\u2014\u2013-"
+_TAIL_RE = re.compile("[\\s\u0964\u0965.!?'\"\u2019\u201d]+")
+_LEAD_PUNCT = ",\u2014\u2013-:"
+# closing mark(s) each opening mark type accepts
+_CLOSERS: dict[str, str] = {
+    "\u201c": "\u201d",  # “ ”
+    "\u201e": "\u201c\u201d",  # „ “ (German style) or „ ”
+    "\u00ab": "\u00bb",  # « »
+    "\u2018": "\u2019",  # ‘ ’
+    '"': '"',
+    "'": "'",
+    "''": "''",
+}
+_DEV_NUKTA = "\u093c"
+_BEN_NUKTA = "\u09bc"
+
+
+def _is_word_char(ch: str) -> bool:
+    return bool(_WORDCH_RE.match(ch))
+
+
+def _key(word: str, lang: str) -> str:
+    """Comparison key: NFD, single spaces, and for Hindi no nukta (मुताबिक = मुताबिक़)."""
+    k = " ".join(unicodedata.normalize("NFD", word).split())
+    if lang == "hi":
+        k = k.replace(_DEV_NUKTA, "")
+    return k
+
+
+# -- language data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    lang: str
+    cue_re: re.Pattern[str]
+    frames: dict[str, str]
+    links: frozenset[str]
+    classes: dict[str, str]
+
+
+def _read_tsv(lang: str, name: str) -> list[tuple[str, str]]:
+    ref = resources.files("newskit").joinpath("data", lang, name)
+    rows = []
+    for line in ref.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, cls = line.partition("\t")
+        rows.append((word.strip(), cls.strip()))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _precomposed() -> dict[str, str]:
+    """Map base+nukta to the precomposed letter (composition exclusions such as ड़ U+095C)."""
+    out = {}
+    for cp in range(0x0900, 0x0A00):
+        dec = unicodedata.decomposition(chr(cp))
+        if dec and not dec.startswith("<"):
+            out["".join(chr(int(h, 16)) for h in dec.split())] = chr(cp)
+    return out
+
+
+def _cue_pattern(cue: str, lang: str) -> str:
+    """A regex for *cue* that matches its precomposed and decomposed spellings in raw text."""
+    chars = unicodedata.normalize("NFD", cue)
+    pre = _precomposed()
+    parts: list[str] = []
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c.isspace():
+            while i < len(chars) and chars[i].isspace():
+                i += 1
+            parts.append(r"\s+")
+            continue
+        pair = chars[i : i + 2]
+        if len(pair) == 2 and pair in pre:
+            optional = "?" if lang == "hi" and pair[1] == _DEV_NUKTA else ""
+            parts.append(f"(?:{re.escape(pre[pair])}|{re.escape(c)}{re.escape(pair[1])}{optional})")
+            i += 2
+            continue
+        parts.append(re.escape(c))
+        i += 1
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _lexicon(lang: str) -> _Lexicon:
+    frames: dict[str, str] = {}
+    links: set[str] = set()
+    cues: list[str] = []
+    for cue, frame in _read_tsv(lang, "cues.tsv"):
+        if frame == "link":
+            links.add(_key(cue, lang))
+            continue
+        frames[_key(cue, lang)] = frame
+        cues.append(cue)
+    cues.sort(key=lambda c: len(unicodedata.normalize("NFD", c)), reverse=True)
+    alternation = "|".join(_cue_pattern(c, lang) for c in cues)
+    cue_re = re.compile(f"(?<![{_WCH}])(?:{alternation})(?![{_WCH}])")
+    classes = {_key(w, lang): cls for w, cls in _read_tsv(lang, "quote_words.tsv")}
+    return _Lexicon(lang, cue_re, frames, frozenset(links), classes)
+
+
+# -- pass 1: pairing marks ----------------------------------------------------------------------
+
+
+@dataclass
+class _Open:
+    mark: str
+    pos: int  # offset of the opening mark
+    line: int
+    depth: int
+    continued: bool = False
+
+
+@dataclass
+class _Raw:
+    """A paired quote before attribution."""
+
+    open_mark: str
+    open_pos: int
+    start: int
+    end: int
+    close_mark: str | None
+    close_pos: int  # offset of the closing mark, or ``end`` when unclosed
+    line: int
+    depth: int
+    continued: bool
+    para_start: int  # paragraph of the closing side
+    para_end: int
+
+
+def _flanks(text: str, p: int, n: int, lo: int, hi: int) -> tuple[bool, bool, str, str]:
+    """(opening-ish, closing-ish, prev char, next char) for the mark text[p:p+n]."""
+    prev = text[p - 1] if p > lo else " "
+    nxt = text[p + n] if p + n < hi else " "
+    open_ish = prev.isspace() or prev in _OPENING_CONTEXT
+    close_ish = nxt.isspace() or nxt in _CLOSING_CONTEXT
+    return open_ish, close_ish, prev, nxt
+
+
+def _later_closer(text: str, p: int, hi: int) -> bool:
+    """Is there a ``’`` after *p* in the paragraph, not between letters, before the next ``‘``?"""
+    for m in re.finditer("[\u2018\u2019]", text[p + 1 : hi]):
+        if m.group() == "\u2018":
+            return False
+        q = p + 1 + m.start()
+        prev = text[q - 1]
+        nxt = text[q + 1] if q + 1 < hi else " "
+        if not (_is_word_char(prev) and _is_word_char(nxt)):
+            return True
+    return False
+
+
+def _pair(text: str) -> list[_Raw]:
+    """Pair quotation marks paragraph by paragraph (a paragraph is a line)."""
+    out: list[_Raw] = []
+    carry: tuple[_Open, int, int] | None = None  # open quote at the end of a paragraph
+    pos = 0
+    n = len(text)
+    line = 0
+    while pos <= n:
+        line += 1
+        nl = text.find("\n", pos)
+        hi = n if nl < 0 else nl
+        lo = pos
+        pos = hi + 1
+        if carry is not None:
+            stripped = text[lo:hi].lstrip()
+            if not stripped:
+                continue  # a blank line does not end a quote that may continue
+            op, plo, phi = carry
+            carry = None
+            if stripped.startswith(op.mark):
+                op.continued = True
+                stack = [op]
+                first = hi - len(stripped) + len(op.mark)
+            else:
+                _close_unclosed(text, op, plo, phi, out)
+                stack = []
+                first = lo
+        else:
+            stack = []
+            first = lo
+        if hi > first and _MARK_RE.search(text, first, hi) is None and not stack:
+            continue
+        for m in _MARK_RE.finditer(text, first, hi):
+            _step(text, m.group(), m.start(), lo, hi, line, stack, out)
+        if stack:
+            while len(stack) > 1:
+                _close_unclosed(text, stack.pop(), lo, hi, out)
+            carry = (stack[0], lo, hi)
+    if carry is not None:
+        op, plo, phi = carry
+        _close_unclosed(text, op, plo, phi, out)
+    out.sort(key=lambda r: r.open_pos)
+    return out
+
+
+def _close_unclosed(
+    text: str, op: _Open, lo: int, hi: int, out: list[_Raw], end: int | None = None
+) -> None:
+    """An unclosed quote runs to the end of its paragraph, trailing whitespace excluded."""
+    start = op.pos + len(op.mark)
+    end = hi if end is None else end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(
+            _Raw(op.mark, op.pos, start, end, None, end, op.line, op.depth, op.continued, lo, hi)
+        )
+
+
+def _close(
+    text: str, stack: list[_Open], i: int, mark: str, p: int, lo: int, hi: int, out: list[_Raw]
+) -> None:
+    """Close stack[i] at the mark at *p*; quotes opened inside it and left open end there too."""
+    while len(stack) > i + 1:
+        _close_unclosed(text, stack.pop(), lo, hi, out, end=p)
+    op = stack.pop()
+    start = op.pos + len(op.mark)
+    if text[start:p].strip():
+        out.append(
+            _Raw(op.mark, op.pos, start, p, mark, p, op.line, op.depth, op.continued, lo, hi)
+        )
+
+
+def _find(stack: list[_Open], marks: tuple[str, ...]) -> int:
+    """Index of the innermost open quote whose opening mark is one of *marks*, or -1."""
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i].mark in marks:
+            return i
+    return -1
+
+
+def _step(
+    text: str, mark: str, p: int, lo: int, hi: int, line: int, stack: list[_Open], out: list[_Raw]
+) -> None:
+    """Classify one mark as opening, closing or neither, and update the stack."""
+
+    def push() -> None:
+        stack.append(_Open(mark, p, line, len(stack) + 1))
+
+    if mark == "\u201c":  # “ closes a „ , otherwise opens
+        i = _find(stack, ("\u201e",))
+        if i >= 0:
+            _close(text, stack, i, mark, p, lo, hi, out)
+        else:
+            push()
+    elif mark == "\u201d":  # ”
+        i = _find(stack, ("\u201c", "\u201e"))
+        if i >= 0:
+            _close(text, stack, i, mark, p, lo, hi, out)
+    elif mark in "\u201e\u00ab":  # „ «
+        push()
+    elif mark == "\u00bb":
+        i = _find(stack, ("\u00ab",))
+        if i >= 0:
+            _close(text, stack, i, mark, p, lo, hi, out)
+    elif mark == "\u2018":  # ‘ opens unless it sits between two letters (an apostrophe)
+        _, _, prev, nxt = _flanks(text, p, 1, lo, hi)
+        if not (_is_word_char(prev) and _is_word_char(nxt)):
+            push()
+    elif mark == "\u2019":  # ’ closes an open ‘ ; between letters only if nothing later can
+        i = _find(stack, ("\u2018",))
+        if i < 0:
+            return  # apostrophe (দু’টি, ’৭১) or a stray closing mark
+        _, _, prev, nxt = _flanks(text, p, 1, lo, hi)
+        if _is_word_char(prev) and _is_word_char(nxt) and _later_closer(text, p, hi):
+            return
+        _close(text, stack, i, mark, p, lo, hi, out)
+    else:  # ASCII " ' and '' : direction from the neighbours, else by alternation
+        open_ish, close_ish, prev, nxt = _flanks(text, p, len(mark), lo, hi)
+        if mark == "'" and _is_word_char(prev) and _is_word_char(nxt):
+            return  # don't, it's
+        i = _find(stack, (mark,))
+        if i >= 0:
+            if mark == "'" and open_ish and not close_ish:
+                push()  # a new single quote inside (rare); the open one is never closed
+                return
+            _close(text, stack, i, mark, p, lo, hi, out)
+        elif close_ish and not open_ish:
+            return  # stray closing mark (or inches, or a possessive)
+        else:
+            push()
+
+
+# -- pass 2: attribution ------------------------------------------------------------------------
+
+
+@dataclass
+class _Attr:
+    speaker: Span | None
+    cue: Span | None
+    position: str | None
+    framed: bool
+
+
+class _Doc:
+    """Sentence lookup for one document, split lazily per paragraph."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cache: dict[tuple[int, int], tuple[list[int], list[Sentence]]] = {}
+
+    def sentences(self, lo: int, hi: int) -> tuple[list[int], list[Sentence]]:
+        got = self._cache.get((lo, hi))
+        if got is None:
+            from newskit.segment import split_sentences  # lazy: segment imports regex
+
+            sents = [_shift(s, lo) for s in split_sentences(self.text[lo:hi])]
+            got = ([s.start for s in sents], sents)
+            self._cache[lo, hi] = got
+        return got
+
+    def sentence_at(self, pos: int, lo: int, hi: int) -> tuple[int, int] | None:
+        """(start, end) of the sentence holding *pos* in paragraph [lo, hi)."""
+        starts, sents = self.sentences(lo, hi)
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0:
+            return None
+        return sents[i].start, sents[i].end
+
+    def previous_sentence(self, pos: int, lo: int) -> tuple[int, int] | None:
+        """The sentence before the one holding *pos*, crossing into earlier paragraphs."""
+        text = self.text
+        hi = text.find("\n", lo)
+        hi = len(text) if hi < 0 else hi
+        starts, sents = self.sentences(lo, hi)
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 1:
+            return sents[i - 1].start, sents[i - 1].end
+        while lo > 0:  # previous non-blank paragraph
+            phi = lo - 1
+            plo = text.rfind("\n", 0, phi) + 1
+            if text[plo:phi].strip():
+                _, psents = self.sentences(plo, phi)
+                if psents:
+                    return psents[-1].start, psents[-1].end
+            lo = plo
+        return None
+
+
+def _shift(s: Sentence, lo: int) -> Sentence:
+    return type(s)(s.text, s.start + lo, s.end + lo)
+
+
+def _lang(text: str, lo: int, hi: int) -> str | None:
+    m = _INDIC_RE.search(text, lo, hi)
+    if m is None:
+        return None
+    return "hi" if m.group() <= "\u097f" else "bn"
+
+
+def _words(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    return list(_WORD_RE.finditer(text, lo, hi))
+
+
+def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
+    """The speaker noun phrase that ends right before *hi* (never reaching back past *lo*)."""
+    lang = lex.lang
+    cls = lex.classes
+    got: list[re.Match[str]] = []
+    right = hi
+    for tok in reversed(_words(text, lo, hi)):
+        gap = text[tok.end() : right].strip()
+        w = _key(tok.group(), lang)
+        c = cls.get(w)
+        if gap and not (gap == "." and c == "abbr" and got):
+            break
+        right = tok.start()
+        if not got:
+            if c == "skip":
+                continue
+            if lang == "bn" and w.endswith("\u09c7") and c != "pronoun":
+                continue  # dative (-কে) or locative (-এ) adjunct between subject and verb
+        if c == "pronoun":
+            if not got:
+                got.append(tok)
+            break
+        if c in ("stop", "skip") or tok.group().isdigit():
+            break
+        if c == "gen" and not got:
+            break
+        if lang == "bn" and got and (w.endswith("\u09c7")):
+            break
+        got.append(tok)
+        if len(got) >= 10:
+            break
+    while got and cls.get(_key(got[-1].group(), lang)) == "gen":
+        got.pop()  # a noun phrase does not start with a postposition
+    if not got:
+        return None
+    s, e = got[-1].start(), got[0].end()
+    return Span(text[s:e], s, e)
+
+
+def _speaker_before_cue(
+    text: str, lo: int, cue: re.Match[str], frame: str, lex: _Lexicon
+) -> Span | None:
+    """Speaker of a cue, looking left of it (within [lo, cue.start))."""
+    if frame == "passive":
+        return None
+    cls = lex.classes
+    lang = lex.lang
+    if lang == "hi" and frame == "ne":
+        for tok in reversed(_words(text, lo, cue.start())):
+            w = _key(tok.group(), lang)
+            if w == "ने":
+                return _scan_back(text, lo, tok.start(), lex)
+            if cls.get(w) == "pronoun" and w.endswith("ने"):
+                return Span(tok.group(), tok.start(), tok.end())
+        return None
+    if lang == "hi" and frame in ("gen", "source"):
+        words = _words(text, lo, cue.start())
+        if not words:
+            return None
+        last = words[-1]
+        w = _key(last.group(), lang)
+        if cls.get(w) == "pronoun":
+            return Span(last.group(), last.start(), last.end())
+        if cls.get(w) == "gen":
+            return _scan_back(text, lo, last.start(), lex)
+        return None
+    return _scan_back(text, lo, cue.start(), lex)
+
+
+def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
+    """Bengali subject after the verb: ``‘…’ বলেন তিনি।`` / ``… দিয়েছেন পুতিন।``."""
+    got: list[re.Match[str]] = []
+    right = start
+    for tok in _words(text, start, hi):
+        gap = text[right : tok.start()].strip()
+        if gap and not (
+            gap == "." and got and lex.classes.get(_key(got[-1].group(), "bn")) == "abbr"
+        ):
+            break
+        c = lex.classes.get(_key(tok.group(), "bn"))
+        if c in ("stop", "skip"):
+            return None
+        got.append(tok)
+        right = tok.end()
+        if len(got) > 5:
+            return None
+    if not got or _TAIL_RE.sub("", text[right:hi]):
+        return None
+    s, e = got[0].start(), got[-1].end()
+    return Span(text[s:e], s, e)
+
+
+def _cues(text: str, lo: int, hi: int, lex: _Lexicon) -> list[tuple[re.Match[str], str]]:
+    if hi <= lo:
+        return []
+    return [
+        (m, lex.frames.get(_key(m.group(), lex.lang), "direct"))
+        for m in lex.cue_re.finditer(text, lo, hi)
+    ]
+
+
+def _only_links(text: str, lo: int, hi: int, lex: _Lexicon) -> bool:
+    """Is text[lo:hi] nothing but link words (कि, है, যে) and punctuation?"""
+    return all(_key(w.group(), lex.lang) in lex.links for w in _words(text, lo, hi))
+
+
+def _attribute_pre(text: str, lo: int, open_pos: int, lex: _Lexicon) -> _Attr | None:
+    cues = _cues(text, lo, open_pos, lex)
+    if not cues:
+        return None
+    m, frame = cues[-1]
+    framed = _only_links(text, m.end(), open_pos, lex)
+    speaker = _speaker_before_cue(text, lo, m, frame, lex)
+    return _Attr(speaker, Span(m.group(), m.start(), m.end()), "before", framed)
+
+
+def _attribute_post(
+    text: str, close_end: int, hi: int, lo_pre: int, open_pos: int, lex: _Lexicon
+) -> _Attr | None:
+    cues = _cues(text, close_end, hi, lex)
+    if not cues:
+        return None
+    m, frame = cues[0]
+    lead = text[close_end : m.start()]
+    stripped = lead.lstrip()
+    framed = not stripped or stripped[0] in _LEAD_PUNCT
+    cue = Span(m.group(), m.start(), m.end())
+    speaker = None
+    if lex.lang == "bn" and frame == "direct":
+        speaker = _postposed_subject(text, m.end(), hi, lex)
+    if speaker is None:
+        speaker = _speaker_before_cue(text, close_end, m, frame, lex)
+    if speaker is not None:
+        return _Attr(speaker, cue, "after", framed)
+    if frame != "passive":  # जिसे वह "गंदा दल" कहते थे: the subject stands before the quote
+        speaker = _speaker_before_cue(text, lo_pre, _FakeMatch(open_pos), frame, lex)
+        if speaker is not None:
+            return _Attr(speaker, cue, "before", False)
+    return _Attr(None, cue, "after", framed)
+
+
+class _FakeMatch:
+    """Stands in for a cue match that starts at the opening mark."""
+
+    def __init__(self, pos: int) -> None:
+        self._pos = pos
+
+    def start(self) -> int:
+        return self._pos
+
+
+def _word_next_to(text: str, lo: int, hi: int, before: bool) -> str | None:
+    """The word right before *hi* (before=True) or right after *lo*, if only spaces between."""
+    if before:
+        ws = _words(text, max(lo, hi - 40), hi)
+        if ws and not text[ws[-1].end() : hi].strip():
+            return ws[-1].group()
+        return None
+    m = _WORD_RE.match(text, lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()))
+    return m.group() if m and m.start() < hi else None
+
+
+def _count_words(s: str, limit: int) -> int:
+    n = 0
+    for _ in _WORD_RE.finditer(s):
+        n += 1
+        if n >= limit:
+            break
+    return n
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """All quotations in one document (paragraphs are lines), with speaker and cue when found."""
+    raws = _pair(text)
+    if not raws:
+        return []
+    doc = _Doc(text)
+    out: list[Quote] = []
+    last_named: str | None = None
+    # speaker/cue of top-level quotes by opening offset, for "previous sentence" inheritance
+    history: list[tuple[int, Span | None, Span | None]] = []
+    tops = [r for r in raws if r.depth == 1]
+    top_index = {id(r): i for i, r in enumerate(tops)}
+    for r in raws:
+        content = text[r.start : r.end]
+        nwords = _count_words(content, 4)
+        line_lo = text.rfind("\n", 0, r.open_pos) + 1
+        line_hi = text.find("\n", r.open_pos)
+        line_hi = len(text) if line_hi < 0 else line_hi
+        lang = _lang(text, line_lo, line_hi)
+        kind = "term"
+        attr: _Attr | None = None
+        conf = 0.6
+        if r.depth > 1 or lang is None:
+            kind = "term" if nwords < 4 else "partial"
+            conf = 0.5
+        else:
+            lex = _lexicon(lang)
+            i = top_index[id(r)]
+            prev_close = tops[i - 1].close_pos + len(tops[i - 1].close_mark or "") if i else -1
+            next_open = tops[i + 1].open_pos if i + 1 < len(tops) else len(text)
+            s_open = doc.sentence_at(r.open_pos, line_lo, line_hi)
+            sent_lo = s_open[0] if s_open else line_lo
+            pre_lo = max(sent_lo, prev_close, line_lo)
+            post_attr = None
+            if r.close_mark is not None:
+                close_end = r.close_pos + len(r.close_mark or "")
+                s_close = doc.sentence_at(r.close_pos, r.para_start, r.para_end)
+                sent_hi = s_close[1] if s_close else r.para_end
+                if s_close and s_close[0] == r.close_pos and r.close_pos > sent_lo:
+                    sent_hi = close_end  # the splitter put the closing mark into the next sentence
+                sent_hi = min(sent_hi, next_open)
+                tail = text[close_end:sent_hi].lstrip()
+                ends_sentence = (
+                    bool(_TERMINATOR_RE.search(content[-2:]))
+                    and content.rstrip()[-1:] in ".\u0964\u0965"
+                )
+                if not (ends_sentence and tail[:1] not in tuple(_LEAD_PUNCT)):
+                    post_attr = _attribute_post(text, close_end, sent_hi, pre_lo, r.open_pos, lex)
+            pre_attr = _attribute_pre(text, pre_lo, r.open_pos, lex)
+            title_before = _word_next_to(text, pre_lo, r.open_pos, True)
+            title_after = (
+                _word_next_to(text, r.close_pos + len(r.close_mark), line_hi, False)
+                if r.close_mark
+                else None
+            )
+            is_title = nwords < 4 and any(
+                w is not None and lex.classes.get(_key(w, lang)) == "title"
+                for w in (title_before, title_after)
+            )
+            if is_title:
+                kind, conf = "term", 0.7
+            elif pre_attr is not None and pre_attr.framed:
+                attr, kind, conf = pre_attr, "speech", 0.9
+            elif post_attr is not None and post_attr.framed and post_attr.speaker is not None:
+                attr, kind, conf = post_attr, "speech", 0.85
+            elif pre_attr is not None and pre_attr.speaker is not None:
+                attr, kind, conf = pre_attr, "partial", 0.7
+            elif post_attr is not None and post_attr.speaker is not None:
+                attr, kind, conf = post_attr, "partial", 0.7
+            else:
+                same = [h for h in history if h[0] >= sent_lo and h[1] is not None]
+                prev = None
+                if same:
+                    prev = _Attr(same[-1][1], same[-1][2], "previous", False)
+                else:
+                    ps = doc.previous_sentence(r.open_pos, line_lo)
+                    if ps is not None:
+                        prev = _previous_attr(text, ps, history, lex)
+                long = nwords >= 4 or bool(_TERMINATOR_RE.search(content))
+                if prev is not None:
+                    attr = prev
+                    kind, conf = ("speech", 0.5) if long else ("partial", 0.4)
+                elif long:
+                    kind, conf = "speech", 0.3
+                    attr = pre_attr or post_attr
+                else:
+                    kind, conf = "term", 0.6
+            if r.close_mark is None:
+                conf = round(conf - 0.1, 2)
+            history.append((r.open_pos, attr.speaker if attr else None, attr.cue if attr else None))
+        speaker = attr.speaker if attr else None
+        resolved = None
+        if speaker is not None and lang is not None:
+            if _lexicon(lang).classes.get(_key(speaker.text, lang)) == "pronoun":
+                resolved = last_named
+            else:
+                last_named = speaker.text
+        out.append(
+            Quote(
+                text=content,
+                start=r.start,
+                end=r.end,
+                open_mark=r.open_mark,
+                close_mark=r.close_mark,
+                closed=r.close_mark is not None,
+                continued=r.continued,
+                kind=kind,
+                speaker=speaker,
+                cue=attr.cue if attr else None,
+                speaker_position=attr.position if attr and speaker else None,
+                resolved=resolved,
+                confidence=conf,
+                line=r.line,
+            )
+        )
+    return out
+
+
+def _previous_attr(
+    text: str,
+    ps: tuple[int, int],
+    history: list[tuple[int, Span | None, Span | None]],
+    lex: _Lexicon,
+) -> _Attr | None:
+    """Speaker of the previous sentence: its last quote's, else its last cue's."""
+    lo, hi = ps
+    for pos, speaker, cue in reversed(history):
+        if pos < lo:
+            break
+        if pos < hi and speaker is not None:
+            return _Attr(speaker, cue, "previous", False)
+    if _lang(text, lo, hi) != lex.lang:
+        return None
+    for m, frame in reversed(_cues(text, lo, hi, lex)):
+        speaker = _speaker_before_cue(text, lo, m, frame, lex)
+        if speaker is None and lex.lang == "bn" and frame == "direct":
+            speaker = _postposed_subject(text, m.end(), hi, lex)
+        if speaker is not None:
+            return _Attr(speaker, Span(m.group(), m.start(), m.end()), "previous", False)
+    return None
