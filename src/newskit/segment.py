@@ -39,6 +39,7 @@ __all__ = [
     "Sentence",
     "Token",
     "abbreviations",
+    "initials",
     "iter_sentences",
     "iter_tokens",
     "split_sentences",
@@ -105,16 +106,31 @@ def _read_list(lang: str, name: str) -> list[str]:
     return entries
 
 
+def _variants(entry: str) -> set[str]:
+    """An entry as written, NFC and NFD, so that non-normalized input matches too."""
+    return {entry, unicodedata.normalize("NFC", entry), unicodedata.normalize("NFD", entry)}
+
+
 @lru_cache(maxsize=1)
 def abbreviations() -> frozenset[str]:
-    """All known abbreviations (without their final period), NFC and as written."""
+    """All known abbreviations (without their final period): ``डॉ``, ``মো``, ``Mr`` ..."""
     entries: set[str] = set()
     for lang in ABBREVIATION_LANGS:
         for entry in _read_list(lang, "abbreviations.txt"):
-            entries.add(entry)
-            entries.add(unicodedata.normalize("NFC", entry))
-            entries.add(unicodedata.normalize("NFD", entry))
+            entries |= _variants(entry)
     return frozenset(entries)
+
+
+@lru_cache(maxsize=1)
+def initials() -> tuple[frozenset[str], frozenset[str]]:
+    """Letter names used as initials: (safe alone, only inside a sequence like ``के.आर.``)."""
+    alone: set[str] = set()
+    in_sequence: set[str] = set()
+    for lang in ABBREVIATION_LANGS:
+        for entry in _read_list(lang, "initials.txt"):
+            name, _, flag = entry.partition("\t")
+            (in_sequence if flag.strip() == "word" else alone).update(_variants(name.strip()))
+    return frozenset(alone), frozenset(in_sequence)
 
 
 # -- the token pattern ---------------------------------------------------------------------------
@@ -144,10 +160,11 @@ _TOKEN_PATTERN = rf"""
 |(?P<handle>(?<!\w)@\w+)
 |(?P<hashtag>(?<!\w)\#\w+)
 |(?P<abbr>(?<![\w.])
-    (?:\L<abbr>\.(?:(?:\L<abbr>|{_AKSHARA}|[A-Za-z])\.)*
-      |(?:(?:{_AKSHARA}|[A-Za-z])\.){{2,}}
+    (?:(?:\L<abbr>|\L<initial>)\.(?:(?:\L<abbr>|\L<component>|{_AKSHARA}|[A-Za-z])\.)*
+      |(?:(?:\L<component>|{_AKSHARA}|[A-Za-z])\.){{2,}}
       |[A-Z]\.(?![A-Za-z])
-    ))
+      |\L<component>\.(?<=(?<![\w.])(?:\L<component>|[A-Z])\.[ ]\L<component>\.)
+    )(?!\.))
 |(?P<number>\$?(?:\d+(?:-\d+)+(?![.,:/]\d)|\d+(?:[.,:/]\d+)*)\w*)
 |(?P<word>(?:(?<!\w)[’'][{BEN_DIGIT}]{{2}}(?!\w)
     |\w+(?:(?<=[{_BEN}])[’'](?=[{_BEN}])\w+|(?<=[{_INDIC}]):(?=[{INDIC_LETTER}])\w+)*))
@@ -159,8 +176,14 @@ _TOKEN_PATTERN = rf"""
 @lru_cache(maxsize=1)
 def _token_re() -> regex.Pattern[str]:
     """The compiled token pattern (compiled on first use: keeps ``import newskit`` fast)."""
-    abbrs = sorted(abbreviations(), key=len, reverse=True)
-    return regex.compile(_TOKEN_PATTERN, regex.VERBOSE | regex.V0, abbr=abbrs)
+    alone, in_sequence = initials()
+    return regex.compile(
+        _TOKEN_PATTERN,
+        regex.VERBOSE | regex.V0,
+        abbr=sorted(abbreviations()),
+        initial=sorted(alone),
+        component=sorted(alone | in_sequence),
+    )
 
 
 # -- tokenization --------------------------------------------------------------------------------
