@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -47,7 +49,7 @@ SAMPLES = {
 Segmenter = Callable[[str], list[list[str]]]
 
 
-def _load_segeval(data_dir: Path):  # noqa: ANN202 - a module object
+def _load_segeval(data_dir: Path) -> ModuleType:
     path = data_dir.parent / "tools" / "segeval.py"
     spec = importlib.util.spec_from_file_location("segeval", path)
     if spec is None or spec.loader is None:
@@ -135,7 +137,7 @@ def lossless(data_dir: Path) -> dict:
             "".join("".join(s.text.split()) for s in sents) == nonspace
             and all(text[s.start : s.end] == s.text for s in sents)
             and all(s.text == s.text.strip() for s in sents)
-            and all(a.end <= b.start for a, b in zip(sents, sents[1:]))
+            and all(a.end <= b.start for a, b in itertools.pairwise(sents))
         )
         # sentence boundaries must fall on token boundaries
         starts = {t.start for t in toks}
