@@ -571,6 +571,120 @@ def _check_or_diff(run: _NormalizeRun, source: Source, report: DecodeReport, dif
         out.flush()
 
 
+# ---------------------------------------------------------------------------
+# stats
+# ---------------------------------------------------------------------------
+_STATS_SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@input_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "tsv", "csv"]),
+    default=None,
+    help="Output format. [default: table on a terminal, tsv otherwise]",
+)
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    type=click.Choice([*_STATS_SECTIONS, "all"]),
+    help="Sections to show (repeatable; table and json). "
+    "[default: table: files, overview, lexicon; json: all]",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["file", "dir", "lang", "total"]),
+    default="file",
+    show_default=True,
+    help="One row per file, per directory, per dominant language, or only the total.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Length of the top words, bigrams, speakers and repeated-lines lists.",
+)
+@click.option(
+    "--keep-stopwords", is_flag=True, help="Keep hi/bn stopwords in the top words and bigrams."
+)
+@click.option(
+    "--doc-sep",
+    metavar="LINE",
+    default=None,
+    help="Split plain-text files into documents at lines equal to LINE "
+    "('blank': at blank lines). [default: one document per file; JSONL: one per record]",
+)
+@jobs_option(0)
+def stats(
+    inputs: Inputs,
+    fmt: str | None,
+    sections: tuple[str, ...],
+    by: str,
+    top: int,
+    keep_stopwords: bool,
+    doc_sep: str | None,
+    jobs: int | None,
+) -> None:
+    """Corpus statistics: counts, scripts and encoding health, quotes, lexicon, hygiene.
+
+    One row per file (--by) plus the total. TSV/CSV/JSON carry raw numbers.
+    """
+    from newskit import render
+    from newskit.stats import SECTIONS, StatsCollector, iter_source_stats, source_size
+
+    diag = inputs.diag
+    if fmt is None:
+        fmt = "table" if sys.stdout.isatty() else "tsv"
+    chosen = set(sections)
+    if "all" in chosen or (not chosen and fmt != "table"):
+        chosen = set(_STATS_SECTIONS)
+    elif not chosen:
+        chosen = {"files", "overview", "lexicon"}
+
+    sources = inputs.sources()
+    total_bytes = sum(source_size(s) for s in sources)
+    collector = StatsCollector(by)
+    results = iter_source_stats(
+        sources,
+        jobs=resolve_jobs(jobs),
+        doc_sep=doc_sep,
+        field_name=inputs.field,
+        errors=inputs.errors,
+    )
+    with render.progress(len(sources), total_bytes, enabled=sys.stderr.isatty()) as advance:
+        for result in results:
+            if result.warning:
+                diag.warn(result.warning)
+            if result.error:
+                diag.error(result.error)
+            if result.replacements:
+                diag.warn(
+                    f"{result.name}: replaced {result.replacements} invalid UTF-8 "
+                    f"byte sequence{'s' if result.replacements != 1 else ''} with U+FFFD"
+                )
+            collector.add(result.name, result.stats)
+            advance(result.bytes)
+
+    rows = collector.rows()
+    report = collector.total.report(top=top, keep_stopwords=keep_stopwords)
+    report = {k: v for k, v in report.items() if k in chosen and k in SECTIONS}
+    if fmt == "table":
+        render.render_stats_table(rows, report, show=[s for s in _STATS_SECTIONS if s in chosen])
+    elif fmt == "json":
+        text = render.to_json(rows, report)
+    else:
+        text = render.delimited(rows, "\t" if fmt == "tsv" else ",")
+    if fmt != "table":
+        out = stdout_bytes()
+        out.write(text.encode("utf-8"))
+        out.flush()
+    sys.exit(diag.status)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="newskit")

@@ -18,10 +18,11 @@ Rules we follow (see ``../shared/notes/cli-and-rich.md``):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 #: (group level, name, summary row) as produced by the stats command.
@@ -228,3 +229,50 @@ def render_stats_table(
                 cells.append([str(i), _num(count)])
                 t.add_row(Text(cells[-1][0]), Text(cells[-1][1]), Text(str(text)))
             emit(title, t, cells)
+
+
+@contextlib.contextmanager
+def progress(
+    total_files: int, total_bytes: int, *, enabled: bool
+) -> Iterator[Callable[[int], None]]:
+    """A files-and-MB progress bar on stderr; yields ``advance(nbytes)`` (one call per file).
+
+    Only shown when ``enabled`` (the caller passes ``sys.stderr.isatty()``):
+    never in pipes, CI logs or CliRunner. ``transient`` so it leaves no trace,
+    ``redirect_stdout=False`` so data written to stdout is not captured by it.
+    """
+    if not enabled:
+        yield lambda nbytes: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    mb = total_bytes / 1e6
+    bar = Progress(
+        TextColumn("stats"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TextColumn("{task.fields[mb]:.1f}/" + f"{mb:.1f} MB"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    with bar:
+        task = bar.add_task("stats", total=total_files, mb=0.0)
+        done = 0
+
+        def advance(nbytes: int) -> None:
+            nonlocal done
+            done += nbytes
+            bar.update(task, advance=1, mb=done / 1e6)
+
+        yield advance

@@ -749,6 +749,16 @@ def source_stats(
     return result
 
 
+def source_size(source: Source) -> int:
+    """Size in bytes of a file input (0 for stdin or an unreadable file), for progress."""
+    if source.path is None:
+        return 0
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _source_job(args: tuple[Source, dict[str, Any]]) -> SourceResult:
     source, kwargs = args
     return source_stats(source, **kwargs)
@@ -821,3 +831,43 @@ def corpus_stats(
                 raise ValueError(result.error)
             total += result.stats
     return total
+
+
+GROUPINGS = ("file", "dir", "lang", "total")
+
+
+class StatsCollector:
+    """Merge per-source results into the corpus total and rows grouped ``by`` one key.
+
+    ``by="file"`` keeps only each file's :meth:`CorpusStats.summary` (a flat
+    dict), so memory does not grow with the number of files; ``dir`` and
+    ``lang`` keep one merged :class:`CorpusStats` per group (few groups).
+    """
+
+    def __init__(self, by: str = "file") -> None:
+        if by not in GROUPINGS:
+            raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+        self.by = by
+        self.total = CorpusStats()
+        self._file_rows: list[tuple[str, dict[str, Any]]] = []
+        self._groups: dict[str, CorpusStats] = {}
+
+    def add(self, name: str, stats: CorpusStats) -> None:
+        self.total += stats
+        if self.by == "file":
+            self._file_rows.append((name, stats.summary()))
+        elif self.by != "total":
+            key = stats.lang() if self.by == "lang" else os.path.dirname(name) or "."
+            if key in self._groups:
+                self._groups[key] += stats
+            else:
+                self._groups[key] = stats.copy()
+
+    def rows(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """``(level, name, summary)`` rows in input order (groups sorted), then the total."""
+        out: list[tuple[str, str, dict[str, Any]]] = [
+            ("file", name, row) for name, row in self._file_rows
+        ]
+        out += [(self.by, key, self._groups[key].summary()) for key in sorted(self._groups)]
+        out.append(("total", "*", self.total.summary()))
+        return out
