@@ -105,7 +105,8 @@ _WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*")
 _MARK_RE = re.compile("''|[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e]")
 _INDIC_RE = re.compile("[\u0900-\u09ff]")
 _TERMINATOR_RE = re.compile("[\u0964\u0965.!?]")
-_OPENING_CONTEXT = "([{<\u2014\u2013-/:"
+_OPENING_CONTEXT = "([{<\u2014\u2013-/:,"
+_TERMINATORS = ".!?\u0964\u0965"
 _CLOSING_CONTEXT = ",.;:!?\u0964\u0965)]}>\u2014\u2013-"
 _TAIL_RE = re.compile("[\\s\u0964\u0965.!?'\"\u2019\u201d]+")
 _LEAD_PUNCT = ",\u2014\u2013-:"
@@ -245,7 +246,10 @@ def _flanks(text: str, p: int, n: int, lo: int, hi: int) -> tuple[bool, bool, st
     prev = text[p - 1] if p > lo else " "
     nxt = text[p + n] if p + n < hi else " "
     open_ish = prev.isspace() or prev in _OPENING_CONTEXT
-    close_ish = nxt.isspace() or nxt in _CLOSING_CONTEXT
+    # after a full stop a straight quote closes even when glued to the next word ("है."वो)
+    close_ish = nxt.isspace() or nxt in _CLOSING_CONTEXT or prev in _TERMINATORS
+    if open_ish and close_ish:
+        open_ish = close_ish = False  # surrounded by spaces or punctuation: decide by alternation
     return open_ish, close_ish, prev, nxt
 
 
@@ -488,7 +492,7 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
             if not got:
                 got.append(tok)
             break
-        if c in ("stop", "skip") or tok.group().isdigit():
+        if c in ("stop", "skip", "postp", "naming") or tok.group().isdigit():
             break
         if c == "gen" and not got:
             break
@@ -546,11 +550,11 @@ def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | 
         ):
             break
         c = lex.classes.get(_key(tok.group(), "bn"))
-        if c in ("stop", "skip"):
+        if c in ("stop", "skip", "naming"):
             return None
         got.append(tok)
         right = tok.end()
-        if len(got) > 5:
+        if len(got) > 8:
             return None
     if not got or _TAIL_RE.sub("", text[right:hi]):
         return None
@@ -589,15 +593,20 @@ def _attribute_post(
     if not cues:
         return None
     m, frame = cues[0]
-    lead = text[close_end : m.start()]
+    cue_start, cue_end = m.start(), m.end()
+    for m2, frame2 in cues[1:]:  # adjacent cues form one: ‘…’ বলেও অভিযোগ করেছেন কেউ কেউ
+        if text[cue_end : m2.start()].strip():
+            break
+        cue_end, frame = m2.end(), frame2
+    lead = text[close_end:cue_start]
     stripped = lead.lstrip()
-    framed = not stripped or stripped[0] in _LEAD_PUNCT
-    cue = Span(m.group(), m.start(), m.end())
+    framed = not stripped or stripped[0] in _LEAD_PUNCT or _only_addressee(stripped, lex)
+    cue = Span(text[cue_start:cue_end], cue_start, cue_end)
     speaker = None
     if lex.lang == "bn" and frame == "direct":
-        speaker = _postposed_subject(text, m.end(), hi, lex)
+        speaker = _postposed_subject(text, cue_end, hi, lex)
     if speaker is None:
-        speaker = _speaker_before_cue(text, close_end, m, frame, lex)
+        speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
     if speaker is not None:
         return _Attr(speaker, cue, "after", framed)
     if frame != "passive":  # जिसे वह "गंदा दल" कहते थे: the subject stands before the quote
@@ -605,6 +614,14 @@ def _attribute_post(
         if speaker is not None:
             return _Attr(speaker, cue, "before", False)
     return _Attr(None, cue, "after", framed)
+
+
+def _only_addressee(s: str, lex: _Lexicon) -> bool:
+    """Bengali "‘…’ বিবিসি বাংলাকে বলেন X": only an addressee (-কে) between quote and cue."""
+    if lex.lang != "bn":
+        return False
+    words = [_key(w.group(), "bn") for w in _WORD_RE.finditer(s)]
+    return bool(words) and words[-1].endswith("\u0995\u09c7") and len(words) <= 3
 
 
 class _FakeMatch:
@@ -626,6 +643,10 @@ def _word_next_to(text: str, lo: int, hi: int, before: bool) -> str | None:
         return None
     m = _WORD_RE.match(text, lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()))
     return m.group() if m and m.start() < hi else None
+
+
+def _class(lex: _Lexicon, word: str | None) -> str | None:
+    return None if word is None else lex.classes.get(_key(word, lex.lang))
 
 
 def _count_words(s: str, limit: int) -> int:
@@ -692,9 +713,15 @@ def extract_quotes(text: str) -> list[Quote]:
                 if r.close_mark
                 else None
             )
-            is_title = nwords < 4 and any(
-                w is not None and lex.classes.get(_key(w, lang)) == "title"
-                for w in (title_before, title_after)
+            after_close = r.close_pos + len(r.close_mark or "")
+            glued = r.close_mark is not None and (
+                _is_word_char(text[after_close : after_close + 1] or " ")
+                or text[after_close : after_close + 2][:1] == "-"
+            )
+            is_title = nwords < 4 and (
+                _class(lex, title_before) == "title"
+                or _class(lex, title_after) in ("title", "postp", "gen", "naming")
+                or glued  # a case ending on the quote: ‘…’-এর, '…'का
             )
             if is_title:
                 kind, conf = "term", 0.7
@@ -704,7 +731,11 @@ def extract_quotes(text: str) -> list[Quote]:
                 attr, kind, conf = post_attr, "speech", 0.85
             elif pre_attr is not None and pre_attr.speaker is not None:
                 attr, kind, conf = pre_attr, "partial", 0.7
-            elif post_attr is not None and post_attr.speaker is not None:
+            elif (
+                post_attr is not None
+                and post_attr.speaker is not None
+                and (lang == "bn" or nwords >= 4)
+            ):  # Hindi puts the speaker first; a Hindi cue after a short quote is not its own
                 attr, kind, conf = post_attr, "partial", 0.7
             else:
                 same = [h for h in history if h[0] >= sent_lo and h[1] is not None]
