@@ -665,7 +665,7 @@ def extract_quotes(text: str) -> list[Quote]:
         return []
     doc = _Doc(text)
     out: list[Quote] = []
-    last_named: str | None = None
+    last_named: tuple[str, int] | None = None  # the latest non-pronoun speaker and its offset
     # speaker/cue of top-level quotes by opening offset, for "previous sentence" inheritance
     history: list[tuple[int, Span | None, Span | None]] = []
     tops = [r for r in raws if r.depth == 1]
@@ -720,7 +720,8 @@ def extract_quotes(text: str) -> list[Quote]:
             )
             is_title = nwords < 4 and (
                 _class(lex, title_before) == "title"
-                or _class(lex, title_after) in ("title", "postp", "gen", "naming")
+                or _class(lex, title_after) in ("title", "postp", "gen")
+                or (_class(lex, title_after) == "naming" and not _verb_final(content, lex))
                 or glued  # a case ending on the quote: ‘…’-এর, '…'का
             )
             if is_title:
@@ -761,10 +762,11 @@ def extract_quotes(text: str) -> list[Quote]:
         speaker = attr.speaker if attr else None
         resolved = None
         if speaker is not None and lang is not None:
-            if _lexicon(lang).classes.get(_key(speaker.text, lang)) == "pronoun":
-                resolved = last_named
+            lex = _lexicon(lang)
+            if lex.classes.get(_key(speaker.text, lang)) == "pronoun":
+                resolved = _resolve(doc, r.open_pos, line_lo, lex, last_named)
             else:
-                last_named = speaker.text
+                last_named = (speaker.text, speaker.start)
         out.append(
             Quote(
                 text=content,
@@ -784,6 +786,51 @@ def extract_quotes(text: str) -> list[Quote]:
             )
         )
     return out
+
+
+def _verb_final(content: str, lex: _Lexicon) -> bool:
+    """Does the quote end in a finite verb (a clause, not a label)?  ``-নি``, ``-ছে``, ``-বে``…"""
+    words = _WORD_RE.findall(content)
+    if not words:
+        return False
+    last = _key(words[-1], lex.lang)
+    return any(last.endswith(e) for e in _verb_endings(lex))
+
+
+def _verb_endings(lex: _Lexicon) -> tuple[str, ...]:
+    return tuple(w[1:] for w, c in lex.classes.items() if c == "verb_ending")
+
+
+def _resolve(
+    doc: _Doc, pos: int, line_lo: int, lex: _Lexicon, last: tuple[str, int] | None
+) -> str | None:
+    """The most recent named speaker before *pos*: of a quote, or the subject of a cue in one of
+    the three sentences before (``X সাংবাদিকদের সঙ্গে কথা বলেন। ‘…’, বলেন তিনি।``)."""
+    text = doc.text
+    lo = line_lo
+    sent = doc.sentence_at(pos, line_lo, _line_end(text, pos))
+    at = sent[0] if sent else pos
+    for _ in range(3):
+        ps = doc.previous_sentence(at, lo)
+        if ps is None or (last is not None and ps[1] <= last[1]):
+            break
+        if _lang(text, ps[0], ps[1]) == lex.lang:
+            for m, frame in reversed(_cues(text, ps[0], ps[1], lex)):
+                sp = _speaker_before_cue(text, ps[0], m, frame, lex)
+                if (
+                    sp is not None
+                    and lex.classes.get(_key(sp.text, lex.lang)) != "pronoun"
+                    and (last is None or sp.start > last[1])
+                ):
+                    return sp.text
+        at = ps[0]
+        lo = text.rfind("\n", 0, at) + 1
+    return last[0] if last else None
+
+
+def _line_end(text: str, pos: int) -> int:
+    e = text.find("\n", pos)
+    return len(text) if e < 0 else e
 
 
 def _previous_attr(
