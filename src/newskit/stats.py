@@ -484,7 +484,7 @@ def document_stats(text: str, *, normalization: bool = True, quotes: bool = True
     from newskit.segment import split_sentences, tokenize
 
     st = CorpusStats(documents=1, chars=len(text))
-    st.document_digests[_digest(text)] += 1
+    st.document_digests[_digest(text.strip())] += 1
 
     # characters: one C-speed Counter, then a loop over the distinct characters
     chars = Counter(text)
