@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 
 import regex
 
@@ -153,9 +155,17 @@ _CLOSE_URL = r"\s\"“”‘’<>()\[\]{}"
 _BEN = r"\u0980-\u09ff"
 _INDIC = INDIC_LETTER + INDIC_MARK
 
-# Order matters: the first alternative that matches at a position wins.
-_TOKEN_PATTERN = rf"""
- (?P<url>(?:https?://|ftp://|www\.)[^{_CLOSE_URL}]*[^{_CLOSE_URL}.,;:!?'।॥৷])
+# Order matters: the first alternative that matches at a position wins. Each match first
+# consumes the whitespace before the token (the token is the named group that matched), and the
+# first two alternatives are fast paths for the common case: a run of letters followed by
+# whitespace or plain punctuation (no "." "-" "@" "'" ":" after it, which could make it part of an
+# abbreviation, e-mail address, URL, apostrophe word ...), and plain punctuation.
+_FAST_FOLLOW = r"[\s,;?!।॥৷()\[\]{}\"“”‘«»]"
+_WS_PREFIX = rf"[{_WS_CLASS}]*+"
+_TOKEN_ALTS = rf"""
+(?:(?P<w>[^\W\d_]++(?={_FAST_FOLLOW}|\Z))
+|(?P<p>[,;?!।॥৷()\[\]{{}}“”‘«»](?!{_MARKS}))
+|(?P<url>(?:https?://|ftp://|www\.)[^{_CLOSE_URL}]*[^{_CLOSE_URL}.,;:!?'।॥৷])
 |(?P<email>(?<![\w.+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+)
 |(?P<handle>(?<!\w)@\w+)
 |(?P<hashtag>(?<!\w)\#\w+)
@@ -170,15 +180,17 @@ _TOKEN_PATTERN = rf"""
     |\w+(?:(?<=[{_BEN}])[’'](?=[{_BEN}])\w+|(?<=[{_INDIC}]):(?=[{INDIC_LETTER}])\w+)*))
 |(?P<punct>''|``|--|\.\.+|[^\w{_WS_CLASS}\p{{S}}]{_MARKS}*)
 |(?P<symbol>\p{{S}}{_MARKS}*)
-"""
+)"""
+_TOKEN_PATTERN = _WS_PREFIX + _TOKEN_ALTS
 
 
-@lru_cache(maxsize=1)
-def _token_re() -> regex.Pattern[str]:
-    """The compiled token pattern (compiled on first use: keeps ``import newskit`` fast)."""
+_KIND_OF_GROUP = {"w": "word", "p": "punct", **{k: k for k in KINDS}}
+
+
+def _compile(pattern: str) -> regex.Pattern[str]:
     alone, in_sequence = initials()
     return regex.compile(
-        _TOKEN_PATTERN,
+        pattern,
         regex.VERBOSE | regex.V0,
         abbr=sorted(abbreviations()),
         initial=sorted(alone),
@@ -186,64 +198,120 @@ def _token_re() -> regex.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _token_re() -> regex.Pattern[str]:
+    """The compiled token pattern (compiled on first use: keeps ``import newskit`` fast)."""
+    return _compile(_TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=1)
+def _split_re() -> regex.Pattern[str]:
+    """The same pattern as ``(whitespace)(token)`` with no other groups, for ``Pattern.split``.
+
+    Why: ``split`` cuts the whole text in C, and the offsets follow from the running sum of
+    the pieces' lengths, so no Python code runs per token on the fast path.
+    """
+    alts = regex.sub(r"\(\?P<\w+>", "(?:", _TOKEN_ALTS)
+    return _compile(f"({_WS_PREFIX})({alts})")
+
+
+class _KindCache(dict[str, str]):
+    """Token text -> kind, computed once per distinct token (kinds do not depend on context)."""
+
+    def __missing__(self, tok: str) -> str:
+        m = _token_re().fullmatch(tok)
+        if m is None:  # an initial that needed the initial before it ("बी. सी.")
+            kind = "abbr" if tok.endswith(".") else "word"
+        else:
+            kind = _KIND_OF_GROUP[m.lastgroup or "other"]
+            if kind == "number" and not tok[-1].isdigit():
+                kind = "word"  # a number glued to letters (8वीं, ৫০টি, 2C) is one word, as in UD
+        if len(self) > 500_000:  # keep memory flat on endless streams
+            self.clear()
+        self[tok] = kind
+        return kind
+
+
+_KINDS = _KindCache()
+_INNER_APOS_RE = regex.compile(r"(?<=\w)[’'](?=\w)")
+
+
 # -- tokenization --------------------------------------------------------------------------------
 
 
-def _split_apostrophes(text: str, tok: Token) -> list[Token]:
-    """Split ``…’সহ`` into ``…``, ``’``, ``সহ`` when the ``’`` closes an open ``‘``.
-
-    Why: ``’`` between Bengali letters is an apostrophe (``দু’টি``) unless a single quote is
-    open in the same paragraph, where it is the closing mark followed by a clitic.
-    """
-    para_start = text.rfind("\n", 0, tok.start) + 1
-    before = text[para_start : tok.start]
+def _quote_open_before(text: str, pos: int) -> bool:
+    """True when a ``‘`` opened earlier in the same paragraph is still open at *pos*."""
+    para_start = text.rfind("\n", 0, pos) + 1
+    before = text[para_start:pos]
     opened = before.count("‘")
-    closed = len(regex.findall(r"’(?![\w])", before))
-    if opened <= closed:
-        return [tok]
-    out: list[Token] = []
-    pos = tok.start
-    for piece in regex.split(r"([’'])", tok.text):
-        if piece:
-            kind = "punct" if piece in "’'" else "word"
-            out.append(Token(piece, pos, pos + len(piece), kind))
-            pos += len(piece)
-    return out
+    if not opened:
+        return False
+    closed = len(regex.findall(r"’(?!\w)", before))
+    return opened > closed
 
 
-def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
-    """Yield the tokens of *text* in order; offsets are into *text* plus *offset*.
+def _fix_apostrophes(text: str, toks: list[str], starts: list[int], ends: list[int]) -> None:
+    """Split ``…’সহ`` into ``…``, ``’``, ``সহ`` where the ``’`` closes an open ``‘`` (in place).
+
+    Why: ``’`` between Bengali letters is an apostrophe (``দু’টি``, kept in the word) unless a
+    single quote is open in the same paragraph; then it is the closing mark plus a clitic.
+    """
+    for m in reversed(list(_INNER_APOS_RE.finditer(text))):
+        pos = m.start()
+        i = bisect_right(starts, pos) - 1
+        if i < 0 or not (starts[i] < pos < ends[i] - 1) or not _quote_open_before(text, pos):
+            continue
+        tok, start = toks[i], starts[i]
+        pieces = [p for p in regex.split(r"([’'])", tok) if p]
+        new_starts = list(accumulate([start] + [len(p) for p in pieces[:-1]]))
+        toks[i : i + 1] = pieces
+        starts[i : i + 1] = new_starts
+        ends[i : i + 1] = [a + len(p) for a, p in zip(new_starts, pieces, strict=True)]
+
+
+def _spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Token texts, start and end offsets of *text*: the C-speed core of the tokenizer."""
+    parts = _split_re().split(text)
+    cum = list(accumulate(map(len, parts)))
+    toks, starts, ends = parts[2::3], cum[1::3], cum[2::3]
+    if "‘" in text:
+        _fix_apostrophes(text, toks, starts, ends)
+    return toks, starts, ends
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """All tokens of *text* in order; offsets are into *text* plus *offset*.
 
     Whitespace (as ``str.isspace`` defines it, newlines and NBSP included) only separates
     tokens; every other character belongs to exactly one token.
     """
-    finditer = _token_re().finditer
-    check_apos = "‘" in text
-    for m in finditer(text):
-        start, end = m.span()
-        kind = m.lastgroup or "other"
-        tok_text = m.group()
-        if kind == "number" and not tok_text[-1].isdigit():
-            kind = "word"  # a number glued to letters (8वीं, ৫০টি, 2C) is one word, as in UD
-        tok = Token(tok_text, start + offset, end + offset, kind)
-        if check_apos and kind == "word" and ("’" in tok.text[1:] or "'" in tok.text[1:]):
-            local = Token(tok.text, start, end, kind)
-            for part in _split_apostrophes(text, local):
-                yield Token(part.text, part.start + offset, part.end + offset, part.kind)
-        else:
-            yield tok
+    toks, starts, ends = _spans(text)
+    if offset:
+        starts = [s + offset for s in starts]
+        ends = [e + offset for e in ends]
+    kinds = map(_KINDS.__getitem__, toks)
+    return list(map(Token, toks, starts, ends, kinds))
 
 
-def tokenize(text: str, offset: int = 0) -> list[Token]:
-    """All tokens of *text* (see :func:`iter_tokens`)."""
-    return list(iter_tokens(text, offset))
+def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
+    """Yield the tokens of *text* line by line (same results as :func:`tokenize`).
+
+    Memory stays proportional to the longest line, not to the text.
+    """
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        nl = n if nl < 0 else nl + 1
+        yield from tokenize(text[pos:nl], offset + pos)
+        pos = nl
 
 
 def token_strings(text: str) -> list[str]:
     """Just the token texts of *text*: the fast path for tokenized-text output."""
     if "‘" in text:
-        return [t.text for t in iter_tokens(text)]
-    return [m.group() for m in _token_re().finditer(text)]
+        return _spans(text)[0]
+    return _split_re().split(text)[2::3]
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -282,8 +350,10 @@ def _dot_is_full_stop(line: str, s: int) -> bool:
     while ce < n and not line[ce].isspace():
         ce += 1
     for m in _token_re().finditer(line, cs, ce):
-        if m.start() <= s < m.end():
-            return m.lastgroup == "punct" and m.end() == s + 1
+        group = m.lastgroup
+        a, b = m.span(group)
+        if a <= s < b:
+            return group in ("punct", "p") and b == s + 1
     return True
 
 
@@ -336,7 +406,7 @@ def _line_sentences(line: str, base: int) -> Iterator[Sentence]:
     url_spans: list[tuple[int, int]] = []
     if any(k in line for k in _NEEDS_URL_CHECK):
         url_spans = [
-            m.span()
+            m.span(m.lastgroup)
             for m in _token_re().finditer(line)
             if m.lastgroup in ("url", "email", "handle", "hashtag")
         ]
