@@ -151,6 +151,20 @@ _OPTION_NAMES = frozenset(f.name for f in fields(NormalizeOptions))
 DEFAULT = NormalizeOptions()
 
 
+def _chars(cls: str) -> frozenset[str]:
+    """The characters of a regex class fragment such as ``"a-z0"`` (ranges expanded)."""
+    out: set[str] = set()
+    i = 0
+    while i < len(cls):
+        if i + 2 < len(cls) and cls[i + 1] == "-":
+            out.update(map(chr, range(ord(cls[i]), ord(cls[i + 2]) + 1)))
+            i += 3
+        else:
+            out.add(cls[i])
+            i += 1
+    return frozenset(out)
+
+
 def _check_step_names(names: set[str]) -> None:
     unknown = names - set(STEPS)
     if unknown:
@@ -166,51 +180,111 @@ StepFn = Callable[[str, NormalizeOptions], "tuple[str, int]"]
 # invisible ------------------------------------------------------------------
 _INVISIBLE = "\ufeff\u200b\u2060\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u180e"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
-_JOINER_RE = re.compile(f"[{ZWJ}{ZWNJ}]+")
-# A joiner renders when it sits next to a virama, or (ZWJ) glues an emoji sequence.
-_EMOJI_BEFORE = re.compile(r"[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]$")
-
-
-def _keep_joiner(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    if before in VIRAMAS or after in VIRAMAS:
-        return True
-    return ZWJ in text[start:end] and bool(before) and bool(_EMOJI_BEFORE.search(before))
+# A joiner renders when it sits next to a virama (half forms, ya-phala, explicit
+# virama) or, for emoji, after a pictograph or variation selector; elsewhere it
+# does nothing. The pattern starts with the joiner itself (fast scanning) and
+# looks behind it for the virama.
+_KEEP_JOINER_AFTER = f"{VIRAMAS}\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
+_STRAY_JOINER_RE = re.compile(
+    f"[{ZWJ}{ZWNJ}](?<![{_KEEP_JOINER_AFTER}].)[{ZWJ}{ZWNJ}]*(?![{VIRAMAS}])"
+)
 
 
 def _step_invisible(text: str, opts: NormalizeOptions) -> tuple[str, int]:
-    count = 0
+    before = len(text)
     if _INVISIBLE_RE.search(text):
-        before = len(text)
         text = _INVISIBLE_RE.sub("", text)
-        count = before - len(text)
-    if opts.zero_width == "keep" or (ZWJ not in text and ZWNJ not in text):
-        return text, count
-    if opts.zero_width == "drop":
-        before = len(text)
-        text = text.replace(ZWJ, "").replace(ZWNJ, "")
-        return text, count + before - len(text)
-
-    def smart(m: re.Match[str]) -> str:
-        nonlocal count
-        if _keep_joiner(m.string, m.start(), m.end()):
-            return m.group()
-        count += m.end() - m.start()
-        return ""
-
-    return _JOINER_RE.sub(smart, text), count
+    if opts.zero_width != "keep" and (ZWJ in text or ZWNJ in text):
+        if opts.zero_width == "drop":
+            text = text.replace(ZWJ, "").replace(ZWNJ, "")
+        else:
+            text = _STRAY_JOINER_RE.sub("", text)
+    return text, before - len(text)
 
 
 # nfc ------------------------------------------------------------------------
 _WORD_RE = re.compile(r"\S+")
 
 
+# Fast path: unicodedata.is_normalized() is quick only when no character has
+# NFC_QC=Maybe, but Bengali vowel sign aa (U+09BE), au length mark (U+09D7) and
+# the nuktas (U+093C, U+09BC) are Maybe and occur everywhere. They are Maybe
+# only because they can compose with a preceding letter; so test a *probe* copy
+# in which they are replaced by look-alikes that compose with nothing (same
+# canonical class), and look for the few compositions separately. The
+# composition-excluded nukta letters (NFC_QC=No) are decomposed directly.
+_NFC_DECOMPOSE = {
+    c: unicodedata.normalize("NFC", c)
+    for c in "\u0958\u0959\u095a\u095b\u095c\u095d\u095e\u095f\u09dc\u09dd\u09df"
+}
+_NFC_DECOMPOSE_RE = re.compile(f"[{''.join(_NFC_DECOMPOSE)}]")
+# A superset of the pairs that compose (ে+া, ে+ৗ, न/र/ळ+nukta); one class-first
+# pattern scans much faster than an alternation.
+_NFC_COMPOSE_RE = re.compile("[\u09c7\u0928\u0930\u0933][\u09be\u09d7\u093c]")
+_NFC_PROBE = str.maketrans({"\u09be": "a", "\u09d7": "a", "\u093c": "\u0abc", "\u09bc": "\u0abc"})
+
+
+def _nfc_clean(text: str) -> bool:
+    """True if ``text`` is NFC, given it has no composition-excluded nukta letters."""
+    probe = text
+    for ch in ("\u09be", "\u09d7", "\u093c", "\u09bc"):
+        if ch in probe:
+            probe = probe.replace(ch, _NFC_PROBE[ord(ch)])
+    return unicodedata.is_normalized("NFC", probe) and not _NFC_COMPOSE_RE.search(text)
+
+
+def _nfc(text: str) -> str:
+    """NFC of ``text`` (already free of composition-excluded letters), by bisection.
+
+    Only the lines that are not NFC get normalized; halving the text at a line
+    break finds them with a few C-speed checks instead of one check per line.
+    """
+    if _nfc_clean(text):
+        return text
+    if len(text) < 4096:
+        return "".join(
+            line if _nfc_clean(line) else unicodedata.normalize("NFC", line)
+            for line in text.splitlines(keepends=True)
+        )
+    mid = text.find("\n", len(text) // 2) + 1
+    if mid <= 0 or mid >= len(text):
+        mid = text.rfind("\n", 0, len(text) // 2) + 1
+        if mid <= 0:
+            return unicodedata.normalize("NFC", text)
+    return _nfc(text[:mid]) + _nfc(text[mid:])
+
+
+# Adjacent pairs that NFC reorders (virama typed before nukta) or composes;
+# str.replace does exactly what NFC would for them, at C speed.
+_NFC_PAIRS = (
+    ("\u094d\u093c", "\u093c\u094d"),
+    ("\u09cd\u09bc", "\u09bc\u09cd"),
+    ("\u09c7\u09be", "\u09cb"),
+    ("\u09c7\u09d7", "\u09cc"),
+    ("\u0928\u093c", "\u0929"),
+    ("\u0930\u093c", "\u0931"),
+    ("\u0933\u093c", "\u0934"),
+)
+
+
 def _step_nfc(text: str, opts: NormalizeOptions) -> tuple[str, int]:
-    if unicodedata.is_normalized("NFC", text):
-        return text, 0
-    out = unicodedata.normalize("NFC", text)
-    return out, _changed_words(text, out)
+    original = text
+    if _NFC_DECOMPOSE_RE.search(text):
+        for letter, decomposed in _NFC_DECOMPOSE.items():
+            if letter in text:
+                text = text.replace(letter, decomposed)
+    for pair, fixed in _NFC_PAIRS:
+        if pair in text:
+            text = text.replace(pair, fixed)
+    text = _nfc(text)  # whatever is left (other scripts, unusual mark orders)
+    if text == original:
+        return original, 0
+    return text, (_changed_words(original, text) if _counting else 1)
+
+
+# Exact per-step counts (``explain``) cost a word-by-word comparison for NFC;
+# plain normalization only needs to know whether something changed.
+_counting = False
 
 
 def _changed_words(old: str, new: str) -> int:
@@ -265,6 +339,41 @@ _VISUAL_MAP: dict[str, str] = {
     "\u093e\u0946": "\u094a",
     "\u093e\u0947": "\u094b",
     "\u093e\u0948": "\u094c",
+    # candra sign with anusvara renders as candrabindu (अॅंडी, बॅंक)
+    "\u0905\u0945\u0902": "\u0905\u0901",
+    "\u0945\u0902": "\u0901",
+    "\u0902\u0945": "\u0901",
+    # ई written as र् + इ (legacy-font conversion): the reph over इ looks like ई
+    "\u0930\u094d\u0907": "\u0908",
+    # a half form followed by the aa sign looks like the full consonant (च्ा → च)
+    "\u094d\u093e": "",
+    "\u094d\u200d\u093e": "",
+    # a sign repeated inside a vowel that already contains it (ोे → ो, औै → औ)
+    "\u0947\u0948": "\u0948",
+    "\u0948\u0947": "\u0948",
+    "\u0910\u0947": "\u0910",
+    "\u0914\u0947": "\u0914",
+    "\u0914\u0948": "\u0914",
+    "\u094c\u0948": "\u094c",
+    "\u0913\u0947": "\u0913",
+    "\u094b\u0947": "\u094b",
+    "\u0911\u0945": "\u0911",
+    "\u0949\u0945": "\u0949",
+    # aa + anusvara + e typed in pieces (अधिकारियांे → अधिकारियों)
+    "\u093e\u0902\u0947": "\u094b\u0902",
+    "\u093e\u0902\u0948": "\u094c\u0902",
+    # a nukta added to a letter that already has one (ऩ़ → ऩ)
+    "\u0929\u093c": "\u0929",
+    "\u0931\u093c": "\u0931",
+    "\u0934\u093c": "\u0934",
+    **{chr(c) + "\u093c": chr(c) for c in range(0x0958, 0x0960)},
+    **{chr(c) + "\u09bc": chr(c) for c in (0x09DC, 0x09DD, 0x09DF)},
+    # Bengali two-part vowel typed aa-first, or with its part repeated
+    "\u09be\u09c7": "\u09cb",
+    "\u09cb\u09be": "\u09cb",
+    "\u0993\u09cb": "\u0993",
+    # Bengali ra + ya-phala: ZWJ (Unicode's recommendation) rather than ZWNJ
+    "\u09b0\u200c\u09cd\u09af": "\u09b0\u200d\u09cd\u09af",
     # Bengali independent vowels
     "\u0985\u09be": "\u0986",
     "\u098b\u09c3": "\u09e0",
@@ -277,25 +386,40 @@ _DOUBLED_SIGNS = (
     "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
     "\u0981-\u0983\u09bc\u09be-\u09c4\u09c7\u09c8\u09cb-\u09cd\u09d7\u09e2\u09e3"
 )
+# Dependent vowel signs (not anusvara, candrabindu, visarga, nukta or virama).
+_VOWEL_SIGNS = (
+    "\u093a\u093b\u093e-\u094c\u094e\u094f\u0955-\u0957\u0962\u0963"
+    "\u09be-\u09c4\u09c7\u09c8\u09cb\u09cc\u09d7\u09e2\u09e3"
+)
+_INDEPENDENT_VOWELS = "\u0904-\u0914\u0960\u0961\u0972-\u0977\u0985-\u0994\u09e0\u09e1"
 _VISUAL_RE = re.compile(
     "|".join(re.escape(k) for k in sorted(_VISUAL_MAP, key=len, reverse=True))
-    + f"|([{_DOUBLED_SIGNS}])\\1+"
+    + f"|(?P<double>[{_DOUBLED_SIGNS}])(?P=double)+"
     # virama typed before a nukta (NFC also fixes this; kept for --skip nfc)
     + "|\u094d\u093c|\u09cd\u09bc"
+    # a nukta typed after the vowel sign instead of after its consonant (রযে়ছে)
+    + f"|(?P<signs>[{_VOWEL_SIGNS}]+)(?P<nukta>[\u093c\u09bc])"
+    # a virama after a vowel, where it cannot render (চু্ক্তি, এ্তে): dropped
+    # (but অ্যা, এ্যা: a ya-phala after a Bengali vowel letter is standard spelling)
+    + f"|(?P<vowel>[{_VOWEL_SIGNS}{_INDEPENDENT_VOWELS}])[\u094d\u09cd](?!\u09af)"
 )
 _REORDER = {"\u094d\u093c": "\u093c\u094d", "\u09cd\u09bc": "\u09bc\u09cd"}
 
 
-def _step_visual(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _visual_precise(text: str) -> tuple[str, int]:
     count = 0
 
     def fix(m: re.Match[str]) -> str:
         nonlocal count
         s = m.group()
         count += len(s)
-        if m.group(1):
-            return m.group(1)
-        return _VISUAL_MAP.get(s) or _REORDER[s]
+        if m.group("double"):
+            return m.group("double")
+        if m.group("signs"):
+            return m.group("nukta") + m.group("signs")
+        if m.group("vowel"):
+            return m.group("vowel")
+        return _VISUAL_MAP[s] if s in _VISUAL_MAP else _REORDER[s]
 
     # A fix can expose another (ुुु, or ा+ा+े): repeat until stable, normally once.
     while True:
@@ -305,43 +429,133 @@ def _step_visual(text: str, opts: NormalizeOptions) -> tuple[str, int]:
         text = new
 
 
+def _visual_triggers() -> frozenset[str]:
+    """Character pairs of which every match of ``_VISUAL_RE`` contains at least one.
+
+    The full pattern is slow (it tries every alternative at every position), so
+    :func:`_step_visual` first scans for these pairs -- which never occur in
+    correctly typed text except ``অ্য`` -- and runs it only on lines that have one.
+    """
+    rare_pair = {  # for keys whose first pair is common in correct text
+        "\u0930\u094d\u0907": "\u094d\u0907",
+        "\u094d\u200d\u093e": "\u200d\u093e",
+        "\u09a4\u09cd\u200d": "\u09cd\u200d",
+        "\u09b0\u200c\u09cd\u09af": "\u09b0\u200c",
+        "\u093e\u0902\u0947": "\u0902\u0947",
+        "\u093e\u0902\u0948": "\u0902\u0948",
+    }
+    pairs = {rare_pair.get(k, k[:2]) for k in _VISUAL_MAP}
+    pairs |= {c + c for c in _chars(_DOUBLED_SIGNS)}
+    pairs |= set(_REORDER)
+    for v in _chars(_VOWEL_SIGNS):
+        pairs |= {v + "\u093c", v + "\u09bc"}
+    for v in _chars(_VOWEL_SIGNS) | _chars(_INDEPENDENT_VOWELS):
+        pairs |= {v + "\u094d", v + "\u09cd"}
+    assert all(len(p) == 2 for p in pairs)
+    return frozenset(pairs)
+
+
+_VISUAL_PAIRS = _visual_triggers()
+# Pairs whose characters are common in correct text (anusvara after a vowel sign,
+# र before a virama, a nukta letter before a vowel sign) would make the class
+# scan below stop everywhere; they are few, so a literal alternation finds them.
+_SIDE_PAIRS = frozenset(
+    p
+    for p in _VISUAL_PAIRS
+    if p[1] in "\u0901\u0902\u0981\u0982\u0907"
+    or p[0] in "\u09b0\u093c\u09bc\u0929\u0931\u0934\u09dc\u09dd\u09df"
+    or "\u0958" <= p[0] <= "\u095f"
+)
+_MAIN_PAIRS = _VISUAL_PAIRS - _SIDE_PAIRS
+_VISUAL_SCAN_RE = re.compile(
+    "[{}](?=[{}])".format(
+        re.escape("".join(sorted({p[0] for p in _MAIN_PAIRS}))),
+        re.escape("".join(sorted({p[1] for p in _MAIN_PAIRS}))),
+    )
+)
+_VISUAL_SIDE_RE = re.compile("|".join(map(re.escape, sorted(_SIDE_PAIRS))))
+
+
+def _step_visual(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+    hits = [m.start() for m in _VISUAL_SIDE_RE.finditer(text)]
+    for m in _VISUAL_SCAN_RE.finditer(text):
+        i = m.start()
+        pair = text[i : i + 2]
+        if pair in _MAIN_PAIRS and not (pair[1] == "\u09cd" and text.startswith("\u09af", i + 2)):
+            hits.append(i)  # (অ্য: a ya-phala after a vowel letter is correct)
+    if not hits:
+        return text, 0
+    # No rule spans whitespace, so fixing the word around each hit is exact.
+    pieces: list[str] = []
+    count = 0
+    pos = 0
+    for i in sorted(hits):
+        if i < pos:
+            continue
+        start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), pos - 1) + 1
+        end = _word_end(text, i)
+        fixed, n = _visual_precise(text[start:end])
+        pieces.append(text[pos:start])
+        pieces.append(fixed)
+        count += n
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), count
+
+
+def _word_end(text: str, i: int) -> int:
+    space = text.find(" ", i)
+    newline = text.find("\n", i)
+    ends = [e for e in (space, newline) if e >= 0]
+    return min(ends) if ends else len(text)
+
+
 # spaces ---------------------------------------------------------------------
 _SPACE_CHARS = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _UNISPACE_RE = re.compile(f"[{_SPACE_CHARS}]")
-_SPACES_RE = re.compile(r"\r\n?| +(?=\r|\n|\Z)|  +")
+_TRAILING_RE = re.compile(r" +(?=\n|\Z)")
+_RUN_RE = re.compile(r"  +")
 
 
 def _step_spaces(text: str, opts: NormalizeOptions) -> tuple[str, int]:
-    text, n = _UNISPACE_RE.subn(" ", text)
-    count = n
-    if "  " in text or " \n" in text or "\r" in text or text.endswith(" "):
-        pieces: list[int] = []
-
-        def fix(m: re.Match[str]) -> str:
-            s = m.group()
-            if s[0] == "\r":
-                pieces.append(len(s) - 1 if len(s) == 2 else 1)
-                return "\n"
-            end = m.end()
-            if end == len(text) or text[end] in "\n\r":
-                pieces.append(len(s))
-                return ""
-            pieces.append(len(s) - 1)
-            return " "
-
-        text = _SPACES_RE.sub(fix, text)
-        count += sum(pieces)
-    return text, count
+    # Several simple C-speed passes beat one pattern with a Python callback.
+    count = 0
+    if _UNISPACE_RE.search(text):
+        text, count = _UNISPACE_RE.subn(" ", text)
+    if "\r" in text:
+        n = len(text)
+        text = text.replace("\r\n", "\n")
+        count += n - len(text)
+        n = text.count("\r")
+        text = text.replace("\r", "\n")
+        count += n
+    n = len(text)
+    if " \n" in text or text.endswith(" "):
+        text = _TRAILING_RE.sub("", text)
+    if "  " in text:
+        text = _RUN_RE.sub(" ", text)
+    return text, count + n - len(text)
 
 
 # danda ----------------------------------------------------------------------
-_CLOSERS = "\"'”’»)\\]"
-_INDIC_CONTEXT = f"{INDIC_WORD}{INDIC_DIGIT}\u0964\u0965"
-_DANDA_RE = re.compile(
-    f"(?<=[{_INDIC_CONTEXT}])( ?)(\\|\\|?)(?=[\\s{_CLOSERS}]|\\Z)"
-    f"|[\u09e4\u09e5]"
-    f"|(?<=[{BEN_LETTER}{BEN_MARK}])( ?)\u09f7(?=[\\s{_CLOSERS}]|\\Z)"
-)
+# Patterns start with a literal so the regex engine can skip ahead quickly;
+# the context (what precedes and follows) is checked in Python on the rare hits.
+_CLOSERS = frozenset("\"'”’»)]")
+_INDIC_CONTEXT = _chars(f"{INDIC_WORD}{INDIC_DIGIT}\u0964\u0965")
+_BENGALI_CONTEXT = _chars(f"{BEN_LETTER}{BEN_MARK}")
+_DANDA_RE = re.compile("\\|\\|?|[\u09e4\u09e5\u09f7]")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    return end == len(text) or text[end].isspace() or text[end] in _CLOSERS
+
+
+def _after(text: str, start: int, context: frozenset[str]) -> bool:
+    """True if the character before ``start`` (skipping one space) is in ``context``."""
+    i = start - 1
+    if i >= 0 and text[i] == " ":
+        i -= 1
+    return i >= 0 and text[i] in context
 
 
 def _step_danda(text: str, opts: NormalizeOptions) -> tuple[str, int]:
@@ -351,33 +565,54 @@ def _step_danda(text: str, opts: NormalizeOptions) -> tuple[str, int]:
 
     def fix(m: re.Match[str]) -> str:
         nonlocal count
-        s = m.group()
-        if m.group(2):
-            count += len(m.group(2))
-            return m.group(1) + ("\u0965" if m.group(2) == "||" else "\u0964")
+        s, t = m.group(), m.string
         if s == "\u09e4" or s == "\u09e5":
             count += 1
             return "\u0964" if s == "\u09e4" else "\u0965"
-        count += 1
-        return (m.group(3) or "") + "\u0964"
+        if not _ends_clause(t, m.end()):
+            return s
+        if s == "\u09f7":
+            if _after(t, m.start(), _BENGALI_CONTEXT):
+                count += 1
+                return "\u0964"
+            return s
+        if _after(t, m.start(), _INDIC_CONTEXT):
+            count += len(s)
+            return "\u0965" if s == "||" else "\u0964"
+        return s
 
     return _DANDA_RE.sub(fix, text), count
 
 
 # visarga --------------------------------------------------------------------
-_VISARGA_RE = re.compile(
-    f"(?<=[{DEV_LETTER}{DEV_MARK}]):(?=[{DEV_LETTER}])|(?<=[{BEN_LETTER}{BEN_MARK}]):(?=[{BEN_LETTER}])"
-)
-
-
-def _visarga_fix(m: re.Match[str]) -> str:
-    return "\u0903" if "\u0900" <= m.string[m.start() - 1] <= "\u097f" else "\u0983"
+_DEV_BEFORE = _chars(f"{DEV_LETTER}{DEV_MARK}")
+_DEV_AFTER = _chars(DEV_LETTER)
+_BEN_BEFORE = _chars(f"{BEN_LETTER}{BEN_MARK}")
+_BEN_AFTER = _chars(BEN_LETTER)
 
 
 def _step_visarga(text: str, opts: NormalizeOptions) -> tuple[str, int]:
     if ":" not in text:
         return text, 0
-    return _VISARGA_RE.subn(_visarga_fix, text)
+    count = 0
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal count
+        t, i = m.string, m.start()
+        if 0 < i < len(t) - 1:
+            before, after = t[i - 1], t[i + 1]
+            if before in _DEV_BEFORE and after in _DEV_AFTER:
+                count += 1
+                return "\u0903"
+            if before in _BEN_BEFORE and after in _BEN_AFTER:
+                count += 1
+                return "\u0983"
+        return ":"
+
+    return _COLON_RE.sub(fix, text), count
+
+
+_COLON_RE = re.compile(":")
 
 
 # optional: nukta, digits, quotes ---------------------------------------------
@@ -533,9 +768,14 @@ def explain(
     if opts.profile == "indicnlp":
         out = _indicnlp(text, opts)
         return out, {"indicnlp": _changed_words(text, out) if out != text else 0}
+    global _counting
     counts: dict[str, int] = {}
-    for step in opts.enabled():
-        text, counts[step] = _STEP_FUNCS[step](text, opts)
+    _counting = True
+    try:
+        for step in opts.enabled():
+            text, counts[step] = _STEP_FUNCS[step](text, opts)
+    finally:
+        _counting = False
     return text, counts
 
 
