@@ -121,11 +121,18 @@ _CLOSERS: dict[str, str] = {
     "''": "''",
 }
 _DEV_NUKTA = "\u093c"
+# word classes of quote_words.tsv that are pronouns ("subject": nominative, e.g. তিনি)
+_PRONOUNS = ("pronoun", "subject")
 _BEN_NUKTA = "\u09bc"
 
 
 def _is_word_char(ch: str) -> bool:
     return bool(_WORDCH_RE.match(ch))
+
+
+def _is_letter(ch: str) -> bool:
+    """A letter, digit or combining mark, but not a joiner (ZWNJ may stand before a quote)."""
+    return ch not in (ZWJ, ZWNJ) and _is_word_char(ch)
 
 
 def _key(word: str, lang: str) -> str:
@@ -253,10 +260,14 @@ def _flanks(text: str, p: int, n: int, lo: int, hi: int) -> tuple[bool, bool, st
     return open_ish, close_ish, prev, nxt
 
 
-def _later_closer(text: str, p: int, hi: int) -> bool:
-    """Is there a ``’`` after *p* in the paragraph, not between letters, before the next ``‘``?"""
-    for m in re.finditer("[\u2018\u2019]", text[p + 1 : hi]):
-        if m.group() == "\u2018":
+def _later_closer(
+    text: str, p: int, hi: int, opener: str = "\u2018", closer: str = "\u2019"
+) -> bool:
+    """Is there a *closer* after *p* in the paragraph, not between letters, before the next
+    *opener*?  (For ASCII ``'`` both are the same character: any later one not between letters.)
+    """
+    for m in re.finditer(f"[{re.escape(opener + closer)}]", text[p + 1 : hi]):
+        if m.group() == opener and opener != closer:
             return False
         q = p + 1 + m.start()
         prev = text[q - 1]
@@ -373,7 +384,7 @@ def _step(
             _close(text, stack, i, mark, p, lo, hi, out)
     elif mark == "\u2018":  # ‘ opens unless it sits between two letters (an apostrophe)
         _, _, prev, nxt = _flanks(text, p, 1, lo, hi)
-        if not (_is_word_char(prev) and _is_word_char(nxt)):
+        if not (_is_letter(prev) and _is_letter(nxt)):
             push()
     elif mark == "\u2019":  # ’ closes an open ‘ ; between letters only if nothing later can
         i = _find(stack, ("\u2018",))
@@ -385,9 +396,15 @@ def _step(
         _close(text, stack, i, mark, p, lo, hi, out)
     else:  # ASCII " ' and '' : direction from the neighbours, else by alternation
         open_ish, close_ish, prev, nxt = _flanks(text, p, len(mark), lo, hi)
-        if mark == "'" and _is_word_char(prev) and _is_word_char(nxt):
-            return  # don't, it's
         i = _find(stack, (mark,))
+        # don't, it's, দু'টি; but '…नहीं'कपिल closes an open quote when nothing later can
+        if (
+            mark == "'"
+            and _is_word_char(prev)
+            and _is_word_char(nxt)
+            and (i < 0 or prev.isascii() or _later_closer(text, p, hi, "'", "'"))
+        ):
+            return
         if i >= 0:
             if mark == "'" and open_ish and not close_ish:
                 push()  # a new single quote inside (rare); the open one is never closed
@@ -408,6 +425,7 @@ class _Attr:
     cue: Span | None
     position: str | None
     framed: bool
+    punct: bool = False  # punctuation between the cue and the quote ("বলেন, ‘…’")
 
 
 class _Doc:
@@ -486,9 +504,9 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
         if not got:
             if c == "skip":
                 continue
-            if lang == "bn" and w.endswith("\u09c7") and c != "pronoun":
+            if lang == "bn" and w.endswith("\u09c7") and c not in _PRONOUNS:
                 continue  # dative (-কে) or locative (-এ) adjunct between subject and verb
-        if c == "pronoun":
+        if c in _PRONOUNS:
             if not got:
                 got.append(tok)
             break
@@ -522,7 +540,7 @@ def _speaker_before_cue(
             w = _key(tok.group(), lang)
             if w == "ने":
                 return _scan_back(text, lo, tok.start(), lex)
-            if cls.get(w) == "pronoun" and w.endswith("ने"):
+            if cls.get(w) in _PRONOUNS and w.endswith("ने"):
                 return Span(tok.group(), tok.start(), tok.end())
         return None
     if lang == "hi" and frame in ("gen", "source"):
@@ -531,12 +549,81 @@ def _speaker_before_cue(
             return None
         last = words[-1]
         w = _key(last.group(), lang)
-        if cls.get(w) == "pronoun":
+        if cls.get(w) in _PRONOUNS:
             return Span(last.group(), last.start(), last.end())
         if cls.get(w) == "gen":
             return _scan_back(text, lo, last.start(), lex)
         return None
-    return _scan_back(text, lo, cue.start(), lex)
+    sp = _scan_back(text, lo, cue.start(), lex)
+    if lang == "bn" and _adjunct_before(text, lo, cue.start(), lex):
+        # X গতকাল রুশ গণমাধ্যমকে জানান: the words before the verb are an adjunct, and
+        # the subject stands at the start of the clause
+        return _subject_forward(text, lo, cue.start(), lex) or sp
+    return sp
+
+
+_CLAUSE_RE = re.compile("[,;:\u2014\u2013\u0964\u0965]|-\\s|\\.\\s")
+
+
+def _adjunct_before(text: str, lo: int, hi: int, lex: _Lexicon) -> bool:
+    """Does a dative/locative/participle (-কে, -এ) stand right before *hi*?"""
+    words = _words(text, max(lo, hi - 60), hi)
+    if not words or text[words[-1].end() : hi].strip():
+        return False
+    w = _key(words[-1].group(), "bn")
+    return w.endswith("\u09c7") and lex.classes.get(w) not in _PRONOUNS
+
+
+def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
+    """Bengali subject at the start of the clause that ends at *hi* (SOV word order).
+
+    A nominative pronoun (তিনি) anywhere in the clause wins; a participle or locative
+    (``…প্রশংসা করে``, ``…জানাতে``, words in -এ) ends a preceding adverbial phrase, so the noun
+    phrase starts again after it; a dative (-কে) or an adverb (-ভাবে) ends the subject.
+    """
+    start = lo
+    for m in _CLAUSE_RE.finditer(text, lo, hi):
+        start = m.end()
+    words = _words(text, start, hi)
+    for tok in words:
+        if lex.classes.get(_key(tok.group(), "bn")) == "subject":
+            return Span(tok.group(), tok.start(), tok.end())
+    got: list[re.Match[str]] = []
+    right = start
+    for tok in words:
+        gap = text[right : tok.start()].strip()
+        right = tok.end()
+        if got and gap and not (gap == "." and _class(lex, got[-1].group()) == "abbr"):
+            break
+        w = _key(tok.group(), "bn")
+        c = lex.classes.get(w)
+        if c in _PRONOUNS:
+            if not got:
+                got.append(tok)
+            break
+        if any(w.endswith(x) for x in _suffixes(lex, "stop_suffix")):
+            break
+        if w.endswith("\u09c7"):
+            if w.endswith("\u0995\u09c7") and got and c is None:
+                break  # dative object: the subject is complete
+            got = []  # participle, locative, postposition: the words so far were adverbial
+            continue
+        if c in ("stop", "skip", "naming") or tok.group().isdigit():
+            if got:
+                break
+            continue
+        got.append(tok)
+        if len(got) >= 10:
+            return None
+    if not got:
+        return None
+    s, e = got[0].start(), got[-1].end()
+    return Span(text[s:e], s, e)
+
+
+def _suffixes(lex: _Lexicon, cls: str) -> tuple[str, ...]:
+    """Entries of a suffix class, written with a leading hyphen in the data file."""
+    return tuple(w.lstrip("-") for w, c in lex.classes.items() if c == cls)
 
 
 def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
@@ -583,7 +670,26 @@ def _attribute_pre(text: str, lo: int, open_pos: int, lex: _Lexicon) -> _Attr | 
     m, frame = cues[-1]
     framed = _only_links(text, m.end(), open_pos, lex)
     speaker = _speaker_before_cue(text, lo, m, frame, lex)
-    return _Attr(speaker, Span(m.group(), m.start(), m.end()), "before", framed)
+    punct = bool(_PUNCT_RE.search(text, m.end(), open_pos))
+    return _Attr(speaker, Span(m.group(), m.start(), m.end()), "before", framed, punct)
+
+
+_PUNCT_RE = re.compile("[,:;\u2014\u2013-]")
+
+
+def _ends_clause(text: str, r: _Raw, sent_hi: int, lex: _Lexicon) -> bool:
+    """Does the quote end its clause (sentence end, punctuation, or a cue follows)?
+
+    ``X का कहना है कि ‘जीजे-121’ उन ग्रहों में से नहीं है``: the quote is the subject of a longer
+    clause, so it is a fragment even though a cue stands right before it.
+    """
+    if r.close_mark is None:
+        return True
+    close_end = r.close_pos + len(r.close_mark)
+    tail = text[close_end:sent_hi].lstrip()
+    if not tail or not _is_word_char(tail[0]):
+        return True
+    return lex.cue_re.match(tail) is not None
 
 
 def _attribute_post(
@@ -605,12 +711,15 @@ def _attribute_post(
     speaker = None
     if lex.lang == "bn" and frame == "direct":
         speaker = _postposed_subject(text, cue_end, hi, lex)
-    if speaker is None:
+    if speaker is None and framed:
         speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
     if speaker is not None:
         return _Attr(speaker, cue, "after", framed)
-    if frame != "passive":  # जिसे वह "गंदा दल" कहते थे: the subject stands before the quote
-        speaker = _speaker_before_cue(text, lo_pre, _FakeMatch(open_pos), frame, lex)
+    if frame != "passive":  # पुलिस इसे ‘पटका’ बताती है: the subject stands before the quote
+        if lex.lang == "bn":
+            speaker = _subject_forward(text, lo_pre, open_pos, lex)
+        else:
+            speaker = _speaker_before_cue(text, lo_pre, _FakeMatch(open_pos), frame, lex)
         if speaker is not None:
             return _Attr(speaker, cue, "before", False)
     return _Attr(None, cue, "after", framed)
@@ -667,7 +776,7 @@ def extract_quotes(text: str) -> list[Quote]:
     out: list[Quote] = []
     last_named: tuple[str, int] | None = None  # the latest non-pronoun speaker and its offset
     # speaker/cue of top-level quotes by opening offset, for "previous sentence" inheritance
-    history: list[tuple[int, Span | None, Span | None]] = []
+    history: list[tuple[int, int, Span | None, Span | None]] = []
     tops = [r for r in raws if r.depth == 1]
     top_index = {id(r): i for i, r in enumerate(tops)}
     for r in raws:
@@ -692,6 +801,7 @@ def extract_quotes(text: str) -> list[Quote]:
             sent_lo = s_open[0] if s_open else line_lo
             pre_lo = max(sent_lo, prev_close, line_lo)
             post_attr = None
+            sent_hi = r.para_end
             if r.close_mark is not None:
                 close_end = r.close_pos + len(r.close_mark or "")
                 s_close = doc.sentence_at(r.close_pos, r.para_start, r.para_end)
@@ -718,16 +828,18 @@ def extract_quotes(text: str) -> list[Quote]:
                 _is_word_char(text[after_close : after_close + 1] or " ")
                 or text[after_close : after_close + 2][:1] == "-"
             )
-            is_title = nwords < 4 and (
+            short = nwords < 4
+            is_title = (
                 _class(lex, title_before) == "title"
-                or _class(lex, title_after) in ("title", "postp", "gen")
-                or (_class(lex, title_after) == "naming" and not _verb_final(content, lex))
-                or glued  # a case ending on the quote: ‘…’-এর, '…'का
-            )
+                or _class(lex, title_after) == "title"
+                or (short and (_class(lex, title_after) in ("postp", "gen") or glued))
+            )  # ‘…’-এর, '…' में: a quote used as a noun
             if is_title:
                 kind, conf = "term", 0.7
-            elif pre_attr is not None and pre_attr.framed:
+            elif pre_attr is not None and pre_attr.framed and _ends_clause(text, r, sent_hi, lex):
                 attr, kind, conf = pre_attr, "speech", 0.9
+                if short and not _TERMINATOR_RE.search(content) and not pre_attr.punct:
+                    kind, conf = "partial", 0.75  # পুলিশ বলছে ‘পটকা’: a fragment, not a sentence
             elif post_attr is not None and post_attr.framed and post_attr.speaker is not None:
                 attr, kind, conf = post_attr, "speech", 0.85
             elif pre_attr is not None and pre_attr.speaker is not None:
@@ -739,15 +851,15 @@ def extract_quotes(text: str) -> list[Quote]:
             ):  # Hindi puts the speaker first; a Hindi cue after a short quote is not its own
                 attr, kind, conf = post_attr, "partial", 0.7
             else:
-                same = [h for h in history if h[0] >= sent_lo and h[1] is not None]
+                same = [h for h in history if h[0] >= sent_lo and h[2] is not None]
                 prev = None
                 if same:
-                    prev = _Attr(same[-1][1], same[-1][2], "previous", False)
+                    prev = _Attr(same[-1][2], same[-1][3], "previous", False)
                 else:
                     ps = doc.previous_sentence(r.open_pos, line_lo)
                     if ps is not None:
                         prev = _previous_attr(text, ps, history, lex)
-                long = nwords >= 4 or bool(_TERMINATOR_RE.search(content))
+                long = _count_words(content, 6) >= 6 or bool(_TERMINATOR_RE.search(content))
                 if prev is not None:
                     attr = prev
                     kind, conf = ("speech", 0.5) if long else ("partial", 0.4)
@@ -758,12 +870,14 @@ def extract_quotes(text: str) -> list[Quote]:
                     kind, conf = "term", 0.6
             if r.close_mark is None:
                 conf = round(conf - 0.1, 2)
-            history.append((r.open_pos, attr.speaker if attr else None, attr.cue if attr else None))
+            history.append(
+                (r.open_pos, r.end, attr.speaker if attr else None, attr.cue if attr else None)
+            )
         speaker = attr.speaker if attr else None
         resolved = None
         if speaker is not None and lang is not None:
             lex = _lexicon(lang)
-            if lex.classes.get(_key(speaker.text, lang)) == "pronoun":
+            if lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
                 resolved = _resolve(doc, r.open_pos, line_lo, lex, last_named)
             else:
                 last_named = (speaker.text, speaker.start)
@@ -788,19 +902,6 @@ def extract_quotes(text: str) -> list[Quote]:
     return out
 
 
-def _verb_final(content: str, lex: _Lexicon) -> bool:
-    """Does the quote end in a finite verb (a clause, not a label)?  ``-নি``, ``-ছে``, ``-বে``…"""
-    words = _WORD_RE.findall(content)
-    if not words:
-        return False
-    last = _key(words[-1], lex.lang)
-    return any(last.endswith(e) for e in _verb_endings(lex))
-
-
-def _verb_endings(lex: _Lexicon) -> tuple[str, ...]:
-    return tuple(w[1:] for w, c in lex.classes.items() if c == "verb_ending")
-
-
 def _resolve(
     doc: _Doc, pos: int, line_lo: int, lex: _Lexicon, last: tuple[str, int] | None
 ) -> str | None:
@@ -819,7 +920,7 @@ def _resolve(
                 sp = _speaker_before_cue(text, ps[0], m, frame, lex)
                 if (
                     sp is not None
-                    and lex.classes.get(_key(sp.text, lex.lang)) != "pronoun"
+                    and lex.classes.get(_key(sp.text, lex.lang)) not in _PRONOUNS
                     and (last is None or sp.start > last[1])
                 ):
                     return sp.text
@@ -836,15 +937,15 @@ def _line_end(text: str, pos: int) -> int:
 def _previous_attr(
     text: str,
     ps: tuple[int, int],
-    history: list[tuple[int, Span | None, Span | None]],
+    history: list[tuple[int, int, Span | None, Span | None]],
     lex: _Lexicon,
 ) -> _Attr | None:
     """Speaker of the previous sentence: its last quote's, else its last cue's."""
     lo, hi = ps
-    for pos, speaker, cue in reversed(history):
-        if pos < lo:
+    for pos, end, speaker, cue in reversed(history):
+        if end < lo:
             break
-        if pos < hi and speaker is not None:
+        if pos < hi and speaker is not None:  # a quote in (or running through) that sentence
             return _Attr(speaker, cue, "previous", False)
     if _lang(text, lo, hi) != lex.lang:
         return None
