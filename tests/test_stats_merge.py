@@ -79,3 +79,13 @@ def test_documents_merge_to_the_same_result_as_one_pass(docs: list[str]) -> None
         (document_stats(d if i == len(parts) - 1 else d + "\n") for i, d in enumerate(parts)),
         CorpusStats(),
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts, texts)
+def test_adding_in_place_equals_merging(a: str, b: str) -> None:
+    # document_stats(..., into=acc) is the fast path used per file; it must equal a + b.
+    acc = document_stats(a)
+    expected = acc + document_stats(b)
+    assert document_stats(b, into=acc) is acc
+    assert acc == expected

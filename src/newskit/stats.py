@@ -474,16 +474,26 @@ def _grapheme_re() -> Any:
 # ---------------------------------------------------------------------------
 # Per-document computation
 # ---------------------------------------------------------------------------
-def document_stats(text: str, *, normalization: bool = True, quotes: bool = True) -> CorpusStats:
-    """Statistics for one document.
+def document_stats(
+    text: str,
+    *,
+    normalization: bool = True,
+    quotes: bool = True,
+    into: CorpusStats | None = None,
+) -> CorpusStats:
+    """Statistics for one document, added to ``into`` (a new object by default).
 
-    ``normalization=False`` skips the per-step normalization counts (the most
-    expensive figure after tokenization); ``quotes=False`` skips quotation
-    extraction. Skipped figures stay zero / "not computed".
+    Adding in place gives exactly ``into + document_stats(text)`` but skips
+    building and merging a temporary object per document (merging counters
+    is Python-level work). ``normalization=False`` skips the per-step
+    normalization counts; ``quotes=False`` skips quotation extraction.
+    Skipped figures stay zero / "not computed".
     """
     from newskit.segment import split_sentences, tokenize
 
-    st = CorpusStats(documents=1, chars=len(text))
+    st = CorpusStats() if into is None else into
+    st.documents += 1
+    st.chars += len(text)
     st.document_digests[_digest(text.strip())] += 1
 
     # characters: one C-speed Counter, then a loop over the distinct characters
@@ -504,29 +514,31 @@ def document_stats(text: str, *, normalization: bool = True, quotes: bool = True
     mojibake = sum(text.count(m) for m in MOJIBAKE_MARKERS)
     if mojibake:
         st.specials["mojibake"] += mojibake
-    st.graphemes = sum(1 for _ in _grapheme_re().finditer(text))
+    st.graphemes += _grapheme_re().subn("", text)[1]  # counts matches without building them
     if _unbalanced(chars):
-        st.unbalanced_documents = 1
+        st.unbalanced_documents += 1
 
     # lines: paragraphs, NFC, repeats
     seen: set[int] = set()
+    non_nfc = 0
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
         st.paragraphs += 1
         if not unicodedata.is_normalized("NFC", line):
-            st.non_nfc_lines += 1
+            non_nfc += 1
         h = _digest(line)
         if h in seen:
             st.lines_repeated_in_document += 1
         else:
             seen.add(h)
             if len(line) <= BOILERPLATE_MAX_CHARS:
-                st.short_lines[h] = line
+                st.short_lines.setdefault(h, line)
     st.line_documents.update(seen)
-    if st.non_nfc_lines:
-        st.non_nfc_documents = 1
+    if non_nfc:
+        st.non_nfc_lines += non_nfc
+        st.non_nfc_documents += 1
 
     if normalization:
         from newskit.normalize import explain
@@ -539,27 +551,35 @@ def document_stats(text: str, *, normalization: bool = True, quotes: bool = True
 
     # tokens and sentences
     tokens = tokenize(text)
-    st.tokens = len(tokens)
-    st.token_kinds.update(t.kind for t in tokens)
-    counted_starts = [t.start for t in tokens if t.kind not in NON_WORD_KINDS]
+    st.tokens += len(tokens)
+    kinds = [t.kind for t in tokens]
+    st.token_kinds.update(kinds)
+    counted_starts = [
+        t.start for t, k in zip(tokens, kinds, strict=True) if k not in NON_WORD_KINDS
+    ]
+    # One pass over the tokens: normalized words (memoized) and adjacent-word bigrams.
     words: list[str] = []
+    pairs: list[str] = []
+    cache = _WORD_CACHE
     prev: str | None = None
-    bigrams = st.bigram_counts
-    for t in tokens:
-        if t.kind == "word":
-            w = _norm_word(t.text)
+    for t, k in zip(tokens, kinds, strict=True):
+        if k == "word":
+            w = cache.get(t.text) or _norm_word(t.text)
             words.append(w)
             if prev is not None:
-                bigrams[prev + " " + w] += 1
+                pairs.append(prev + " " + w)
             prev = w
         else:
             prev = None
-    st.words = len(words)
+    st.bigram_counts.update(pairs)
+    st.words += len(words)
     st.word_counts.update(words)
-    st.mattr_types, st.mattr_positions = _mattr_sums(words, MATTR_WINDOW)
+    mattr_types, mattr_positions = _mattr_sums(words, MATTR_WINDOW)
+    st.mattr_types += mattr_types
+    st.mattr_positions += mattr_positions
 
     sentences = split_sentences(text)
-    st.sentences = len(sentences)
+    st.sentences += len(sentences)
     seen_sent: set[int] = set()
     for s in sentences:
         n = bisect.bisect_left(counted_starts, s.end) - bisect.bisect_left(counted_starts, s.start)
@@ -687,7 +707,7 @@ def text_stats(
     """Statistics for a text of one or more documents (``files`` stays 0)."""
     st = CorpusStats()
     for doc in split_documents(text, doc_sep):
-        st += document_stats(doc, normalization=normalization, quotes=quotes)
+        document_stats(doc, normalization=normalization, quotes=quotes, into=st)
     return st
 
 
@@ -734,7 +754,7 @@ def source_stats(
         else:
             docs = (text for _, text in iter_documents(source, errors, report, doc_sep))  # type: ignore[arg-type]
         for doc in docs:
-            st += document_stats(doc, normalization=normalization, quotes=quotes)
+            document_stats(doc, normalization=normalization, quotes=quotes, into=st)
             result.bytes += len(doc.encode("utf-8"))
     except SkipInput as exc:
         result.warning = str(exc)

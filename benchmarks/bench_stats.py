@@ -1,0 +1,117 @@
+"""Benchmark for `newskit stats`: throughput single-process and with 2 workers, peak memory.
+
+Builds a corpus of ``size_mb`` MB by repeating the shared news articles
+(``<data>/news/*.txt``, one article per blank-line-separated block) and writing
+them as many files of about 100 articles each, as a scrape would be stored.
+Each measurement runs in a fresh subprocess (``newskit stats --format json``),
+so the peak RSS reported is that run's own (``ru_maxrss`` of its children:
+the main process and, with ``--jobs 2``, the largest worker).
+
+Run directly: ``python benchmarks/bench_stats.py --data ../shared/data --size-mb 160``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ARTICLES_PER_FILE = 100
+
+
+def build_corpus(data_dir: Path, size_mb: float, out: Path) -> tuple[int, int]:
+    """Write repeated news articles under ``out``; return (files, bytes)."""
+    articles: list[str] = []
+    for f in sorted((data_dir / "news").glob("*.txt")):
+        blocks = f.read_text("utf-8").split("\n\n")
+        articles.extend(b.strip("\n") + "\n" for b in blocks if b.strip())
+    target = int(size_mb * 1e6)
+    written = files = copy = 0
+    while written < target:
+        for i in range(0, len(articles), ARTICLES_PER_FILE):
+            chunk = "\n".join(articles[i : i + ARTICLES_PER_FILE])
+            path = out / f"copy{copy:03d}" / f"part{i // ARTICLES_PER_FILE:04d}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = chunk.encode("utf-8")
+            path.write_bytes(data)
+            written += len(data)
+            files += 1
+            if written >= target:
+                break
+        copy += 1
+    return files, written
+
+
+_WRAPPER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, check=True)
+seconds = time.perf_counter() - start
+sys.stdout.buffer.write(proc.stdout)
+sys.stderr.write(f"{seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
+"""
+
+
+def _run(corpus: Path, jobs: int) -> tuple[float, int, dict]:
+    """Run the CLI once; return (seconds, peak RSS in KB, JSON output).
+
+    A small wrapper process runs the command and reports ``ru_maxrss`` of its
+    children, so each run's peak is measured on its own (the largest of the
+    main process and its workers).
+    """
+    cmd = [sys.executable, "-m", "newskit", "stats", str(corpus), "--doc-sep", "blank"]
+    cmd += ["--format", "json", "--jobs", str(jobs), "--top", "5"]
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, check=True, text=True
+    )
+    seconds, rss = proc.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(rss), json.loads(proc.stdout)
+
+
+def run(data_dir: Path, size_mb: float) -> list[dict]:
+    """Rows for ``benchmarks/run.py``: stats MB/s with 1 and 2 workers, and peak RSS."""
+    with tempfile.TemporaryDirectory(prefix="newskit-bench-stats-") as tmp:
+        corpus = Path(tmp)
+        files, nbytes = build_corpus(data_dir, size_mb, corpus)
+        mb = nbytes / 1e6
+        t1, rss1, out1 = _run(corpus, 1)
+        t2, rss2, out2 = _run(corpus, 2)
+    same = out1 == out2
+    return [
+        {
+            "name": f"stats --jobs 1 ({mb:.0f} MB, {files} files)",
+            "mb_per_s": round(mb / t1, 2),
+            "baseline": "target 5 MB/s",
+            "baseline_mb_per_s": 5.0,
+            "ratio": round(mb / t1 / 5.0, 2),
+            "target": ">= 1.0x",
+            "peak_rss_mb": round(rss1 / 1024, 1),
+        },
+        {
+            "name": f"stats --jobs 2 ({mb:.0f} MB, {files} files)",
+            "mb_per_s": round(mb / t2, 2),
+            "baseline": "stats --jobs 1",
+            "baseline_mb_per_s": round(mb / t1, 2),
+            "ratio": round(t1 / t2, 2),
+            "target": ">= 1.7x on 2 cores, identical output" + ("" if same else " (DIFFERS!)"),
+            "peak_rss_mb": round(rss2 / 1024, 1),
+            "cpus": os.cpu_count(),
+        },
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--size-mb", type=float, default=20.0)
+    args = parser.parse_args()
+    for row in run(args.data, args.size_mb):
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
