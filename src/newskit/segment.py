@@ -109,9 +109,21 @@ def _read_list(lang: str, name: str) -> list[str]:
     return entries
 
 
+# Precomposed nukta letters (composition exclusions: NFC decomposes them, news text often
+# does not), so that ज़ेड. matches whichever way it was typed.
+_PRECOMPOSED = {
+    unicodedata.normalize("NFD", chr(c)): chr(c)
+    for c in (*range(0x0958, 0x0960), 0x09DC, 0x09DD, 0x09DF)
+}
+
+
 def _variants(entry: str) -> set[str]:
-    """An entry as written, NFC and NFD, so that non-normalized input matches too."""
-    return {entry, unicodedata.normalize("NFC", entry), unicodedata.normalize("NFD", entry)}
+    """An entry as written, NFC, NFD and with precomposed nukta letters (input is raw)."""
+    nfc = unicodedata.normalize("NFC", entry)
+    composed = nfc
+    for seq, ch in _PRECOMPOSED.items():
+        composed = composed.replace(seq, ch)
+    return {entry, nfc, unicodedata.normalize("NFD", entry), composed}
 
 
 @lru_cache(maxsize=1)
@@ -236,20 +248,10 @@ class _KindCache(dict[str, str]):
 
 _KINDS = _KindCache()
 _INNER_APOS_RE = regex.compile(r"(?<=\w)[’'](?=\w)")
+_CLOSING_APOS_RE = regex.compile(r"’(?!\w)")
 
 
 # -- tokenization --------------------------------------------------------------------------------
-
-
-def _quote_open_before(text: str, pos: int) -> bool:
-    """True when a ``‘`` opened earlier in the same paragraph is still open at *pos*."""
-    para_start = text.rfind("\n", 0, pos) + 1
-    before = text[para_start:pos]
-    opened = before.count("‘")
-    if not opened:
-        return False
-    closed = len(regex.findall(r"’(?!\w)", before))
-    return opened > closed
 
 
 def _fix_apostrophes(text: str, toks: list[str], starts: list[int], ends: list[int]) -> None:
@@ -258,17 +260,28 @@ def _fix_apostrophes(text: str, toks: list[str], starts: list[int], ends: list[i
     Why: ``’`` between Bengali letters is an apostrophe (``দু’টি``, kept in the word) unless a
     single quote is open in the same paragraph; then it is the closing mark plus a clitic.
     """
-    for m in reversed(list(_INNER_APOS_RE.finditer(text))):
+    closing: list[int] = []  # inner marks found to close a quote, in text order
+    for m in _INNER_APOS_RE.finditer(text):
         pos = m.start()
+        para_start = text.rfind("\n", 0, pos) + 1
+        before = text[para_start:pos]
+        opened = before.count("‘")
+        if not opened:
+            continue
+        closed = len(_CLOSING_APOS_RE.findall(before))
+        closed += sum(1 for c in closing if c >= para_start)
+        if opened > closed:
+            closing.append(pos)
+    for pos in reversed(closing):
         i = bisect_right(starts, pos) - 1
-        if i < 0 or not (starts[i] < pos < ends[i] - 1) or not _quote_open_before(text, pos):
+        if i < 0 or not (starts[i] < pos < ends[i] - 1):
             continue
         tok, start = toks[i], starts[i]
-        pieces = [p for p in regex.split(r"([’'])", tok) if p]
-        new_starts = list(accumulate([start] + [len(p) for p in pieces[:-1]]))
+        cut = pos - start
+        pieces = [tok[:cut], tok[cut], tok[cut + 1 :]]
         toks[i : i + 1] = pieces
-        starts[i : i + 1] = new_starts
-        ends[i : i + 1] = [a + len(p) for a, p in zip(new_starts, pieces, strict=True)]
+        starts[i : i + 1] = [start, pos, pos + 1]
+        ends[i : i + 1] = [pos, pos + 1, ends[i]]
 
 
 def _spans(text: str) -> tuple[list[str], list[int], list[int]]:
