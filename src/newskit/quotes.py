@@ -411,9 +411,21 @@ def _step(
                 return
             _close(text, stack, i, mark, p, lo, hi, out)
         elif close_ish and not open_ish:
+            if prev in _TERMINATORS and _is_word_char(nxt) and _closed_later(text, p, hi, mark):
+                push()  # इसे भी पढ़ें...'शिकायत कर दो…', : opens after an ellipsis
             return  # stray closing mark (or inches, or a possessive)
         else:
             push()
+
+
+def _closed_later(text: str, p: int, hi: int, mark: str) -> bool:
+    """Is the next *mark* in the paragraph a clear closing one (glued left, space right)?"""
+    q = text.find(mark, p + len(mark), hi)
+    if q < 0:
+        return False
+    prev = text[q - 1]
+    nxt = text[q + len(mark)] if q + len(mark) < hi else " "
+    return not prev.isspace() and (nxt.isspace() or nxt in _CLOSING_CONTEXT)
 
 
 # -- pass 2: attribution ------------------------------------------------------------------------
@@ -660,7 +672,10 @@ def _cues(text: str, lo: int, hi: int, lex: _Lexicon) -> list[tuple[re.Match[str
 
 def _only_links(text: str, lo: int, hi: int, lex: _Lexicon) -> bool:
     """Is text[lo:hi] nothing but link words (कि, है, যে) and punctuation?"""
-    return all(_key(w.group(), lex.lang) in lex.links for w in _words(text, lo, hi))
+    return all(
+        _key(w.group(), lex.lang) in lex.links or not w.group().strip(ZWJ + ZWNJ)
+        for w in _words(text, lo, hi)
+    )
 
 
 def _attribute_pre(text: str, lo: int, open_pos: int, lex: _Lexicon) -> _Attr | None:
