@@ -27,14 +27,18 @@ from typing import BinaryIO, Literal
 __all__ = [
     "BLOCK_SIZE",
     "Block",
+    "DecodeError",
     "DecodeReport",
     "InputError",
+    "RawChunk",
     "SkipInput",
     "Source",
     "atomic_write",
+    "decode_chunk",
     "iter_blocks",
     "iter_documents",
     "iter_lines",
+    "iter_raw_chunks",
     "iter_records",
     "iter_sources",
 ]
@@ -153,23 +157,29 @@ class Block:
     lines: int = field(default=0)
 
 
-def iter_blocks(
-    source: Source,
-    errors: Errors = "strict",
-    report: DecodeReport | None = None,
-    block_size: int = BLOCK_SIZE,
-) -> Iterator[Block]:
-    """Decode ``source`` as UTF-8 in blocks of whole lines (line ends kept).
+@dataclass(frozen=True)
+class RawChunk:
+    """Undecoded whole lines of one input, with where they start (for messages)."""
 
-    Drops a UTF-8 BOM at the start. Raises :class:`SkipInput` before yielding
-    anything if the first block contains a NUL byte (a binary file), and
-    :class:`InputError` at the first invalid UTF-8 byte when ``errors`` is
-    ``"strict"`` -- after yielding the valid lines before it.
+    data: bytes
+    first_line: int  # 1-based
+    offset: int  # byte offset in the input (after a dropped BOM)
+
+
+def iter_raw_chunks(
+    source: Source, report: DecodeReport | None = None, block_size: int = BLOCK_SIZE
+) -> Iterator[RawChunk]:
+    """Read ``source`` in chunks of whole lines, as bytes.
+
+    Drops a UTF-8 BOM at the start and raises :class:`SkipInput` before
+    yielding anything if the first chunk contains a NUL byte (a binary file);
+    a NUL later on is an :class:`InputError` at its line. Decoding is left to
+    :func:`decode_chunk` so that it can happen in a worker process.
     """
     report = report if report is not None else DecodeReport()
     name = source.name
     line_no = 1
-    offset = 0  # byte offset of the current block in the input
+    offset = 0
     first = True
     f = source.open()
     try:
@@ -198,33 +208,72 @@ def iter_blocks(
             elif b"\x00" in data:
                 nl = data.count(b"\n", 0, data.index(b"\x00"))
                 raise InputError(name, line_no + nl, "NUL byte in text")
-            n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if errors == "strict":
-                    good_end = data.rfind(b"\n", 0, exc.start) + 1
-                    if good_end:
-                        good = data[:good_end].decode("utf-8")
-                        yield Block(good, line_no, good.count("\n"))
-                    bad_line = line_no + data.count(b"\n", 0, exc.start)
-                    raise InputError(
-                        name,
-                        bad_line,
-                        f"invalid UTF-8 at byte {offset + exc.start} "
-                        f"(0x{data[exc.start]:02x}); use --errors replace to continue",
-                    ) from None
-                text = data.decode("utf-8", "replace")
-                report.replacements += text.count("\ufffd") - data.count(_REPLACEMENT_BYTES)
-            yield Block(text, line_no, n_lines)
-            report.lines += n_lines
-            line_no += data.count(b"\n")
+            yield RawChunk(data, line_no, offset)
+            newlines = data.count(b"\n")
+            report.lines += newlines + (0 if data.endswith(b"\n") else 1)
+            line_no += newlines
             offset += len(data)
             if not chunk:
                 break
     finally:
         if not source.is_stdin:
             f.close()
+
+
+class DecodeError(InputError):
+    """Invalid UTF-8; ``good`` holds the decoded whole lines before the bad one."""
+
+    def __init__(self, path: str, line: int | None, message: str, good: str) -> None:
+        super().__init__(path, line, message)
+        self.good = good
+
+
+def decode_chunk(chunk: RawChunk, name: str, errors: Errors = "strict") -> tuple[str, int]:
+    """Decode one chunk; return ``(text, replacements)``.
+
+    With ``errors="strict"`` a bad byte raises :class:`DecodeError` naming
+    ``path:line`` and the byte offset in the input, carrying the valid lines
+    before it. With ``"replace"`` bad bytes become U+FFFD and are counted.
+    """
+    data = chunk.data
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError as exc:
+        if errors == "strict":
+            good_end = data.rfind(b"\n", 0, exc.start) + 1
+            raise DecodeError(
+                name,
+                chunk.first_line + data.count(b"\n", 0, exc.start),
+                f"invalid UTF-8 at byte {chunk.offset + exc.start} "
+                f"(0x{data[exc.start]:02x}); use --errors replace to continue",
+                data[:good_end].decode("utf-8"),
+            ) from None
+        text = data.decode("utf-8", "replace")
+        return text, text.count("\ufffd") - data.count(_REPLACEMENT_BYTES)
+
+
+def iter_blocks(
+    source: Source,
+    errors: Errors = "strict",
+    report: DecodeReport | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[Block]:
+    """Decode ``source`` as UTF-8 in blocks of whole lines (line ends kept).
+
+    See :func:`iter_raw_chunks` (BOM, NUL bytes) and :func:`decode_chunk`
+    (invalid UTF-8): on a bad byte the valid lines before it are yielded
+    first, then :class:`DecodeError` is raised.
+    """
+    report = report if report is not None else DecodeReport()
+    for chunk in iter_raw_chunks(source, report, block_size):
+        try:
+            text, replaced = decode_chunk(chunk, source.name, errors)
+        except DecodeError as exc:
+            if exc.good:
+                yield Block(exc.good, chunk.first_line, exc.good.count("\n"))
+            raise
+        report.replacements += replaced
+        yield Block(text, chunk.first_line, text.count("\n"))
 
 
 def _split_lf(text: str) -> list[str]:

@@ -175,11 +175,12 @@ def _check_step_names(names: set[str]) -> None:
 # Step implementations. Each takes (text, options) and returns (text, changes),
 # where changes counts the characters the step rewrote (for --explain and stats).
 # ---------------------------------------------------------------------------
-StepFn = Callable[[str, NormalizeOptions], "tuple[str, int]"]
+StepFn = Callable[[str, NormalizeOptions, "frozenset[str] | None"], "tuple[str, int]"]
 
 # invisible ------------------------------------------------------------------
 _INVISIBLE = "\ufeff\u200b\u2060\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u180e"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
+_INVISIBLE_SET = _chars(_INVISIBLE)
 # A joiner renders when it sits next to a virama (half forms, ya-phala, explicit
 # virama) or, for emoji, after a pictograph or variation selector; elsewhere it
 # does nothing. The pattern starts with the joiner itself (fast scanning) and
@@ -190,9 +191,13 @@ _STRAY_JOINER_RE = re.compile(
 )
 
 
-def _step_invisible(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_invisible(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
+    if present is not None and not present & _INVISIBLE_OR_JOINER:
+        return text, 0
     before = len(text)
-    if _INVISIBLE_RE.search(text):
+    if (present is None or present & _INVISIBLE_SET) and _INVISIBLE_RE.search(text):
         text = _INVISIBLE_RE.sub("", text)
     if opts.zero_width != "keep" and (ZWJ in text or ZWNJ in text):
         if opts.zero_width == "drop":
@@ -267,16 +272,21 @@ _NFC_PAIRS = (
 )
 
 
-def _step_nfc(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_nfc(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
     original = text
-    if _NFC_DECOMPOSE_RE.search(text):
+    if present is None:
+        present = _rare_chars(text)
+    if present & _NFC_DECOMPOSE.keys():
         for letter, decomposed in _NFC_DECOMPOSE.items():
-            if letter in text:
+            if letter in present:
                 text = text.replace(letter, decomposed)
     for pair, fixed in _NFC_PAIRS:
-        if pair in text:
+        while pair in text:  # loop: ़्् needs two swaps
             text = text.replace(pair, fixed)
-    text = _nfc(text)  # whatever is left (other scripts, unusual mark orders)
+    if present & _nfc_unsafe():
+        text = _nfc(text)  # other scripts, unusual mark orders: the exact path
     if text == original:
         return original, 0
     return text, (_changed_words(original, text) if _counting else 1)
@@ -473,11 +483,20 @@ _VISUAL_SCAN_RE = re.compile(
         re.escape("".join(sorted({p[1] for p in _MAIN_PAIRS}))),
     )
 )
-_VISUAL_SIDE_RE = re.compile("|".join(map(re.escape, sorted(_SIDE_PAIRS))))
+# After NFC the composition-excluded nukta letters cannot occur any more.
+_SIDE_PAIRS_AFTER_NFC = tuple(sorted(p for p in _SIDE_PAIRS if p[0] not in _NFC_DECOMPOSE))
 
 
-def _step_visual(text: str, opts: NormalizeOptions) -> tuple[str, int]:
-    hits = [m.start() for m in _VISUAL_SIDE_RE.finditer(text)]
+def _step_visual(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
+    hits: list[int] = []
+    # A few rare literal pairs: str.find skips through text far faster than a regex.
+    for pair in _SIDE_PAIRS_AFTER_NFC if opts.nfc else sorted(_SIDE_PAIRS):
+        i = text.find(pair)
+        while i >= 0:
+            hits.append(i)
+            i = text.find(pair, i + 1)
     for m in _VISUAL_SCAN_RE.finditer(text):
         i = m.start()
         pair = text[i : i + 2]
@@ -517,12 +536,14 @@ _TRAILING_RE = re.compile(r" +(?=\n|\Z)")
 _RUN_RE = re.compile(r"  +")
 
 
-def _step_spaces(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_spaces(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
     # Several simple C-speed passes beat one pattern with a Python callback.
     count = 0
-    if _UNISPACE_RE.search(text):
+    if (present is None or present & _UNISPACE_OR_CR) and _UNISPACE_RE.search(text):
         text, count = _UNISPACE_RE.subn(" ", text)
-    if "\r" in text:
+    if (present is None or "\r" in present) and "\r" in text:
         n = len(text)
         text = text.replace("\r\n", "\n")
         count += n - len(text)
@@ -543,7 +564,8 @@ def _step_spaces(text: str, opts: NormalizeOptions) -> tuple[str, int]:
 _CLOSERS = frozenset("\"'”’»)]")
 _INDIC_CONTEXT = _chars(f"{INDIC_WORD}{INDIC_DIGIT}\u0964\u0965")
 _BENGALI_CONTEXT = _chars(f"{BEN_LETTER}{BEN_MARK}")
-_DANDA_RE = re.compile("\\|\\|?|[\u09e4\u09e5\u09f7]")
+_PIPE_RE = re.compile("\\|\\|?")
+_BENGALI_FOUR_RE = re.compile("\u09f7")
 
 
 def _ends_clause(text: str, end: int) -> bool:
@@ -558,30 +580,39 @@ def _after(text: str, start: int, context: frozenset[str]) -> bool:
     return i >= 0 and text[i] in context
 
 
-def _step_danda(text: str, opts: NormalizeOptions) -> tuple[str, int]:
-    if "|" not in text and "\u09e4" not in text and "\u09e5" not in text and "\u09f7" not in text:
+def _step_danda(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
+    if present is None:
+        present = frozenset(c for c in _DANDA_CHARS if c in text)
+    if not present & _DANDA_CHARS:
         return text, 0
     count = 0
+    for legacy, danda in (("\u09e4", "\u0964"), ("\u09e5", "\u0965")):
+        if legacy in present:
+            count += text.count(legacy)
+            text = text.replace(legacy, danda)
 
-    def fix(m: re.Match[str]) -> str:
+    def pipe(m: re.Match[str]) -> str:
         nonlocal count
         s, t = m.group(), m.string
-        if s == "\u09e4" or s == "\u09e5":
-            count += 1
-            return "\u0964" if s == "\u09e4" else "\u0965"
-        if not _ends_clause(t, m.end()):
-            return s
-        if s == "\u09f7":
-            if _after(t, m.start(), _BENGALI_CONTEXT):
-                count += 1
-                return "\u0964"
-            return s
-        if _after(t, m.start(), _INDIC_CONTEXT):
+        if _ends_clause(t, m.end()) and _after(t, m.start(), _INDIC_CONTEXT):
             count += len(s)
             return "\u0965" if s == "||" else "\u0964"
         return s
 
-    return _DANDA_RE.sub(fix, text), count
+    def bengali_four(m: re.Match[str]) -> str:
+        nonlocal count
+        if _ends_clause(m.string, m.end()) and _after(m.string, m.start(), _BENGALI_CONTEXT):
+            count += 1
+            return "\u0964"
+        return m.group()
+
+    if "|" in present:
+        text = _PIPE_RE.sub(pipe, text)
+    if "\u09f7" in present:
+        text = _BENGALI_FOUR_RE.sub(bengali_four, text)
+    return text, count
 
 
 # visarga --------------------------------------------------------------------
@@ -591,7 +622,9 @@ _BEN_BEFORE = _chars(f"{BEN_LETTER}{BEN_MARK}")
 _BEN_AFTER = _chars(BEN_LETTER)
 
 
-def _step_visarga(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_visarga(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
     if ":" not in text:
         return text, 0
     count = 0
@@ -619,7 +652,9 @@ _COLON_RE = re.compile(":")
 _NUKTA_RE = re.compile("[\u093c\u09bc]")
 
 
-def _step_nukta(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_nukta(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
     # NFC first so that precomposed nukta letters lose their nukta too.
     decomposed = unicodedata.normalize("NFC", text)
     out, n = _NUKTA_RE.subn("", decomposed)
@@ -634,7 +669,9 @@ _ASCII_DIGIT_RUN = re.compile(r"[0-9]+")
 _SCRIPT_LETTER_RE = re.compile(f"([{DEV_LETTER}])|([{BEN_LETTER}])")
 
 
-def _step_digits(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_digits(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
     if opts.digits == "ascii":
         n = len(_INDIC_DIGIT_RE.findall(text))
         return (text.translate(_TO_ASCII_DIGITS), n) if n else (text, 0)
@@ -669,7 +706,9 @@ _QUOTES_TABLE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "
 _QUOTES_RE = re.compile("[“”„‘’‚]")
 
 
-def _step_quotes(text: str, opts: NormalizeOptions) -> tuple[str, int]:
+def _step_quotes(
+    text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
+) -> tuple[str, int]:
     n = len(_QUOTES_RE.findall(text))
     return (text.translate(_QUOTES_TABLE), n) if n else (text, 0)
 
@@ -685,6 +724,75 @@ _STEP_FUNCS: dict[str, StepFn] = {
     "digits": _step_digits,
     "quotes": _step_quotes,
 }
+
+
+# ---------------------------------------------------------------------------
+# One scan for the rare characters that most steps look for
+# ---------------------------------------------------------------------------
+_INVISIBLE_OR_JOINER = _chars(_INVISIBLE) | {ZWJ, ZWNJ}
+_UNISPACE_OR_CR = _chars(_SPACE_CHARS) | {"\r"}
+_DANDA_CHARS = frozenset("|\u09e4\u09e5\u09f7")
+_NFC_UNSAFE: frozenset[str] | None = None
+_RARE_RE: re.Pattern[str] | None = None
+
+
+def _nfc_unsafe_ranges() -> list[tuple[int, int]]:
+    """Code points the NFC fast path does not cover, for this Python's Unicode.
+
+    Read from ``data/nfc_unsafe.txt`` when it was generated for the running
+    Unicode version, else computed (about 0.2 s, once per process).
+    """
+    from importlib.resources import files
+
+    lines = files("newskit").joinpath("data/nfc_unsafe.txt").read_text("utf-8").splitlines()
+    if lines and lines[0] == f"# unidata_version={unicodedata.unidata_version}":
+        out = []
+        for line in lines:
+            if line and not line.startswith("#"):
+                a, _, b = line.partition("..")
+                out.append((int(a, 16), int(b or a, 16)))
+        return out
+    from newskit._nfc_table import unsafe_ranges
+
+    return unsafe_ranges()
+
+
+def _nfc_unsafe() -> frozenset[str]:
+    global _NFC_UNSAFE
+    if _NFC_UNSAFE is None:
+        ranges = _nfc_unsafe_ranges()
+        _NFC_UNSAFE = frozenset(chr(c) for a, b in ranges for c in range(a, b + 1))
+    return _NFC_UNSAFE
+
+
+def _rare_re() -> re.Pattern[str]:
+    global _RARE_RE
+    if _RARE_RE is None:
+        # Only BMP ranges: sre compiles those to a bitmap; one astral range would
+        # turn the class into a linear list of ranges (20 MB/s instead of 500).
+        # Any astral character at all is reported as itself and, being in
+        # _nfc_unsafe() or not, decides the NFC path exactly.
+        unsafe = "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in _nfc_unsafe_ranges()
+            if b <= 0xFFFF
+        )
+        _RARE_RE = re.compile(
+            f"[{_INVISIBLE}{ZWJ}{ZWNJ}{_SPACE_CHARS}\r|\u09e4\u09e5\u09f7"
+            f"{''.join(_NFC_DECOMPOSE)}{unsafe}]"
+        )
+    return _RARE_RE
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _rare_chars(text: str) -> frozenset[str]:
+    """The rare characters (invisibles, odd spaces, pipes, NFC-relevant marks) in ``text``."""
+    found = frozenset(_rare_re().findall(text))
+    if text.isascii() or not _ASTRAL_RE.search(text):
+        return found
+    return found | frozenset(_ASTRAL_RE.findall(text))
 
 
 # ---------------------------------------------------------------------------
@@ -751,8 +859,9 @@ def normalize(text: str, options: NormalizeOptions | None = None, **kwargs: obje
     opts = _options(options, kwargs)
     if opts.profile == "indicnlp":
         return _indicnlp(text, opts)
+    present = _rare_chars(text)
     for step in opts.enabled():
-        text = _STEP_FUNCS[step](text, opts)[0]
+        text = _STEP_FUNCS[step](text, opts, present)[0]
     return text
 
 
@@ -772,8 +881,9 @@ def explain(
     counts: dict[str, int] = {}
     _counting = True
     try:
+        present = _rare_chars(text)
         for step in opts.enabled():
-            text, counts[step] = _STEP_FUNCS[step](text, opts)
+            text, counts[step] = _STEP_FUNCS[step](text, opts, present)
     finally:
         _counting = False
     return text, counts

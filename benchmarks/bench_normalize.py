@@ -1,0 +1,212 @@
+"""Benchmark for `newskit normalize` against indic-nlp-library's normalizer.
+
+Measured on real news text (``<data>/news/*.txt`` concatenated and repeated to
+``size_mb``), single process:
+
+- library throughput: ``newskit.normalize`` over 1 MiB blocks of lines, and
+  indic-nlp-library's ``IndicNormalizerFactory().get_normalizer(lang).normalize``
+  applied per line with the language of the file the line came from (what a
+  user of that library would do); both exclude reading the file;
+- command throughput: ``newskit normalize FILE > /dev/null`` wall time, with
+  ``--jobs 1`` and ``--jobs 2``;
+- start-up: median wall time of ``echo नमस्ते | newskit normalize`` and
+  ``newskit --help``, and which modules ``--help`` imports;
+- peak RSS of ``newskit normalize`` on a ``memory_mb`` input.
+
+Run directly: ``python benchmarks/bench_normalize.py --data ../shared/data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NEWSKIT = [sys.executable, "-m", "newskit"]
+
+
+def news_lines(data_dir: Path) -> list[tuple[str, str]]:
+    """(language, line) for every line of the shared news files."""
+    out = []
+    for f in sorted((data_dir / "news").glob("*.txt")):
+        lang = f.name[:2]
+        out.extend((lang, line) for line in f.read_text("utf-8").splitlines(keepends=True))
+    return out
+
+
+def build_text(data_dir: Path, size_mb: float, path: Path) -> list[tuple[str, str]]:
+    """Write the repeated news text to ``path``; return its (lang, line) pairs."""
+    base = news_lines(data_dir)
+    lines: list[tuple[str, str]] = []
+    size = 0
+    while size < size_mb * 1e6:
+        lines.extend(base)
+        size += sum(len(s.encode()) for _, s in base)
+    path.write_text("".join(s for _, s in lines), "utf-8")
+    return lines
+
+
+def _blocks(lines: list[tuple[str, str]], size: int = 1 << 20) -> list[str]:
+    out, buf, n = [], [], 0
+    for _, line in lines:
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            out.append("".join(buf))
+            buf, n = [], 0
+    if buf:
+        out.append("".join(buf))
+    return out
+
+
+def _best_of(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _wall(cmd: list[str], stdin: bytes | None = None, stdout=subprocess.DEVNULL) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, input=stdin, stdout=stdout, stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - t
+
+
+def _peak_rss_kb(cmd: list[str]) -> int:
+    code = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, check=True)
+    return int(out.stdout)
+
+
+def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dict]:
+    from indicnlp.normalize.indic_normalize import IndicNormalizerFactory
+
+    from newskit.normalize import normalize
+
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "news.txt"
+        lines = build_text(data_dir, size_mb, big)
+        mb = big.stat().st_size / 1e6
+        blocks = _blocks(lines)
+
+        factory = IndicNormalizerFactory()
+        norms = {lang: factory.get_normalizer(lang).normalize for lang in ("hi", "bn")}
+
+        def baseline() -> None:
+            for lang, line in lines:
+                norms[lang](line)
+
+        def ours() -> None:
+            for block in blocks:
+                normalize(block)
+
+        base_s = _best_of(baseline)
+        ours_s = _best_of(ours)
+        rows.append(
+            {
+                "name": "normalize (library, default profile)",
+                "mb_per_s": round(mb / ours_s, 1),
+                "baseline": "indic-nlp normalize per line",
+                "baseline_mb_per_s": round(mb / base_s, 1),
+                "ratio": round(base_s / ours_s, 2),
+                "target": ">= 1.0x (aim 2x)",
+            }
+        )
+        one = min(_wall([*NEWSKIT, "normalize", str(big)]) for _ in range(2))
+        two = min(_wall([*NEWSKIT, "normalize", "--jobs", "2", str(big)]) for _ in range(2))
+        rows.append(
+            {
+                "name": "newskit normalize FILE (command, --jobs 1)",
+                "mb_per_s": round(mb / one, 1),
+                "baseline": "indic-nlp normalize per line",
+                "baseline_mb_per_s": round(mb / base_s, 1),
+                "ratio": round(base_s / one, 2),
+                "target": ">= 1.0x",
+            }
+        )
+        rows.append(
+            {
+                "name": "newskit normalize --jobs 2",
+                "mb_per_s": round(mb / two, 1),
+                "baseline": "--jobs 1",
+                "baseline_mb_per_s": round(mb / one, 1),
+                "ratio": round(one / two, 2),
+                "target": ">= 1.7x",
+            }
+        )
+        hello = "नमस्ते\n".encode()
+        starts = [_wall([*NEWSKIT, "normalize"], stdin=hello) for _ in range(15)]
+        console = Path(sys.executable).with_name("newskit")
+        cmd = [str(console)] if console.exists() else NEWSKIT
+        starts_cs = [_wall([*cmd, "normalize"], stdin=hello) for _ in range(15)]
+        rows.append(
+            {
+                "name": "start-up: echo नमस्ते | newskit normalize (median ms)",
+                "value": round(statistics.median(starts_cs) * 1000),
+                "python -m newskit (median ms)": round(statistics.median(starts) * 1000),
+                "target": "< 150 ms",
+            }
+        )
+        imports = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "newskit", "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        heavy = sorted(
+            {
+                m
+                for m in ("pandas", "rich.progress", "rich", "indicnlp", "regex", "numpy")
+                if f" {m}\n" in imports or f" {m}." in imports
+            }
+        )
+        rows.append(
+            {"name": "newskit --help imports", "value": heavy or "none of pandas/rich/indicnlp"}
+        )
+
+        if memory_mb:
+            huge = Path(tmp) / "huge.txt"
+            chunk = big.read_bytes()
+            with open(huge, "wb") as f:
+                written = 0
+                while written < memory_mb * 1e6:
+                    f.write(chunk)
+                    written += len(chunk)
+            rss = _peak_rss_kb([*NEWSKIT, "normalize", str(huge)])
+            rows.append(
+                {
+                    "name": f"peak RSS, normalize on {written / 1e6:.0f} MB",
+                    "value_mb": round(rss / 1024, 1),
+                    "target": "< 100 MB",
+                }
+            )
+            huge.unlink()
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--size-mb", type=float, default=25)
+    ap.add_argument("--memory-mb", type=float, default=500)
+    a = ap.parse_args()
+    for row in run(a.data, a.size_mb, a.memory_mb):
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
