@@ -698,7 +698,7 @@ def _ends_clause(text: str, r: _Raw, sent_hi: int, lex: _Lexicon) -> bool:
     ``X का कहना है कि ‘जीजे-121’ उन ग्रहों में से नहीं है``: the quote is the subject of a longer
     clause, so it is a fragment even though a cue stands right before it.
     """
-    if r.close_mark is None:
+    if r.close_mark is None or _ends_with_terminator(text[r.start : r.end]):
         return True
     close_end = r.close_pos + len(r.close_mark)
     tail = text[close_end:sent_hi].lstrip()
@@ -769,6 +769,11 @@ def _word_next_to(text: str, lo: int, hi: int, before: bool) -> str | None:
     return m.group() if m and m.start() < hi else None
 
 
+def _ends_with_terminator(content: str) -> bool:
+    """Does the quoted text end its own sentence (``…है।``, ``…হবে?``)?"""
+    return content.rstrip()[-1:] in _TERMINATORS
+
+
 def _class(lex: _Lexicon, word: str | None) -> str | None:
     return None if word is None else lex.classes.get(_key(word, lex.lang))
 
@@ -834,8 +839,8 @@ def extract_quotes(text: str) -> list[Quote]:
             pre_attr = _attribute_pre(text, pre_lo, r.open_pos, lex)
             title_before = _word_next_to(text, pre_lo, r.open_pos, True)
             title_after = (
-                _word_next_to(text, r.close_pos + len(r.close_mark), line_hi, False)
-                if r.close_mark
+                _word_next_to(text, r.close_pos + len(r.close_mark), sent_hi, False)
+                if r.close_mark and not _ends_with_terminator(content)
                 else None
             )
             after_close = r.close_pos + len(r.close_mark or "")

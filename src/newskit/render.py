@@ -276,3 +276,116 @@ def progress(
             bar.update(task, advance=1, mb=done / 1e6)
 
         yield advance
+
+
+# ---------------------------------------------------------------------------
+# quotes (``newskit quotes``)
+# ---------------------------------------------------------------------------
+#: Columns of ``newskit quotes --format tsv|csv``; the quote text comes last.
+QUOTE_COLUMNS = (
+    "path",
+    "line",
+    "start",
+    "end",
+    "kind",
+    "closed",
+    "continued",
+    "open_mark",
+    "close_mark",
+    "speaker",
+    "speaker_position",
+    "resolved",
+    "cue",
+    "confidence",
+    "text",
+)
+
+
+def _quote_field(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    if isinstance(value, dict):  # speaker / cue spans: their text
+        value = value.get("text")
+    return _raw(value)
+
+
+def quote_lines(records: Iterable[dict[str, Any]], sep: str = "\t") -> Iterator[str]:
+    """TSV or CSV lines (header first) for quote records, one line per quote, streaming.
+
+    TSV escapes backslash, tab, CR and newline as ``\\\\``, ``\\t``, ``\\r``, ``\\n`` (a
+    quote continued across paragraphs holds a newline), so a line is always one record;
+    CSV quotes fields per RFC 4180 instead.
+    """
+    if sep == "\t":
+        yield "\t".join(QUOTE_COLUMNS) + "\n"
+        table = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+        for r in records:
+            yield "\t".join(_quote_field(r, k).translate(table) for k in QUOTE_COLUMNS) + "\n"
+        return
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(QUOTE_COLUMNS)
+    yield buf.getvalue()
+    for r in records:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow([_quote_field(r, k) for k in QUOTE_COLUMNS])
+        yield buf.getvalue()
+
+
+def render_quotes_table(
+    records: Iterable[dict[str, Any]],
+    *,
+    file: IO[str] | None = None,
+    width: int | None = None,
+    color: bool | None = None,
+) -> int:
+    """Print quote records as a borderless Rich table; return how many were printed.
+
+    Columns: file (``path:line``), kind, then one last column holding the speaker and the cue
+    (first line) and the quote text (second line). Speaker and cue are Indic text too, and
+    Rich mis-measures Indic vowel signs, so they share the last column with the quote instead
+    of getting columns of their own, which would drift (see the module docstring).
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(
+        file=file,
+        width=width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=None if color is None else not color,
+        force_terminal=color if color else None,
+    )
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    # a long path folds onto more lines; the kind column never shrinks
+    t.add_column(Text("file"), overflow="fold", max_width=40)
+    t.add_column(Text("kind"), no_wrap=True, min_width=len("partial (unclosed)"))
+    t.add_column(Text("speaker · cue / quote"), no_wrap=True, overflow="ellipsis")
+    n = 0
+    for r in records:
+        n += 1
+        speaker = r.get("speaker") or {}
+        cue = r.get("cue") or {}
+        who = Text(str(speaker.get("text") or "—"), style="bold")
+        if r.get("resolved"):
+            who.append(f" (= {r['resolved']})", style="bold")
+        who.append(f" · {cue.get('text') or '—'}", style="dim")
+        if r.get("speaker_position"):
+            who.append(f" [{r['speaker_position']}]", style="dim")
+        close = r.get("close_mark") or ""
+        quote = Text(f"{r.get('open_mark', '')}{r.get('text', '')}{close}".replace("\n", " ¶ "))
+        kind = str(r.get("kind", ""))
+        if not r.get("closed", True):
+            kind += " (unclosed)"
+        t.add_row(
+            Text(f"{r.get('path', '')}:{r.get('line', '')}"),
+            Text(kind),
+            Text("\n").join([who, quote]),
+        )
+    if n:
+        console.print(t)
+    return n
