@@ -93,7 +93,7 @@ def _peak_rss_kb(cmd: list[str]) -> int:
 def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dict]:
     from indicnlp.normalize.indic_normalize import IndicNormalizerFactory
 
-    from newskit.normalize import normalize
+    from newskit.normalization import normalize
 
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:

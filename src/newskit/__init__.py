@@ -18,9 +18,9 @@ __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _EXPORTS: dict[str, str] = {
-    "normalize": "newskit.normalize",
-    "NormalizeOptions": "newskit.normalize",
-    "STEPS": "newskit.normalize",
+    "normalize": "newskit.normalization",
+    "NormalizeOptions": "newskit.normalization",
+    "STEPS": "newskit.normalization",
     "tokenize": "newskit.segment",
     "split_sentences": "newskit.segment",
     "Token": "newskit.segment",
@@ -34,7 +34,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from newskit.normalize import STEPS, NormalizeOptions, normalize  # noqa: F401
+    from newskit.normalization import STEPS, NormalizeOptions, normalize  # noqa: F401
     from newskit.quotes import Quote, extract_quotes  # noqa: F401
     from newskit.segment import Sentence, Token, split_sentences, tokenize  # noqa: F401
     from newskit.stats import CorpusStats, corpus_stats  # noqa: F401

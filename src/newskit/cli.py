@@ -35,7 +35,7 @@ from newskit import __version__
 
 if TYPE_CHECKING:
     from newskit.io import DecodeError, DecodeReport, RawChunk, Source
-    from newskit.normalize import NormalizeOptions
+    from newskit.normalization import NormalizeOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -263,7 +263,7 @@ def _normalize_chunk(
     error is returned, not raised, so the parent writes them first.
     """
     from newskit.io import DecodeError, decode_chunk
-    from newskit.normalize import explain, normalize
+    from newskit.normalization import explain, normalize
 
     chunk, name, errors, opts, want_counts = task
     error = None
@@ -311,7 +311,7 @@ class _NormalizeRun:
                 raise error
 
     def _one(self, text: str) -> str:
-        from newskit.normalize import explain, normalize
+        from newskit.normalization import explain, normalize
 
         if self.explain:
             out, counts = explain(text, self.opts)
@@ -461,7 +461,7 @@ def normalize(
       newskit normalize --in-place --backup .orig corpus/
       newskit normalize --only nfc,spaces --explain a.txt > /dev/null
     """
-    from newskit.normalize import NormalizeOptions
+    from newskit.normalization import NormalizeOptions
 
     if sum(map(bool, (output, in_place, check, diff))) > 1:
         raise click.UsageError("use only one of --output, --in-place, --check, --diff")

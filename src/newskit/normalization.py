@@ -325,6 +325,8 @@ def _common_prefix(a: str, b: str) -> str:
 # Unicode "do not use" tables (Devanagari Table 12-1, Bengali Table 12-?),
 # vowel signs typed in pieces, khanda ta. Longest sequences first.
 _VISUAL_MAP: dict[str, str] = {
+    # a half form followed by the aa sign, with a joiner (the joiner goes too)
+    "\u094d\u200c\u093e": "",
     # Devanagari independent vowels
     "\u0905\u0946": "\u0904",
     "\u0905\u093e": "\u0906",
@@ -411,7 +413,8 @@ _VISUAL_RE = re.compile(
     + f"|(?P<signs>[{_VOWEL_SIGNS}]+)(?P<nukta>[\u093c\u09bc])"
     # a virama after a vowel, where it cannot render (চু্ক্তি, এ্তে): dropped
     # (but অ্যা, এ্যা: a ya-phala after a Bengali vowel letter is standard spelling)
-    + f"|(?P<vowel>[{_VOWEL_SIGNS}{_INDEPENDENT_VOWELS}])[\u094d\u09cd](?!\u09af)"
+    + f"|(?P<vowel>[{_VOWEL_SIGNS}{_INDEPENDENT_VOWELS}])"
+    + "[\u094d\u09cd](?![\u200c\u200d]*\u09af)[\u200c\u200d]*"
 )
 _REORDER = {"\u094d\u093c": "\u093c\u094d", "\u09cd\u09bc": "\u09bc\u09cd"}
 
@@ -437,6 +440,20 @@ def _visual_precise(text: str) -> tuple[str, int]:
         if new == text:
             return new, count
         text = new
+
+
+def _visual_word(word: str, nfc: bool) -> tuple[str, int]:
+    """Visual fixes on one word, with NFC again when a fix made a new pair
+    (moving a nukta can bring ে and া together): repeat until stable."""
+    count = 0
+    while True:
+        fixed, n = _visual_precise(word)
+        count += n
+        if nfc:
+            fixed = unicodedata.normalize("NFC", fixed)
+        if fixed == word:
+            return fixed, count
+        word = fixed
 
 
 def _visual_triggers() -> frozenset[str]:
@@ -513,7 +530,7 @@ def _step_visual(
             continue
         start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), pos - 1) + 1
         end = _word_end(text, i)
-        fixed, n = _visual_precise(text[start:end])
+        fixed, n = _visual_word(text[start:end], opts.nfc)
         pieces.append(text[pos:start])
         pieces.append(fixed)
         count += n
@@ -616,9 +633,10 @@ def _step_danda(
 
 
 # visarga --------------------------------------------------------------------
-_DEV_BEFORE = _chars(f"{DEV_LETTER}{DEV_MARK}")
+# (not after a visarga or virama: ःः and ्ः would be new errors)
+_DEV_BEFORE = _chars(f"{DEV_LETTER}{DEV_MARK}") - {"\u0903", "\u094d"}
 _DEV_AFTER = _chars(DEV_LETTER)
-_BEN_BEFORE = _chars(f"{BEN_LETTER}{BEN_MARK}")
+_BEN_BEFORE = _chars(f"{BEN_LETTER}{BEN_MARK}") - {"\u0983", "\u09cd"}
 _BEN_AFTER = _chars(BEN_LETTER)
 
 

@@ -105,6 +105,8 @@ _WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*")
 _MARK_RE = re.compile("''|[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e]")
 _INDIC_RE = re.compile("[\u0900-\u09ff]")
 _TERMINATOR_RE = re.compile("[\u0964\u0965.!?]")
+# a terminator that ends a sentence (not the dots of www.example.com or आर...राजकुमार)
+_SENTENCE_END_RE = re.compile("(?<!\\.)[\u0964\u0965.!?](?:\\s|$)")
 _OPENING_CONTEXT = "([{<\u2014\u2013-/:,"
 _TERMINATORS = ".!?\u0964\u0965"
 _CLOSING_CONTEXT = ",.;:!?\u0964\u0965)]}>\u2014\u2013-"
@@ -396,7 +398,8 @@ def _step(
         _close(text, stack, i, mark, p, lo, hi, out)
     else:  # ASCII " ' and '' : direction from the neighbours, else by alternation
         open_ish, close_ish, prev, nxt = _flanks(text, p, len(mark), lo, hi)
-        i = _find(stack, (mark,))
+        # " and '' are both double marks; BBC Hindi opens with one and closes with the other
+        i = _find(stack, (mark,) if mark == "'" else ('"', "''"))
         # don't, it's, দু'টি; but '…नहीं'कपिल closes an open quote when nothing later can
         if (
             mark == "'"
@@ -879,7 +882,7 @@ def extract_quotes(text: str) -> list[Quote]:
                     ps = doc.previous_sentence(r.open_pos, line_lo)
                     if ps is not None:
                         prev = _previous_attr(text, ps, history, lex)
-                long = _count_words(content, 6) >= 6 or bool(_TERMINATOR_RE.search(content))
+                long = _count_words(content, 6) >= 6 or bool(_SENTENCE_END_RE.search(content))
                 if prev is not None:
                     attr = prev
                     kind, conf = ("speech", 0.5) if long else ("partial", 0.4)

@@ -19,7 +19,7 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
   sentence that are not punctuation/symbols, so that ``है।`` and ``है .``
   measure the same. The median comes from an exact length histogram.
 * **Types and the lexicon** use each word after default
-  :func:`newskit.normalize.normalize` and ``casefold`` (so ``য়`` typed two
+  :func:`newskit.normalization.normalize` and ``casefold`` (so ``য়`` typed two
   ways is one type).
 * **MATTR** (moving-average type/token ratio, Covington & McFall 2010) is
   computed per document over windows of :data:`MATTR_WINDOW` words; the corpus
@@ -422,7 +422,7 @@ def _norm_word(word: str) -> str:
     """Default-normalized, casefolded form of a word, memoized (vocabulary-sized)."""
     out = _WORD_CACHE.get(word)
     if out is None:
-        from newskit.normalize import normalize
+        from newskit.normalization import normalize
 
         out = normalize(word).casefold()
         if len(_WORD_CACHE) < 2_000_000:
@@ -541,7 +541,7 @@ def document_stats(
         st.non_nfc_documents += 1
 
     if normalization:
-        from newskit.normalize import explain
+        from newskit.normalization import explain
 
         changes = explain(text)[1]
         st.normalization_changes.update({k: v for k, v in changes.items() if v})
