@@ -536,8 +536,8 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
             break
     while got and cls.get(_key(got[-1].group(), lang)) == "gen":
         got.pop()  # a noun phrase does not start with a postposition
-    if not got:
-        return None
+    if not got or all(cls.get(_key(t.group(), lang)) == "det" for t in got):
+        return None  # "এই" alone is a determiner of an object, not a speaker
     s, e = got[-1].start(), got[0].end()
     return Span(text[s:e], s, e)
 
@@ -630,7 +630,7 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
         got.append(tok)
         if len(got) >= 10:
             return None
-    if not got:
+    if not got or all(lex.classes.get(_key(t.group(), "bn")) == "det" for t in got):
         return None
     s, e = got[0].start(), got[-1].end()
     return Span(text[s:e], s, e)
@@ -729,6 +729,10 @@ def _attribute_post(
     speaker = None
     if lex.lang == "bn" and frame == "direct":
         speaker = _postposed_subject(text, cue_end, hi, lex)
+        if speaker is None:  # ‘…’ আখ্যা দিয়ে তিনি জানিয়েছেন
+            for tok in _words(text, close_end, cue_start):
+                if lex.classes.get(_key(tok.group(), "bn")) == "subject":
+                    speaker = Span(tok.group(), tok.start(), tok.end())
     if speaker is None and framed:
         speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
     if speaker is not None:
@@ -804,7 +808,7 @@ def extract_quotes(text: str) -> list[Quote]:
     top_index = {id(r): i for i, r in enumerate(tops)}
     for r in raws:
         content = text[r.start : r.end]
-        nwords = _count_words(content, 4)
+        nwords = _count_words(content, 8)
         line_lo = text.rfind("\n", 0, r.open_pos) + 1
         line_hi = text.find("\n", r.open_pos)
         line_hi = len(text) if line_hi < 0 else line_hi
@@ -855,7 +859,8 @@ def extract_quotes(text: str) -> list[Quote]:
             is_title = (
                 _class(lex, title_before) == "title"
                 or _class(lex, title_after) == "title"
-                or (short and (_class(lex, title_after) in ("postp", "gen") or glued))
+                or (short and _class(lex, title_after) in ("postp", "gen"))
+                or (glued and nwords < 8)
             )  # ‘…’-এর, '…' में: a quote used as a noun
             if is_title:
                 kind, conf = "term", 0.7
