@@ -180,10 +180,10 @@ _TOKEN_ALTS = rf"""
 (?:(?P<w>[^\W\d_]++(?={_FAST_FOLLOW}|\Z))
 |(?P<p>[,;?!।॥৷()\[\]{{}}“”‘«»](?!{_MARKS}))
 |(?P<url>(?:https?://|ftp://|www\.)[^{_CLOSE_URL}]*[^{_CLOSE_URL}.,;:!?'।॥৷])
-|(?P<email>(?<![\w.+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+)
+|(?P<email>(?<![\w+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+)
 |(?P<handle>(?<!\w)@\w+)
 |(?P<hashtag>(?<!\w)\#\w+)
-|(?P<abbr>(?<![\w.])
+|(?P<abbr>(?<!\w)
     (?:(?:\L<abbr>|\L<initial>)\.(?:(?:\L<abbr>|\L<component>|{_AKSHARA}|[A-Za-z])\.)*
       |(?:(?:\L<component>|{_AKSHARA}|[A-Za-z])\.){{2,}}
       |[A-Z]\.(?![A-Za-z])
@@ -249,6 +249,7 @@ class _KindCache(dict[str, str]):
 _KINDS = _KindCache()
 _INNER_APOS_RE = regex.compile(r"(?<=\w)[’'](?=\w)")
 _CLOSING_APOS_RE = regex.compile(r"’(?!\w)")
+_SCOPE_END_RE = regex.compile(r"[।॥৷?!.]+[”’»)\]}›\"']*")
 
 
 # -- tokenization --------------------------------------------------------------------------------
@@ -258,18 +259,21 @@ def _fix_apostrophes(text: str, toks: list[str], starts: list[int], ends: list[i
     """Split ``…’সহ`` into ``…``, ``’``, ``সহ`` where the ``’`` closes an open ``‘`` (in place).
 
     Why: ``’`` between Bengali letters is an apostrophe (``দু’টি``, kept in the word) unless a
-    single quote is open in the same paragraph; then it is the closing mark plus a clitic.
+    single quote is open; then it is the closing mark plus a clitic. "Open" is judged within the
+    current sentence (since the last terminator), so that an unclosed ``‘`` cannot split every
+    apostrophe word after it, and a sentence tokenized alone gets the same tokens.
     """
     closing: list[int] = []  # inner marks found to close a quote, in text order
     for m in _INNER_APOS_RE.finditer(text):
         pos = m.start()
-        para_start = text.rfind("\n", 0, pos) + 1
-        before = text[para_start:pos]
+        scope = text.rfind("\n", 0, pos) + 1
+        for end in _SCOPE_END_RE.finditer(text, scope, pos):
+            scope = end.end()
+        before = text[scope:pos]
         opened = before.count("‘")
         if not opened:
             continue
-        closed = len(_CLOSING_APOS_RE.findall(before))
-        closed += sum(1 for c in closing if c >= para_start)
+        closed = len(_CLOSING_APOS_RE.findall(before)) + sum(1 for c in closing if c >= scope)
         if opened > closed:
             closing.append(pos)
     for pos in reversed(closing):
@@ -341,7 +345,8 @@ _NOT_AFTER_END = "।॥৷?!,;:"
 _HAS_WORD_RE = regex.compile(r"[\w\p{S}]")
 # Lines that need the general sentence path: "." (full stop or not), straight quotes (open or
 # close?), URLs and e-mail addresses.
-_HARD_LINE_RE = re.compile(r"[.\"'@/]")
+_HARD_LINE_RE = re.compile(r"[.\"'@/]|’[০-৯]")
+_APOS_YEAR_RE = regex.compile(rf"[’'][{BEN_DIGIT}]{{2}}(?!\w)")
 # A sentence boundary in an easy line: after a terminator and its closing marks, either the
 # whitespace there (captured, so that offsets can be summed) or, when the next sentence is glued
 # on, an empty match before anything that does not continue the sentence.
@@ -355,7 +360,7 @@ _PROTECT_HINT_RE = regex.compile(r"@|://|www\.")
 # Tokens whose inner "." "?" "!" never end a sentence.
 _PROTECTED_RE = regex.compile(
     r"(?:https?://|ftp://|www\.)[^\s\"“”‘’<>()\[\]{}]*[^\s\"“”‘’<>()\[\]{}.,;:!?'।॥৷]"
-    r"|(?<![\w.+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+"
+    r"|(?<![\w+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+"
 )
 
 
@@ -413,12 +418,17 @@ def _absorb_closers(line: str, pending: int, e: int, end_all: int) -> int:
     while e < end_all:
         c = line[e]
         if c in _CLOSERS:
+            if c in "’'" and _APOS_YEAR_RE.match(line, e):
+                break  # ’৭১ is a year (one token), not a closing quote
+            width = 1
             if c in _STRAIGHT:
-                nxt = line[e + 1] if e + 1 < n else " "
+                if line.startswith("''", e):
+                    c, width = "''", 2  # two apostrophes used as one double quote
+                nxt = line[e + width] if e + width < n else " "
                 glued = not (nxt.isspace() or nxt in _CLOSERS or nxt in _NOT_AFTER_END)
                 if glued and line.count(c, pending, e) % 2 == 0:
                     break  # a straight quote glued to the next word opens the next sentence
-            e += 1
+            e += width
             continue
         if c.isspace():
             # "आहे? " जेम्स": a lone straight quote after a space closes an open quote
