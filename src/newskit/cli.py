@@ -235,7 +235,7 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterator[Any], jobs: int) -> It
 # ---------------------------------------------------------------------------
 # The command group
 # ---------------------------------------------------------------------------
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(name="newskit", context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, package_name="newskit", prog_name="newskit")
 def cli() -> None:
     """Corpus toolkit for Hindi and Bengali news text.

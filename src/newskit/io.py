@@ -167,7 +167,7 @@ class RawChunk:
 
 
 def iter_raw_chunks(
-    source: Source, report: DecodeReport | None = None, block_size: int = BLOCK_SIZE
+    source: Source, report: DecodeReport | None = None, block_size: int | None = None
 ) -> Iterator[RawChunk]:
     """Read ``source`` in chunks of whole lines, as bytes.
 
@@ -177,6 +177,7 @@ def iter_raw_chunks(
     :func:`decode_chunk` so that it can happen in a worker process.
     """
     report = report if report is not None else DecodeReport()
+    block_size = block_size or BLOCK_SIZE
     name = source.name
     line_no = 1
     offset = 0
@@ -256,7 +257,7 @@ def iter_blocks(
     source: Source,
     errors: Errors = "strict",
     report: DecodeReport | None = None,
-    block_size: int = BLOCK_SIZE,
+    block_size: int | None = None,
 ) -> Iterator[Block]:
     """Decode ``source`` as UTF-8 in blocks of whole lines (line ends kept).
 

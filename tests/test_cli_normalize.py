@@ -1,0 +1,323 @@
+"""`newskit normalize` and the shared input/output layer, through the command line."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newskit import cli as cli_module
+from newskit.cli import cli
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+HI = CORPUS / "hi" / "kim-putin-vladivostok.txt"
+BN = CORPUS / "bn" / "putin-pyongyang-visit.txt"
+
+DIRTY = "दु:ख  है |\nঅামার\u00a0দেশ \r\n"
+CLEAN = "दुःख है ।\nআমার দেশ\n"
+
+
+@pytest.fixture
+def run():
+    def invoke(*args: str, input: bytes | str | None = None):
+        runner = CliRunner()
+        return runner.invoke(cli, list(args), input=input, env={"COLUMNS": "100"})
+
+    return invoke
+
+
+def test_stdin_to_stdout(run) -> None:
+    r = run("normalize", input=DIRTY.encode())
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == CLEAN
+    assert r.stderr == ""
+
+
+def test_dash_is_stdin(run) -> None:
+    assert run("normalize", "-", input=DIRTY.encode()).stdout == CLEAN
+
+
+def test_files_and_directory_in_sorted_order(run, tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("दु:ख\n", "utf-8")
+    (tmp_path / "a.txt").write_text("अ\u093e\n", "utf-8")
+    (tmp_path / "skip.md").write_text("not me\n", "utf-8")
+    with gzip.open(tmp_path / "c.txt.gz", "wt", encoding="utf-8") as f:
+        f.write("है |\n")
+    r = run("normalize", str(tmp_path))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "आ\nदुःख\nहै ।\n"  # a.txt, b/2.txt, c.txt.gz
+    r = run("normalize", "--glob", "*.md", str(tmp_path))
+    assert r.stdout == "not me\n"
+
+
+def test_sample_corpus_is_unchanged(run) -> None:
+    r = run("normalize", str(CORPUS))
+    assert r.exit_code == 0
+    assert r.stdout_bytes == BN.read_bytes() + HI.read_bytes()
+    assert run("normalize", "--check", str(CORPUS)).exit_code == 0
+
+
+def test_missing_path_is_a_usage_error(run, tmp_path: Path) -> None:
+    r = run("normalize", str(tmp_path / "nope.txt"))
+    assert r.exit_code == 2
+    assert "no such file" in r.stderr
+
+
+def test_invalid_utf8_reports_file_line_byte_after_valid_lines(run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("पहली पंक्ति\nदूसरी |\n".encode() + b"bad \xff byte\nlast\n")
+    r = run("normalize", str(bad))
+    assert r.exit_code == 1
+    assert r.stdout == "पहली पंक्ति\nदूसरी ।\n"
+    offset = len("पहली पंक्ति\nदूसरी |\n".encode()) + 4
+    assert f"{bad}:3: invalid UTF-8 at byte {offset} (0xff)" in r.stderr
+
+
+def test_invalid_utf8_stops_only_that_input(run, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"\xff\n")
+    (tmp_path / "b.txt").write_text("दु:ख\n", "utf-8")
+    r = run("normalize", str(tmp_path))
+    assert r.exit_code == 1
+    assert r.stdout == "दुःख\n"
+    assert "a.txt:1: invalid UTF-8" in r.stderr
+
+
+def test_errors_replace_counts_replacements(run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"a\xffb\xfe\n\xef\xbf\xbd\n")  # the last line holds a real U+FFFD
+    r = run("normalize", "--errors", "replace", str(bad))
+    assert r.exit_code == 0
+    assert r.stdout == "a\ufffdb\ufffd\n\ufffd\n"
+    assert "replaced 2 invalid UTF-8 byte sequences" in r.stderr
+
+
+def test_bom_is_dropped_and_nul_files_skipped(run, tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + "क\n".encode())
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01binary\n")
+    r = run("normalize", str(tmp_path))
+    assert r.exit_code == 0
+    assert r.stdout == "क\n"
+    assert "bin.txt: contains NUL bytes" in r.stderr
+
+
+def test_jsonl_field_mode_keeps_other_fields(run, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    records = [
+        {"id": 1, "text": "दु:ख  है |", "meta": {"url": "http://x|y"}},
+        {"id": 2, "text": "ok", "tags": ["a", "b"]},
+    ]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    r = run("normalize", str(src))
+    assert r.exit_code == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert out[0] == {"id": 1, "text": "दुःख है ।", "meta": {"url": "http://x|y"}}
+    assert out[1] == records[1]
+    # --field and --jsonl on stdin
+    body = json.dumps({"body": "अ\u093e", "text": "अ\u093e"}, ensure_ascii=False) + "\n"
+    r = run("normalize", "--jsonl", "--field", "body", input=body.encode())
+    assert json.loads(r.stdout) == {"body": "आ", "text": "अ\u093e"}
+
+
+def test_jsonl_bad_record_names_line(run, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "a"}\n{"text": 3}\n', "utf-8")
+    r = run("normalize", str(src))
+    assert r.exit_code == 1
+    assert r.stdout == '{"text": "a"}\n'
+    assert f"{src}:2: field 'text' is not a string" in r.stderr
+
+
+def test_check_exit_codes(run, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.txt"
+    dirty = tmp_path / "dirty.txt"
+    clean.write_text(CLEAN, "utf-8")
+    dirty.write_bytes(DIRTY.encode())
+    r = run("normalize", "--check", str(clean))
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    r = run("normalize", "--check", str(clean), str(dirty))
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert r.stderr == f"would normalize {dirty}\n"
+    assert dirty.read_bytes() == DIRTY.encode()  # --check writes nothing
+
+
+def test_diff(run, tmp_path: Path) -> None:
+    dirty = tmp_path / "dirty.txt"
+    dirty.write_bytes(DIRTY.encode())
+    r = run("normalize", "--diff", str(dirty))
+    assert r.exit_code == 1
+    assert r.stdout.splitlines()[2:] == [
+        "@@ -1,2 +1,2 @@",
+        "-दु:ख  है |",
+        "-অামার\u00a0দেশ ",
+        "+दुःख है ।",
+        "+আমার দেশ",
+    ]
+    assert dirty.read_bytes() == DIRTY.encode()
+
+
+def test_in_place_rewrites_only_changed_files_keeping_mode(run, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.txt"
+    dirty = tmp_path / "dirty.txt"
+    clean.write_text(CLEAN, "utf-8")
+    dirty.write_bytes(DIRTY.encode())
+    os.chmod(dirty, 0o640)
+    before = clean.stat().st_mtime_ns
+    r = run("normalize", "--in-place", "--backup", ".orig", str(tmp_path))
+    assert r.exit_code == 0, r.stderr
+    assert dirty.read_text("utf-8") == CLEAN
+    assert stat.S_IMODE(dirty.stat().st_mode) == 0o640
+    assert (tmp_path / "dirty.txt.orig").read_bytes() == DIRTY.encode()
+    assert clean.stat().st_mtime_ns == before  # unchanged content: not rewritten
+    assert not (tmp_path / "clean.txt.orig").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "clean.txt",
+        "dirty.txt",
+        "dirty.txt.orig",
+    ]
+
+
+def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "big.txt"
+    original = ("दु:ख\n" * 50_000).encode()  # several chunks
+    target.write_bytes(original)
+    calls = {"n": 0}
+    real = cli_module._normalize_chunk
+
+    def failing(task):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real(task)
+
+    monkeypatch.setattr(cli_module, "_normalize_chunk", failing)
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 64 * 1024)
+    r = run("normalize", "--in-place", str(target))
+    assert r.exit_code == 1
+    assert "No space left on device" in r.stderr
+    assert target.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["big.txt"]  # no temp file left
+
+
+def test_in_place_needs_files(run) -> None:
+    r = run("normalize", "--in-place", input=b"x\n")
+    assert r.exit_code == 2
+
+
+def test_output_file_and_mirrored_directory(run, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "hi").mkdir(parents=True)
+    (src / "hi" / "a.txt").write_text("दु:ख\n", "utf-8")
+    (src / "b.txt").write_text("है |\n", "utf-8")
+    out = tmp_path / "out"
+    r = run("normalize", str(src), "-o", f"{out}/")
+    assert r.exit_code == 0, r.stderr
+    assert (out / "hi" / "a.txt").read_text("utf-8") == "दुःख\n"
+    assert (out / "b.txt").read_text("utf-8") == "है ।\n"
+    single = tmp_path / "all.txt"
+    r = run("normalize", str(src), "-o", str(single))
+    assert single.read_text("utf-8") == "है ।\nदुःख\n"
+
+
+def test_options_reach_the_library(run) -> None:
+    assert run("normalize", "--skip", "danda,visarga", input="दु:ख |\n").stdout == "दु:ख |\n"
+    assert run("normalize", "--only", "visarga", input="दु:ख  |\n").stdout == "दुःख  |\n"
+    assert run("normalize", "--digits", "ascii", input="२०२४\n").stdout == "2024\n"
+    assert run("normalize", "--quotes", "ascii", input="“क”\n").stdout == '"क"\n'
+    assert run("normalize", "--nukta", "drop", input="ज़रा\n").stdout == "जरा\n"
+    assert run("normalize", "--zero-width", "keep", input="क\u200cष\n").stdout == "क\u200cष\n"
+    r = run("normalize", "--profile", "indicnlp", input="नई दिल्ली: आज\n")
+    assert r.stdout == "नई दिल्लीः आज\n"
+    r = run("normalize", "--only", "bogus", input="x\n")
+    assert r.exit_code == 2
+    assert "unknown step bogus" in r.stderr
+
+
+def test_explain_goes_to_stderr(run) -> None:
+    r = run("normalize", "--explain", input="दु:ख  है |\n")
+    assert r.stdout == "दुःख है ।\n"
+    assert (
+        "<stdin>: invisible 0, nfc 0, visual 0, spaces 1, danda 1, visarga 1; 3 changed" in r.stderr
+    )
+
+
+def test_jobs_give_identical_output(run, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
+    text = (DIRTY + BN.read_text("utf-8") + "\n") * 40
+    src = tmp_path / "in.txt"
+    src.write_text(text, "utf-8")
+    one = run("normalize", "--jobs", "1", str(src))
+    two = run("normalize", "--jobs", "2", str(src))
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert one.stdout.count("দুঃখ") == 0 and one.stdout.count("दुःख") == 40
+
+
+def _newskit(*args: str) -> list[str]:
+    return [sys.executable, "-m", "newskit", *args]
+
+
+def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("दु:ख है |\n" * 200_000, "utf-8")
+    proc = subprocess.run(
+        f"{' '.join(_newskit('normalize', str(big)))} | head -n 2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout == "दुःख है ।\n" * 2
+    assert "Traceback" not in proc.stderr
+    assert "BrokenPipe" not in proc.stderr
+
+
+def test_utf8_output_whatever_the_locale(tmp_path: Path) -> None:
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run(
+        _newskit("normalize"), input="दु:ख\n".encode(), capture_output=True, env=env, check=True
+    )
+    assert proc.stdout.decode("utf-8") == "दुःख\n"
+
+
+def test_help_for_every_command(run) -> None:
+    r = run("--help")
+    assert r.exit_code == 0
+    commands = [name for name in cli.commands]
+    assert "normalize" in commands
+    for name in commands:
+        r = run(name, "--help")
+        assert r.exit_code == 0, name
+        assert "Usage: newskit " + name in r.stdout
+        assert len(r.stdout.splitlines()) > 5, name
+
+
+def test_version(run) -> None:
+    r = run("--version")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("newskit, version ")
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; from newskit.cli import main; sys.argv=['newskit','--help'];\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "heavy=[m for m in ('pandas','rich','indicnlp','newskit.normalization','newskit.stats')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    proc = subprocess.run(_newskit("normalize"), input="अ\u093e\n".encode(), capture_output=True)
+    assert proc.returncode == 0
+    assert proc.stdout.decode() == "आ\n"
