@@ -735,6 +735,11 @@ def _attribute_post(
                     speaker = Span(tok.group(), tok.start(), tok.end())
     if speaker is None and framed:
         speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
+    elif speaker is None and lex.lang == "hi" and frame in ("ne", "direct"):
+        # headline style without a comma: 'मगरमच्छ…बराबर' सीएम मोहन यादव ने इंदौर में कहा
+        sp = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
+        if sp is not None and not text[close_end : sp.start].strip(_LEAD_PUNCT + " "):
+            speaker, framed = sp, True
     if speaker is not None:
         return _Attr(speaker, cue, "after", framed)
     if frame != "passive":  # पुलिस इसे ‘पटका’ बताती है: the subject stands before the quote
@@ -856,8 +861,10 @@ def extract_quotes(text: str) -> list[Quote]:
                 or text[after_close : after_close + 2][:1] == "-"
             )
             short = nwords < 4
+            last_word = _WORD_RE.findall(content[-40:])[-1:] or [None]
             is_title = (
                 _class(lex, title_before) == "title"
+                or (nwords < 6 and _class(lex, last_word[0]) == "title")  # '… सेवा अभियान'
                 or _class(lex, title_after) == "title"
                 or (short and _class(lex, title_after) in ("postp", "gen"))
                 or (glued and nwords < 8)
@@ -868,7 +875,12 @@ def extract_quotes(text: str) -> list[Quote]:
                 attr, kind, conf = pre_attr, "speech", 0.9
                 if short and not _TERMINATOR_RE.search(content) and not pre_attr.punct:
                     kind, conf = "partial", 0.75  # পুলিশ বলছে ‘পটকা’: a fragment, not a sentence
-            elif post_attr is not None and post_attr.framed and post_attr.speaker is not None:
+            elif (
+                post_attr is not None
+                and post_attr.framed
+                and post_attr.speaker is not None
+                and (nwords >= 3 or _SENTENCE_END_RE.search(content))
+            ):  # 'खुशी', महिलाएं बोलीं: a one-word quote before a cue is not a statement
                 attr, kind, conf = post_attr, "speech", 0.85
             elif pre_attr is not None and pre_attr.speaker is not None:
                 attr, kind, conf = pre_attr, "partial", 0.7
