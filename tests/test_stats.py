@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from newskit.stats import (
     MATTR_WINDOW,
@@ -232,3 +234,14 @@ def test_empty_stats_summary_has_no_division_errors() -> None:
 def test_mattr_sums_short_document_is_one_window() -> None:
     assert _mattr_sums(["a", "b", "a"], 100) == (2, 3)
     assert _mattr_sums([], 100) == (0, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.lists(hs.sampled_from("abcdefg"), max_size=40), hs.integers(1, 12))
+def test_mattr_sums_equal_the_quadratic_definition(words: list[str], window: int) -> None:
+    if len(words) <= window:
+        expected = (len(set(words)), len(words))
+    else:
+        starts = range(len(words) - window + 1)
+        expected = (sum(len(set(words[i : i + window])) for i in starts), len(starts) * window)
+    assert _mattr_sums(words, window) == expected

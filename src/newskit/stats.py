@@ -654,21 +654,23 @@ def _mattr_sums(words: list[str], window: int) -> tuple[int, int]:
         return 0, 0
     if n <= window:
         return len(set(words)), n
-    counts: Counter[str] = Counter(words[:window])
+    # A plain dict, not a Counter: Counter.__missing__ is a Python-level call.
+    counts: dict[str, int] = dict(Counter(words[:window]))
     distinct = len(counts)
     total = distinct
-    for i in range(window, n):
-        old = words[i - window]
-        c = counts[old] - 1
-        if c:
-            counts[old] = c
-        else:
+    get = counts.get
+    # old leaves, new enters the window (zip stops when new runs out)
+    for old, new in zip(words, words[window:], strict=False):
+        c = counts[old]
+        if c == 1:
             del counts[old]
             distinct -= 1
-        new = words[i]
-        if counts[new] == 0:
+        else:
+            counts[old] = c - 1
+        c = get(new, 0)
+        if not c:
             distinct += 1
-        counts[new] += 1
+        counts[new] = c + 1
         total += distinct
     return total, (n - window + 1) * window
 
