@@ -245,3 +245,9 @@ def test_mattr_sums_equal_the_quadratic_definition(words: list[str], window: int
         starts = range(len(words) - window + 1)
         expected = (sum(len(set(words[i : i + window])) for i in starts), len(starts) * window)
     assert _mattr_sums(words, window) == expected
+
+
+def test_bigrams_pair_adjacent_words_only() -> None:
+    # punctuation and line breaks (a heading, then a paragraph) break pairs
+    st = document_stats("राम, श्याम घर गए।\nसुरक्षा गारंटी\nसीता आई")
+    assert st.bigram_counts == {"श्याम घर": 1, "घर गए": 1, "सुरक्षा गारंटी": 1, "सीता आई": 1}

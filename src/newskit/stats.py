@@ -557,20 +557,16 @@ def document_stats(
     counted_starts = [
         t.start for t, k in zip(tokens, kinds, strict=True) if k not in NON_WORD_KINDS
     ]
-    # One pass over the tokens: normalized words (memoized) and adjacent-word bigrams.
-    words: list[str] = []
-    pairs: list[str] = []
+    # Normalized words (memoized) and bigrams of word tokens adjacent in the token
+    # stream: a punctuation token or a line break between two words breaks the pair.
+    word_idx = [i for i, k in enumerate(kinds) if k == "word"]
     cache = _WORD_CACHE
-    prev: str | None = None
-    for t, k in zip(tokens, kinds, strict=True):
-        if k == "word":
-            w = cache.get(t.text) or _norm_word(t.text)
-            words.append(w)
-            if prev is not None:
-                pairs.append(prev + " " + w)
-            prev = w
-        else:
-            prev = None
+    words = [cache.get(w) or _norm_word(w) for w in [tokens[i].text for i in word_idx]]
+    pairs = [
+        a + " " + b
+        for a, b, i, j in zip(words, words[1:], word_idx, word_idx[1:], strict=False)
+        if j == i + 1 and "\n" not in text[tokens[i].end : tokens[j].start]
+    ]
     st.bigram_counts.update(pairs)
     st.words += len(words)
     st.word_counts.update(words)
