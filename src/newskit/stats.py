@@ -38,6 +38,9 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
   the corpus size in bytes. The text of short lines (at most
   :data:`BOILERPLATE_MAX_CHARS` characters) is kept so that boilerplate such
   as credit lines can be shown.
+* **Quote marks** are counted by character, so ``'`` and ``’`` include
+  apostrophes (``দু’টি``); quotations, their kinds and speakers (normalized
+  like words) come from :func:`newskit.quotes.extract_quotes`.
 * **Unbalanced documents** are judged from the marks alone: more ``“`` than
   ``”`` (or the reverse), more ``‘`` than ``’`` (``’`` doubles as the
   apostrophe, so only a surplus of ``‘`` counts), ``«``/``»`` mismatch or an
@@ -619,7 +622,7 @@ def _add_quotes(st: CorpusStats, text: str) -> None:
             st.unclosed_quotes += 1
         speaker = getattr(q, "speaker", None)
         if speaker is not None and getattr(speaker, "text", ""):
-            st.speakers[speaker.text.strip()] += 1
+            st.speakers[_norm_word(speaker.text.strip())] += 1
 
 
 def _terminator(sentence: str) -> str:
