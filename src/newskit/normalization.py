@@ -165,6 +165,18 @@ def _chars(cls: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _pair_scanner(pairs: frozenset[str]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """A class-first regex finding a superset of ``pairs`` (checked against the set).
+
+    ``[F](?=[S])`` lets the regex engine skip ahead by character class; an
+    alternation of literals would try every branch wherever a first character
+    matches, and ``str.find`` per pair rescans the whole text for each one.
+    """
+    first = re.escape("".join(sorted({p[0] for p in pairs})))
+    second = re.escape("".join(sorted({p[1] for p in pairs})))
+    return re.compile(f"[{first}](?=[{second}])"), pairs
+
+
 def _check_step_names(names: set[str]) -> None:
     unknown = names - set(STEPS)
     if unknown:
@@ -278,18 +290,25 @@ def _step_nfc(
     original = text
     if present is None:
         present = _rare_chars(text)
-    if present & _NFC_DECOMPOSE.keys():
-        for letter, decomposed in _NFC_DECOMPOSE.items():
-            if letter in present:
-                text = text.replace(letter, decomposed)
-    for pair, fixed in _NFC_PAIRS:
-        while pair in text:  # loop: ़्् needs two swaps
-            text = text.replace(pair, fixed)
+    # Each search stops at the first remaining letter (য় is everywhere in Bengali
+    # news); replacing it removes it from the next search.
+    m = _NFC_DECOMPOSE_RE.search(text)
+    while m:
+        text = text.replace(m.group(), _NFC_DECOMPOSE[m.group()])
+        m = _NFC_DECOMPOSE_RE.search(text, m.start())
+    pairs_re, pairs = _NFC_PAIR_SCAN
+    if any(text[m.start() : m.start() + 2] in pairs for m in pairs_re.finditer(text)):
+        for pair, fixed in _NFC_PAIRS:
+            while pair in text:  # loop: ़्् needs two swaps
+                text = text.replace(pair, fixed)
     if present & _nfc_unsafe():
         text = _nfc(text)  # other scripts, unusual mark orders: the exact path
     if text == original:
         return original, 0
     return text, (_changed_words(original, text) if _counting else 1)
+
+
+_NFC_PAIR_SCAN = _pair_scanner(frozenset(p for p, _ in _NFC_PAIRS))
 
 
 # Exact per-step counts (``explain``) cost a word-by-word comparison for NFC;
@@ -494,26 +513,21 @@ _SIDE_PAIRS = frozenset(
     or "\u0958" <= p[0] <= "\u095f"
 )
 _MAIN_PAIRS = _VISUAL_PAIRS - _SIDE_PAIRS
-_VISUAL_SCAN_RE = re.compile(
-    "[{}](?=[{}])".format(
-        re.escape("".join(sorted({p[0] for p in _MAIN_PAIRS}))),
-        re.escape("".join(sorted({p[1] for p in _MAIN_PAIRS}))),
-    )
-)
 # After NFC the composition-excluded nukta letters cannot occur any more.
-_SIDE_PAIRS_AFTER_NFC = tuple(sorted(p for p in _SIDE_PAIRS if p[0] not in _NFC_DECOMPOSE))
+_SIDE_SCAN_NFC = _pair_scanner(frozenset(p for p in _SIDE_PAIRS if p[0] not in _NFC_DECOMPOSE))
+_SIDE_SCAN_RAW = _pair_scanner(_SIDE_PAIRS)
+_VISUAL_SCAN_RE, _ = _pair_scanner(_MAIN_PAIRS)
 
 
 def _step_visual(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
     hits: list[int] = []
-    # A few rare literal pairs: str.find skips through text far faster than a regex.
-    for pair in _SIDE_PAIRS_AFTER_NFC if opts.nfc else sorted(_SIDE_PAIRS):
-        i = text.find(pair)
-        while i >= 0:
+    side_re, side_pairs = _SIDE_SCAN_NFC if opts.nfc else _SIDE_SCAN_RAW
+    for m in side_re.finditer(text):
+        i = m.start()
+        if text[i : i + 2] in side_pairs:
             hits.append(i)
-            i = text.find(pair, i + 1)
     for m in _VISUAL_SCAN_RE.finditer(text):
         i = m.start()
         pair = text[i : i + 2]
@@ -796,8 +810,7 @@ def _rare_re() -> re.Pattern[str]:
             if b <= 0xFFFF
         )
         _RARE_RE = re.compile(
-            f"[{_INVISIBLE}{ZWJ}{ZWNJ}{_SPACE_CHARS}\r|\u09e4\u09e5\u09f7"
-            f"{''.join(_NFC_DECOMPOSE)}{unsafe}]"
+            f"[{_INVISIBLE}{ZWJ}{ZWNJ}{_SPACE_CHARS}\r|\u09e4\u09e5\u09f7{unsafe}]"
         )
     return _RARE_RE
 
@@ -806,7 +819,7 @@ _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _rare_chars(text: str) -> frozenset[str]:
-    """The rare characters (invisibles, odd spaces, pipes, NFC-relevant marks) in ``text``."""
+    """The rare characters (invisibles, odd spaces, pipes, marks needing exact NFC) in ``text``."""
     found = frozenset(_rare_re().findall(text))
     if text.isascii() or not _ASTRAL_RE.search(text):
         return found
