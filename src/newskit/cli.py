@@ -849,6 +849,165 @@ def quotes(inputs: Inputs, fmt: str | None, kinds: tuple[str, ...], doc_sep: str
     sys.exit(inputs.diag.status)
 
 
+# ---------------------------------------------------------------------------
+# tokenize and sentences (library: newskit.segment)
+# ---------------------------------------------------------------------------
+_UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _segment_chunk(
+    task: tuple[RawChunk, str, str, str, str, bool, int],
+) -> tuple[bytes, int, int, DecodeError | None]:
+    """Decode, optionally normalize, segment and format one chunk of lines (runs in workers).
+
+    Returns ``(output, characters, replacements, error)``; on invalid UTF-8 the lines before
+    the bad byte are still processed and the error is returned for the parent to report.
+    """
+    from newskit.io import DecodeError, decode_chunk
+    from newskit.segment import render
+
+    chunk, name, errors, mode, fmt, norm, offset = task
+    error = None
+    try:
+        text, replaced = decode_chunk(chunk, name, errors)  # type: ignore[arg-type]
+    except DecodeError as exc:
+        text, replaced, error = exc.good, 0, exc
+    if norm:
+        from newskit.normalization import normalize
+
+        text = normalize(text)
+    out = render(text, mode, fmt, path=name, first_line=chunk.first_line, offset=offset)
+    return out.encode(), len(text), replaced, error
+
+
+def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int | None) -> None:
+    """Shared body of ``tokenize`` and ``sentences``: stream every input through the segmenter.
+
+    Plain text goes in chunks of whole lines to ``--jobs`` workers. Offsets (JSONL, CoNLL-U)
+    are character offsets into the decoded input; a chunk's offset is counted from its bytes,
+    except with ``--normalize``, where they refer to the normalized text and chunks are done
+    one after another so that the normalized lengths are known.
+    """
+    from newskit.io import DecodeReport, InputError, SkipInput, iter_raw_chunks, iter_records
+    from newskit.segment import render
+
+    diag = inputs.diag
+    out = stdout_bytes()
+    exact = norm and fmt != "text"
+    n_jobs = 1 if exact else resolve_jobs(jobs)
+    for source in inputs.sources():
+        report = DecodeReport()
+        try:
+            if source.jsonl:
+                for n, _, text in iter_records(source, inputs.field, inputs.errors, report):  # type: ignore[arg-type]
+                    if norm:
+                        from newskit.normalization import normalize
+
+                        text = normalize(text)
+                    out.write(render(text, mode, fmt, path=source.name, first_line=n).encode())
+            else:
+                offset = [0]
+
+                def tasks(
+                    source: Source = source,
+                    report: DecodeReport = report,
+                    offset: list[int] = offset,
+                ) -> Iterator[tuple[Any, ...]]:
+                    for chunk in iter_raw_chunks(source, report):
+                        yield (chunk, source.name, inputs.errors, mode, fmt, norm, offset[0])
+                        if not exact:
+                            offset[0] += len(chunk.data.translate(None, _UTF8_CONTINUATION))
+
+                for data, chars, replaced, error in ordered_map(_segment_chunk, tasks(), n_jobs):
+                    report.replacements += replaced
+                    if exact:
+                        offset[0] += chars
+                    out.write(data)
+                    if error is not None:
+                        raise error
+        except SkipInput as exc:
+            diag.warn(str(exc))
+        except InputError as exc:
+            diag.error(str(exc))
+        except OSError as exc:
+            if exc.errno == 32:  # EPIPE: let Click end quietly
+                raise
+            diag.error(f"{source.name}: {exc.strerror or exc}")
+        inputs.report_decoding(source, report)
+    out.flush()
+    sys.exit(diag.status)
+
+
+_NORMALIZE_HELP = "Run the default normalization first (offsets then refer to the normalized text)."
+
+
+@cli.command(name="tokenize", context_settings=CONTEXT_SETTINGS)
+@input_options
+@click.option(
+    "--sentences",
+    "by_sentence",
+    is_flag=True,
+    help="One sentence per output line, an empty line after each paragraph.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl", "conllu"]),
+    default="text",
+    show_default=True,
+    help="text: tokens separated by spaces; jsonl: one record per sentence with token "
+    "offsets; conllu: CoNLL-U with # text.",
+)
+@click.option("--normalize", "norm", is_flag=True, help=_NORMALIZE_HELP)
+@jobs_option(1)
+def tokenize_cmd(inputs: Inputs, by_sentence: bool, fmt: str, norm: bool, jobs: int | None) -> None:
+    """Split Hindi and Bengali text into tokens, losslessly (UD conventions).
+
+    Punctuation and every quote mark become tokens; numbers (1,00,000, १,२५०.५), dates,
+    URLs, e-mail addresses, @handles, #hashtags, abbreviations (डॉ., মো., বি.এন.পি.) and
+    Bengali apostrophe words (দু’টি) stay whole. By default each input line becomes one
+    output line. JSON Lines records: path, line, sentence, start, end, text and tokens as
+    [text, start, end, kind], offsets in characters into the input.
+
+    \b
+    Examples:
+      newskit tokenize article.txt | less
+      newskit tokenize --sentences corpus/ > tokenized.txt
+      newskit tokenize --format conllu --normalize article.txt
+      newskit tokenize --format jsonl --jsonl --field body articles.jsonl
+    """
+    mode = "token-sentences" if by_sentence else "tokens"
+    _segment_command(inputs, mode, fmt, norm, jobs)
+
+
+@cli.command(name="sentences", context_settings=CONTEXT_SETTINGS)
+@input_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: one sentence per line; jsonl: one record per sentence with its offsets.",
+)
+@click.option("--normalize", "norm", is_flag=True, help=_NORMALIZE_HELP)
+@jobs_option(1)
+def sentences_cmd(inputs: Inputs, fmt: str, norm: bool, jobs: int | None) -> None:
+    """One sentence per line, exactly as in the input apart from the whitespace between.
+
+    Sentences end at । ॥ ৷ ? ! and at a full stop (not after an abbreviation, an initial or
+    inside a number), keep their closing quotes and brackets, and never run over a line
+    break; an unclosed quote never swallows the text after it.
+
+    \b
+    Examples:
+      newskit sentences article.txt
+      newskit sentences --normalize corpus/ > sentences.txt
+      newskit sentences --format jsonl news.txt
+    """
+    _segment_command(inputs, "sentences", fmt, norm, jobs)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="newskit")
