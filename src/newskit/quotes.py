@@ -106,6 +106,9 @@ _MARK_RE = re.compile("''|[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e]")
 _INDIC_RE = re.compile("[\u0900-\u09ff]")
 _TERMINATOR_RE = re.compile("[\u0964\u0965.!?]")
 # a terminator that ends a sentence (not the dots of www.example.com or आर...राजकुमार)
+# … and the BBC Hindi way, glued to the next sentence ("थे.वॉशिंगटन")
+_SENTENCE_END_GLUED_RE = re.compile("(?<!\\.)[\u0964\u0965.!?](?:\\s|$|(?=[\u0900-\u09ff]))")
+_WORD_BEFORE_RE = re.compile(f"([{_WCH}]+)\\.$")
 _SENTENCE_END_RE = re.compile("(?<!\\.)[\u0964\u0965.!?](?:\\s|$)")
 _OPENING_CONTEXT = "([{<\u2014\u2013-/:,"
 _TERMINATORS = ".!?\u0964\u0965"
@@ -412,6 +415,15 @@ def _step(
             if mark == "'" and open_ish and not close_ish:
                 push()  # a new single quote inside (rare); the open one is never closed
                 return
+            if mark != "'" and _reopens(text, stack[i], p, lo, nxt):
+                # বলেছেন, "A। B। মি. বাগ বলেছেন, "C: the first quote lost its closing mark
+                # (scraped text repeats sentences); it ends with its last sentence
+                op = stack[i]
+                end = _last_sentence_end(text, op.pos + len(op.mark), p)
+                while len(stack) > i:
+                    _close_unclosed(text, stack.pop(), lo, hi, out, end=end)
+                push()
+                return
             _close(text, stack, i, mark, p, lo, hi, out)
         elif close_ish and not open_ish:
             if prev in _TERMINATORS and _is_word_char(nxt) and _closed_later(text, p, hi, mark):
@@ -419,6 +431,36 @@ def _step(
             return  # stray closing mark (or inches, or a possessive)
         else:
             push()
+
+
+def _reopens(text: str, op: _Open, p: int, lo: int, nxt: str) -> bool:
+    """Is the straight double mark at *p* a new opening one although one is still open?
+
+    Only when it stands where speech is introduced (``বলেন, "…``, ``कहा: "…``: after a comma
+    or colon and a space, glued to the next word) and the open quote already holds a full
+    sentence: a closing mark almost never stands there.
+    """
+    if not _is_word_char(nxt) or p - lo < 2 or text[p - 1] != " " or text[p - 2] not in ",:":
+        return False
+    return _SENTENCE_END_RE.search(text, op.pos + len(op.mark), p) is not None
+
+
+def _last_sentence_end(text: str, start: int, p: int) -> int:
+    """Offset just after the last sentence terminator in text[start:p] (p if there is none)."""
+    end = p
+    for m in _SENTENCE_END_GLUED_RE.finditer(text, start, p):
+        if m.group()[0] == "." and _abbreviation_before(text, start, m.start() + 1):
+            continue  # মি. বাগ: an abbreviation, not a sentence end
+        end = m.start() + 1
+    return end
+
+
+def _abbreviation_before(text: str, lo: int, dot_end: int) -> bool:
+    """Is the full stop ending at *dot_end* the one of an abbreviation (মি., ডা., डॉ.)?"""
+    from newskit.segment import abbreviations  # the team's list, shared with the splitter
+
+    word = _WORD_BEFORE_RE.search(text, max(lo, dot_end - 12), dot_end)
+    return word is not None and word.group(1) in abbreviations()
 
 
 def _closed_later(text: str, p: int, hi: int, mark: str) -> bool:
@@ -598,7 +640,8 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     """
     start = lo
     for m in _CLAUSE_RE.finditer(text, lo, hi):
-        start = m.end()
+        if not (m.group()[0] == "." and _abbreviation_before(text, lo, m.start() + 1)):
+            start = m.end()
     words = _words(text, start, hi)
     for tok in words:
         if lex.classes.get(_key(tok.group(), "bn")) == "subject":
