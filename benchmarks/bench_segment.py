@@ -1,0 +1,214 @@
+"""Benchmark for `newskit tokenize` / `newskit sentences` against indic-nlp-library.
+
+Measured on real news text (``<data>/news/*.txt`` concatenated and repeated to ``size_mb``),
+single process unless said otherwise:
+
+- tokenize, text output: ``newskit.segment.tokenized_text`` over 1 MiB blocks of lines (what
+  ``newskit tokenize`` runs) vs indic-nlp-library's ``trivial_tokenize`` applied per line with
+  the language of the file the line came from, joined with spaces (the issue's baseline);
+- tokenize, Token objects: ``newskit.tokenize`` (text, offsets and kind per token) on the same
+  blocks, against the same baseline, for information;
+- sentences: ``newskit.split_sentences`` over 1 MiB blocks vs ``sentence_split`` per line;
+- the commands end to end: ``newskit tokenize FILE > /dev/null`` and ``newskit sentences``
+  wall time with ``--jobs 1`` and ``--jobs 2``, and the peak RSS of ``newskit tokenize``.
+
+Run directly: ``python benchmarks/bench_segment.py --data ../shared/data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+NEWSKIT = [sys.executable, "-m", "newskit"]
+
+
+def news_lines(data_dir: Path) -> list[tuple[str, str]]:
+    """(language, line) for every line of the shared news files."""
+    out = []
+    for f in sorted((data_dir / "news").glob("*.txt")):
+        lang = f.name[:2]
+        out.extend((lang, line) for line in f.read_text("utf-8").splitlines(keepends=True))
+    return out
+
+
+def build_text(data_dir: Path, size_mb: float, path: Path) -> list[tuple[str, str]]:
+    """Write the news text repeated to ``size_mb`` to ``path``; return its (lang, line) pairs."""
+    base = news_lines(data_dir)
+    base_size = sum(len(s.encode()) for _, s in base)
+    lines: list[tuple[str, str]] = []
+    size = 0
+    while size < size_mb * 1e6:
+        lines.extend(base)
+        size += base_size
+    path.write_text("".join(s for _, s in lines), "utf-8")
+    return lines
+
+
+def _blocks(lines: list[tuple[str, str]], size: int = 1 << 20) -> list[str]:
+    out, buf, n = [], [], 0
+    for _, line in lines:
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            out.append("".join(buf))
+            buf, n = [], 0
+    if buf:
+        out.append("".join(buf))
+    return out
+
+
+def _best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - t
+
+
+def _peak_rss_kb(cmd: list[str]) -> int:
+    code = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, check=True)
+    return int(out.stdout)
+
+
+def _row(name: str, mb: float, ours: float, baseline: str, base: float | None, target: str) -> dict:
+    row: dict[str, object] = {"name": name, "mb_per_s": round(mb / ours, 1)}
+    if base is not None:
+        row.update(
+            baseline=baseline,
+            baseline_mb_per_s=round(mb / base, 1),
+            ratio=round(base / ours, 2),
+        )
+    row["target"] = target
+    return row
+
+
+def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict]:
+    from indicnlp.tokenize import indic_tokenize, sentence_tokenize
+
+    from newskit.segment import split_sentences, tokenize, tokenized_text
+
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "news.txt"
+        lines = build_text(Path(data_dir), size_mb, big)
+        mb = big.stat().st_size / 1e6
+        blocks = _blocks(lines)
+        trivial = indic_tokenize.trivial_tokenize
+        split = sentence_tokenize.sentence_split
+
+        def base_tok() -> None:
+            for lang, line in lines:
+                " ".join(trivial(line, lang))
+
+        def base_sent() -> None:
+            for lang, line in lines:
+                split(line, lang)
+
+        def ours_text() -> None:
+            for block in blocks:
+                tokenized_text(block)
+
+        def ours_tokens() -> None:
+            for block in blocks:
+                tokenize(block)
+
+        def ours_sent() -> None:
+            for block in blocks:
+                split_sentences(block)
+
+        base_tok_s = _best_of(base_tok)
+        rows.append(
+            _row(
+                "tokenize (library, tokenized text)",
+                mb,
+                _best_of(ours_text),
+                "indicnlp trivial_tokenize per line",
+                base_tok_s,
+                ">= 1.0x",
+            )
+        )
+        rows.append(
+            _row(
+                "tokenize (library, Token objects with offsets)",
+                mb,
+                _best_of(ours_tokens),
+                "indicnlp trivial_tokenize per line",
+                base_tok_s,
+                "info",
+            )
+        )
+        base_sent_s = _best_of(base_sent)
+        rows.append(
+            _row(
+                "sentences (library, split_sentences)",
+                mb,
+                _best_of(ours_sent),
+                "indicnlp sentence_split per line",
+                base_sent_s,
+                ">= 1.0x",
+            )
+        )
+        if commands:
+            for cmd, base_s, label in (
+                (["tokenize"], base_tok_s, "indicnlp trivial_tokenize per line"),
+                (["tokenize", "--format", "jsonl"], None, ""),
+                (["sentences"], base_sent_s, "indicnlp sentence_split per line"),
+            ):
+                for jobs in ("1", "2"):
+                    wall = _wall([*NEWSKIT, *cmd, "--jobs", jobs, str(big)])
+                    rows.append(
+                        _row(
+                            f"newskit {' '.join(cmd)} --jobs {jobs} (command, wall)",
+                            mb,
+                            wall,
+                            label,
+                            base_s,
+                            ">= 1.0x" if base_s is not None and jobs == "1" else "info",
+                        )
+                    )
+            rss = _peak_rss_kb([*NEWSKIT, "tokenize", str(big)])
+            rows.append(
+                {
+                    "name": f"newskit tokenize peak RSS on {mb:.0f} MB",
+                    "rss_mb": round(rss / 1024, 1),
+                    "target": "flat (independent of input size)",
+                }
+            )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--size-mb", type=float, default=25)
+    ap.add_argument("--no-commands", action="store_true", help="library figures only")
+    a = ap.parse_args(argv)
+    for row in run(a.data, a.size_mb, commands=not a.no_commands):
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
