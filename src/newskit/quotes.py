@@ -107,7 +107,9 @@ _INDIC_RE = re.compile("[\u0900-\u09ff]")
 _TERMINATOR_RE = re.compile("[\u0964\u0965.!?]")
 # a terminator that ends a sentence (not the dots of www.example.com or आर...राजकुमार)
 # … and the BBC Hindi way, glued to the next sentence ("थे.वॉशिंगटन")
-_SENTENCE_END_GLUED_RE = re.compile("(?<!\\.)[\u0964\u0965.!?](?:\\s|$|(?=[\u0900-\u09ff]))")
+_SENTENCE_END_GLUED_RE = re.compile(
+    "(?<!\\.)[\u0964\u0965.!?](?:\\s|$|(?=[\u0900-\u09ff\"'\u201c\u2018]))"
+)
 _WORD_BEFORE_RE = re.compile(f"([{_WCH}]+)\\.$")
 _SENTENCE_END_RE = re.compile("(?<!\\.)[\u0964\u0965.!?](?:\\s|$)")
 _OPENING_CONTEXT = "([{<\u2014\u2013-/:,"
@@ -419,7 +421,7 @@ def _step(
                 # বলেছেন, "A। B। মি. বাগ বলেছেন, "C: the first quote lost its closing mark
                 # (scraped text repeats sentences); it ends with its last sentence
                 op = stack[i]
-                end = _last_sentence_end(text, op.pos + len(op.mark), p)
+                end = _last_sentence_end(text, op.pos + len(op.mark), p) or p
                 while len(stack) > i:
                     _close_unclosed(text, stack.pop(), lo, hi, out, end=end)
                 push()
@@ -445,9 +447,9 @@ def _reopens(text: str, op: _Open, p: int, lo: int, nxt: str) -> bool:
     return _SENTENCE_END_RE.search(text, op.pos + len(op.mark), p) is not None
 
 
-def _last_sentence_end(text: str, start: int, p: int) -> int:
-    """Offset just after the last sentence terminator in text[start:p] (p if there is none)."""
-    end = p
+def _last_sentence_end(text: str, start: int, p: int) -> int | None:
+    """Offset just after the last sentence terminator in text[start:p], None if there is none."""
+    end = None
     for m in _SENTENCE_END_GLUED_RE.finditer(text, start, p):
         if m.group()[0] == "." and _abbreviation_before(text, start, m.start() + 1):
             continue  # মি. বাগ: an abbreviation, not a sentence end
@@ -470,7 +472,7 @@ def _closed_later(text: str, p: int, hi: int, mark: str) -> bool:
         return False
     prev = text[q - 1]
     nxt = text[q + len(mark)] if q + len(mark) < hi else " "
-    return not prev.isspace() and (nxt.isspace() or nxt in _CLOSING_CONTEXT)
+    return not prev.isspace() and (nxt.isspace() or nxt in _CLOSING_CONTEXT or nxt == "(")
 
 
 # -- pass 2: attribution ------------------------------------------------------------------------
@@ -662,8 +664,10 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
         if any(w.endswith(x) for x in _suffixes(lex, "stop_suffix")):
             break
         if w.endswith("\u09c7"):
-            if w.endswith("\u0995\u09c7") and got and c is None:
-                break  # dative object: the subject is complete
+            if got and (
+                (w.endswith("\u0995\u09c7") and c is None) or tok is words[-1]
+            ):  # a dative object, or an adjunct right before the verb: the subject is complete
+                break
             got = []  # participle, locative, postposition: the words so far were adverbial
             continue
         if c in ("stop", "skip", "naming") or tok.group().isdigit():
@@ -875,6 +879,12 @@ def extract_quotes(text: str) -> list[Quote]:
             s_open = doc.sentence_at(r.open_pos, line_lo, line_hi)
             sent_lo = s_open[0] if s_open else line_lo
             pre_lo = max(sent_lo, prev_close, line_lo)
+            # the splitter may keep a glued mark in the sentence before ("चाहिए."मुख्य…): the
+            # text before the quote starts after the last sentence end before its mark
+            cut = _last_sentence_end(text, pre_lo, r.open_pos)
+            prev_segment = (pre_lo, cut) if cut is not None else None
+            if cut is not None:
+                pre_lo = cut
             post_attr = None
             sent_hi = r.para_end
             if r.close_mark is not None:
@@ -930,8 +940,8 @@ def extract_quotes(text: str) -> list[Quote]:
             elif (
                 post_attr is not None
                 and post_attr.speaker is not None
-                and (lang == "bn" or nwords >= 4)
-            ):  # Hindi puts the speaker first; a Hindi cue after a short quote is not its own
+                and (lang == "bn" or nwords >= 4 or post_attr.position == "before")
+            ):  # Hindi puts the speaker first: after a short quote only its ने-subject counts
                 attr, kind, conf = post_attr, "partial", 0.7
             else:
                 same = [h for h in history if h[0] >= sent_lo and h[2] is not None]
@@ -939,11 +949,12 @@ def extract_quotes(text: str) -> list[Quote]:
                 if same:
                     prev = _Attr(same[-1][2], same[-1][3], "previous", False)
                 else:
-                    ps = doc.previous_sentence(r.open_pos, line_lo)
+                    ps = prev_segment or doc.previous_sentence(r.open_pos, line_lo)
                     if ps is not None:
                         prev = _previous_attr(text, ps, history, lex)
                 long = _count_words(content, 6) >= 6 or bool(_SENTENCE_END_RE.search(content))
-                if prev is not None:
+                if prev is not None and (long or nwords > 1):
+                    # a one-word quote with no cue in its sentence is a name or label
                     attr = prev
                     kind, conf = ("speech", 0.5) if long else ("partial", 0.4)
                 elif long:
