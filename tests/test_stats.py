@@ -7,6 +7,7 @@ line/danda split, a quadratic MATTR), never by calling the code under test.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import unicodedata
 from collections import Counter
@@ -17,10 +18,12 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+import newskit.stats as stats_module
 from newskit.stats import (
     MATTR_WINDOW,
     CorpusStats,
     _mattr_sums,
+    _MattrWindow,
     corpus_stats,
     document_stats,
     split_documents,
@@ -251,3 +254,31 @@ def test_bigrams_pair_adjacent_words_only() -> None:
     # punctuation and line breaks (a heading, then a paragraph) break pairs
     st = document_stats("राम, श्याम घर गए।\nसुरक्षा गारंटी\nसीता आई")
     assert st.bigram_counts == {"श्याम घर": 1, "घर गए": 1, "सुरक्षा गारंटी": 1, "सीता आई": 1}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hs.lists(hs.sampled_from("abcdefg"), max_size=60),
+    hs.integers(1, 12),
+    hs.lists(hs.integers(0, 60), max_size=5),
+)
+def test_streaming_mattr_window_equals_whole_list(
+    words: list[str], window: int, cuts: list[int]
+) -> None:
+    acc = _MattrWindow(window)
+    bounds = sorted({0, len(words), *(c for c in cuts if c < len(words))})
+    for lo, hi in itertools.pairwise(bounds):
+        acc.feed(words[lo:hi])
+    assert acc.sums() == _mattr_sums(words, window)
+
+
+@pytest.mark.parametrize("path", [HI, BN], ids=["hi", "bn"])
+def test_chunked_analysis_of_a_long_document_changes_nothing(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file without --doc-sep is one document; it is tokenized in chunks of whole
+    # lines so memory stays bounded. Cutting after every line must give the same figures.
+    text = path.read_text("utf-8")
+    whole = document_stats(text)
+    monkeypatch.setattr(stats_module, "CHUNK_CHARS", 1)
+    assert document_stats(text) == whole

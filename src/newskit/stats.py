@@ -53,6 +53,7 @@ The module never prints; :mod:`newskit.render` formats the dictionaries that
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import dataclasses
 import hashlib
@@ -543,16 +544,70 @@ def document_stats(
         st.non_nfc_lines += non_nfc
         st.non_nfc_documents += 1
 
-    if normalization:
-        from newskit.normalization import explain
+    if doc_letters:
+        st.document_langs[
+            _SCRIPT_LANG[max(SCRIPTS, key=lambda s: (doc_letters.get(s, 0), -SCRIPTS.index(s)))]
+        ] += 1
+    else:
+        st.document_langs["other"] += 1
 
-        changes = explain(text)[1]
-        st.normalization_changes.update({k: v for k, v in changes.items() if v})
-        # keep every step name present so JSON has a stable shape
-        for k in changes:
-            st.normalization_changes.setdefault(k, 0)
+    # Token-level work runs on chunks of whole lines, so a huge document (a file
+    # with no --doc-sep) never holds more than CHUNK_CHARS worth of Token objects.
+    # Sentences, bigrams and quotations do not cross line breaks here, and the
+    # MATTR window carries over, so chunking does not change any figure.
+    mattr = _MattrWindow(MATTR_WINDOW)
+    seen_sent: set[int] = set()
+    extract = _quote_extractor() if quotes else None
+    if extract is not None:
+        st.quote_documents += 1
+    for chunk in _line_chunks(text, CHUNK_CHARS):
+        if normalization:
+            _add_normalization(st, chunk)
+        _add_tokens_and_sentences(st, chunk, tokenize, split_sentences, mattr, seen_sent)
+        if extract is not None:
+            _add_quotes(st, extract(chunk))
+    types, positions = mattr.sums()
+    st.mattr_types += types
+    st.mattr_positions += positions
+    st.sentence_documents.update(seen_sent)
+    return st
 
-    # tokens and sentences
+
+#: Largest piece of a document tokenized at once (whole lines; see document_stats).
+CHUNK_CHARS = 1 << 20
+
+
+def _line_chunks(text: str, size: int) -> Iterator[str]:
+    """Consecutive pieces of ``text`` of about ``size`` characters, cut after a newline."""
+    if len(text) <= size:
+        yield text
+        return
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _add_normalization(st: CorpusStats, text: str) -> None:
+    from newskit.normalization import explain
+
+    changes = explain(text)[1]
+    st.normalization_changes.update({k: v for k, v in changes.items() if v})
+    for k in changes:  # keep every step name present so JSON has a stable shape
+        st.normalization_changes.setdefault(k, 0)
+
+
+def _add_tokens_and_sentences(
+    st: CorpusStats,
+    text: str,
+    tokenize: Any,
+    split_sentences: Any,
+    mattr: _MattrWindow,
+    seen_sent: set[int],
+) -> None:
+    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk."""
     tokens = tokenize(text)
     st.tokens += len(tokens)
     kinds = [t.kind for t in tokens]
@@ -573,13 +628,10 @@ def document_stats(
     st.bigram_counts.update(pairs)
     st.words += len(words)
     st.word_counts.update(words)
-    mattr_types, mattr_positions = _mattr_sums(words, MATTR_WINDOW)
-    st.mattr_types += mattr_types
-    st.mattr_positions += mattr_positions
+    mattr.feed(words)
 
     sentences = split_sentences(text)
     st.sentences += len(sentences)
-    seen_sent: set[int] = set()
     for s in sentences:
         n = bisect.bisect_left(counted_starts, s.end) - bisect.bisect_left(counted_starts, s.start)
         st.sentence_lengths[n] += 1
@@ -589,34 +641,25 @@ def document_stats(
             st.sentences_repeated_in_document += 1
         else:
             seen_sent.add(h)
-    st.sentence_documents.update(seen_sent)
-
-    if doc_letters:
-        st.document_langs[
-            _SCRIPT_LANG[max(SCRIPTS, key=lambda s: (doc_letters.get(s, 0), -SCRIPTS.index(s)))]
-        ] += 1
-    else:
-        st.document_langs["other"] += 1
-
-    if quotes:
-        _add_quotes(st, text)
-    return st
 
 
-def _add_quotes(st: CorpusStats, text: str) -> None:
-    """Quotation figures from :mod:`newskit.quotes` when it is installed.
+def _quote_extractor() -> Any:
+    """:func:`newskit.quotes.extract_quotes`, or None when the module is missing.
 
-    Hook: if the quotes module is missing, quote figures stay "not computed"
+    Hook: without the quotes module, quote figures stay "not computed"
     (``quote_documents == 0``) and only the mark counts are reported.
     """
     try:
         from newskit.quotes import extract_quotes
     except ImportError:  # quotes module not available in this checkout
-        return
-    found = extract_quotes(text)
-    st.quote_documents += 1
-    st.quotes += len(found)
+        return None
+    return extract_quotes
+
+
+def _add_quotes(st: CorpusStats, found: Iterable[Any]) -> None:
+    """Quotation figures: count, kinds, unclosed ones and (normalized) speakers."""
     for q in found:
+        st.quotes += 1
         st.quote_kinds[q.kind] += 1
         if not q.closed:
             st.unclosed_quotes += 1
@@ -640,6 +683,65 @@ def _unbalanced(chars: Counter[str]) -> bool:
         or chars.get("«", 0) != chars.get("»", 0)
         or chars.get('"', 0) % 2 == 1
     )
+
+
+class _MattrWindow:
+    """Streaming MATTR sums over one document's words, fed in pieces.
+
+    Keeps only the last ``window`` words and their counts, so feeding a
+    document in chunks gives exactly the sums of :func:`_mattr_sums` on the
+    whole word list.
+    """
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.recent: collections.deque[str] = collections.deque()
+        self.counts: dict[str, int] = {}
+        self.n = 0
+        self.total = 0
+
+    def feed(self, words: list[str]) -> None:
+        window, recent, counts = self.window, self.recent, self.counts
+        get = counts.get
+        i = 0
+        # fill the first window
+        while self.n < window and i < len(words):
+            w = words[i]
+            counts[w] = get(w, 0) + 1
+            recent.append(w)
+            self.n += 1
+            i += 1
+            if self.n == window:
+                self.total = len(counts)
+        if i >= len(words):
+            return
+        distinct = len(counts)
+        total = self.total
+        popleft, append = recent.popleft, recent.append
+        for new in words[i:]:
+            old = popleft()
+            c = counts[old]
+            if c == 1:
+                del counts[old]
+                distinct -= 1
+            else:
+                counts[old] = c - 1
+            c = get(new, 0)
+            if not c:
+                distinct += 1
+            counts[new] = c + 1
+            append(new)
+            total += distinct
+        self.n += len(words) - i
+        self.total = total
+
+    def sums(self) -> tuple[int, int]:
+        """(sum of types per window, sum of window sizes); short documents are one window."""
+        if self.n == 0:
+            return 0, 0
+        if self.n <= self.window:
+            return len(self.counts), self.n
+        return self.total, (self.n - self.window + 1) * self.window
 
 
 def _mattr_sums(words: list[str], window: int) -> tuple[int, int]:
