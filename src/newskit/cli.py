@@ -665,6 +665,12 @@ def stats(
     """Corpus statistics: counts, scripts and encoding health, quotes, lexicon, hygiene.
 
     One row per file (--by) plus the total. TSV/CSV/JSON carry raw numbers.
+
+    \b
+    Examples:
+      newskit stats corpus/                          # tables on a terminal, TSV in a pipe
+      newskit stats --doc-sep blank --section all --format table news.txt
+      newskit stats --by lang --format json --jobs 2 corpus/ > stats.json
     """
     from newskit import render
     from newskit.stats import SECTIONS, StatsCollector, iter_source_stats, source_size
