@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 from newskit.render import delimited, render_stats_table, to_json
 
@@ -65,3 +67,15 @@ def test_table_numbers_are_right_aligned_before_the_text_column() -> None:
     # the counts end in the same column, the words start in the same column
     assert lines[0].index("1,000") + len("1,000") == lines[1].index("7") + 1
     assert lines[0].index("क") == lines[1].index("ख")
+
+
+def test_importing_stats_and_render_does_not_load_rich() -> None:
+    # Rich is imported inside the drawing functions only, so machine formats and
+    # other commands start without it.
+    code = (
+        "import sys, newskit.stats, newskit.render\n"
+        "from newskit.render import delimited\n"
+        "delimited([('total', '*', {'a': 1})])\n"
+        "assert 'rich' not in sys.modules, sorted(m for m in sys.modules if 'rich' in m)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
