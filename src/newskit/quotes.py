@@ -683,9 +683,16 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     return Span(text[s:e], s, e)
 
 
+_SUFFIXES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def _suffixes(lex: _Lexicon, cls: str) -> tuple[str, ...]:
     """Entries of a suffix class, written with a leading hyphen in the data file."""
-    return tuple(w.lstrip("-") for w, c in lex.classes.items() if c == cls)
+    got = _SUFFIXES.get((lex.lang, cls))
+    if got is None:
+        got = tuple(w.lstrip("-") for w, c in lex.classes.items() if c == cls)
+        _SUFFIXES[lex.lang, cls] = got
+    return got
 
 
 def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
@@ -833,8 +840,44 @@ def _ends_with_terminator(content: str) -> bool:
     return content.rstrip()[-1:] in _TERMINATORS
 
 
+_BYLINE_RE = re.compile(
+    "[ \\t]*\\n?[ \\t]*[-\u2013\u2014][ \\t]*"  # rest of the line or next line: a dash
+    f"((?:[{_WCH}]+\\.?[ \\t]*){{1,6}}?)"  # the name: one to six words, abbreviations allowed
+    "[ \\t]*(?:,[^\\n]*)?(?=\\n|$)"  # ", designation" up to the end of the line
+)
+
+
+def _byline(text: str, r: _Raw) -> _Attr | None:
+    """A pull quote signed on its own line or after a dash: ``'…'- डॉ. जीएल सोढ़ी, सिविल सर्जन``.
+
+    Only the rest of the closing line, or the whole next line, may hold the signature: a dash,
+    one to six words (the name, abbreviations allowed), then an optional ", designation".
+    """
+    if r.close_mark is None:
+        return None
+    m = _BYLINE_RE.match(text, r.close_pos + len(r.close_mark))
+    if m is None:
+        return None
+    s, e = m.start(1), m.end(1)
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return _Attr(Span(text[s:e], s, e), None, "after", True)
+
+
 def _class(lex: _Lexicon, word: str | None) -> str | None:
     return None if word is None else lex.classes.get(_key(word, lex.lang))
+
+
+def _is_title_word(lex: _Lexicon, word: str | None) -> bool:
+    """A title noun, also with a case or classifier ending (বইয়ের, বইটিতে, फ़िल्मों)."""
+    if word is None:
+        return False
+    w = _key(word, lex.lang)
+    if lex.classes.get(w) == "title":
+        return True
+    return any(
+        w.endswith(x) and lex.classes.get(w[: -len(x)]) == "title" for x in _suffixes(lex, "clitic")
+    )
 
 
 def _count_words(s: str, limit: int) -> int:
@@ -916,9 +959,9 @@ def extract_quotes(text: str) -> list[Quote]:
             short = nwords < 4
             last_word = _WORD_RE.findall(content[-40:])[-1:] or [None]
             is_title = (
-                _class(lex, title_before) == "title"
-                or (nwords < 6 and _class(lex, last_word[0]) == "title")  # '… सेवा अभियान'
-                or _class(lex, title_after) == "title"
+                _is_title_word(lex, title_before)
+                or (nwords < 6 and _is_title_word(lex, last_word[0]))  # '… सेवा अभियान'
+                or _is_title_word(lex, title_after)
                 or (short and _class(lex, title_after) in ("postp", "gen"))
                 or (glued and nwords < 8)
             )  # ‘…’-এর, '…' में: a quote used as a noun
@@ -943,6 +986,8 @@ def extract_quotes(text: str) -> list[Quote]:
                 and (lang == "bn" or nwords >= 4 or post_attr.position == "before")
             ):  # Hindi puts the speaker first: after a short quote only its ने-subject counts
                 attr, kind, conf = post_attr, "partial", 0.7
+            elif (byline := _byline(text, r)) is not None:
+                attr, kind, conf = byline, "speech", 0.7
             else:
                 same = [h for h in history if h[0] >= sent_lo and h[2] is not None]
                 prev = None
