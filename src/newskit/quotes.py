@@ -980,6 +980,10 @@ def extract_quotes(text: str) -> list[Quote]:
                 attr, kind, conf = post_attr, "speech", 0.85
             elif pre_attr is not None and pre_attr.speaker is not None:
                 attr, kind, conf = pre_attr, "partial", 0.7
+                if text[pre_lo : r.open_pos].rstrip()[-1:] in ":-\u2013\u2014" and (
+                    nwords >= 6 or _SENTENCE_END_RE.search(content)
+                ):  # X कहते हैं कि ये फैन्टसी है- “…”: a colon or dash introduces speech
+                    kind, conf = "speech", 0.8
             elif (
                 post_attr is not None
                 and post_attr.speaker is not None
