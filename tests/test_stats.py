@@ -29,6 +29,7 @@ from newskit.stats import (
     split_documents,
     stopwords,
     text_stats,
+    token_columns,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,3 +283,26 @@ def test_chunked_analysis_of_a_long_document_changes_nothing(
     whole = document_stats(text)
     monkeypatch.setattr(stats_module, "CHUNK_CHARS", 1)
     assert document_stats(text) == whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HI.read_text("utf-8"),
+        BN.read_text("utf-8"),
+        "দু’টি ‘কথা’সহ বলেন, ‘আমরা’ও যাব। Dr. A. B. Roy 8वीं www.bbc.com/hindi @x #y ₹5 ...",
+    ],
+    ids=["hi", "bn", "mixed"],
+)
+def test_token_columns_equal_tokenize(text: str) -> None:
+    # stats reads segment's columnar core to skip building Token objects; this
+    # pins it to what tokenize() returns, so a change in segment fails here.
+    from newskit.segment import tokenize
+
+    tokens = tokenize(text)
+    assert token_columns(text) == (
+        [t.text for t in tokens],
+        [t.start for t in tokens],
+        [t.end for t in tokens],
+        [t.kind for t in tokens],
+    )

@@ -12,7 +12,7 @@ import pickle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newskit.stats import CorpusStats, document_stats, text_stats
+from newskit.stats import CorpusStats, document_stats, text_stats, token_columns
 
 # Realistic pieces of Hindi/Bengali news text, so tokens, sentences, quotes,
 # repeats and non-NFC lines all occur in generated documents.
@@ -89,3 +89,14 @@ def test_adding_in_place_equals_merging(a: str, b: str) -> None:
     expected = acc + document_stats(b)
     assert document_stats(b, into=acc) is acc
     assert acc == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts)
+def test_token_columns_equal_tokenize_on_generated_text(text: str) -> None:
+    from newskit.segment import tokenize
+
+    tokens = tokenize(text)
+    assert token_columns(text) == tuple(
+        [getattr(t, f) for t in tokens] for f in ("text", "start", "end", "kind")
+    )
