@@ -348,14 +348,23 @@ _NOT_AFTER_END = "।॥৷?!,;:"
 _HAS_WORD_RE = regex.compile(r"[\w\p{S}]")
 # Lines that need the general sentence path: "." (full stop or not), straight quotes (open or
 # close?), URLs and e-mail addresses.
-_HARD_LINE_RE = re.compile(r"[.\"'@/]|’[০-৯]")
+_APOS_DIGIT_RE = re.compile(r"[’'][০-৯]")
+# A straight quote right after a sentence end whose role depends on the quotes before it
+# (glued to the next word, or alone after a space): the general path counts them.
+_QUOTE_AMBIGUITY_RE = re.compile(
+    rf"[।॥৷?!.][”’»)\]}}›\"']*(?:[\"'][^{_WS_CLASS_RE}\"'”’»)\]}}›,;:।॥৷?!.]"
+    rf"|[{_WS_CLASS_RE}]+[\"']+(?:[{_WS_CLASS_RE}]|$))"
+)
+# A word made only of Devanagari/Bengali letters and marks.
+_PLAIN_WORD_RE = re.compile(rf"[{INDIC_LETTER}{INDIC_MARK}{ZWJ}{ZWNJ}]+")
 _APOS_YEAR_RE = regex.compile(rf"[’'][{BEN_DIGIT}]{{2}}(?!\w)")
 # A sentence boundary in an easy line: after a terminator and its closing marks, either the
 # whitespace there (captured, so that offsets can be summed) or, when the next sentence is glued
 # on, an empty match before anything that does not continue the sentence.
 # (stdlib re: for this simple pattern it is several times faster than the regex module)
 _EASY_SPLIT_RE = re.compile(
-    rf"([।॥৷?!]+[”’»)\]}}›]*)((?:[{_WS_CLASS_RE}]+)|(?=[^{_WS_CLASS_RE},;:।॥৷?!”’»)\]}}›]))"
+    rf"([।॥৷?!.]+[”’»)\]}}›\"']*)"
+    rf"((?:[{_WS_CLASS_RE}]+)|(?=[^{_WS_CLASS_RE},;:।॥৷?!.”’»)\]}}›\"']))"
 )
 # The letters-and-marks word that ends right before a ".".
 _WORD_BEFORE_DOT_RE = regex.compile(r"[^\W\d_]+$")
@@ -569,9 +578,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     pos = 0
-    hard = _HARD_LINE_RE.search
     for line in text.split("\n"):
-        if hard(line) or not line or line[0].isspace() or line[-1].isspace():
+        if not line or line[0].isspace() or line[-1].isspace() or _needs_general_path(line):
             out += [Sentence(line[a:b], a + pos, b + pos) for a, b in _sentence_bounds(line)]
         else:
             out += _easy_line_sentences(line, pos)
@@ -579,21 +587,97 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-def _easy_line_sentences(line: str, base: int) -> list[Sentence]:
-    """Sentences of a line without ``.``, straight quotes, URLs or edge whitespace, in C.
+def _needs_general_path(line: str) -> bool:
+    """URLs, e-mail addresses and apostrophe years: only the general path handles them."""
+    return (
+        "@" in line
+        or "://" in line
+        or "www." in line
+        or (("’" in line or "'" in line) and _APOS_DIGIT_RE.search(line) is not None)
+    )
 
-    Why: most Bengali and many Hindi lines end sentences only with ``।``/``?``/``!``; for them
-    ``Pattern.split`` finds every boundary and the offsets follow from the pieces' lengths, so
-    no Python code runs per sentence except building the result. Same rules as
-    :func:`_sentence_bounds` (which handles everything else and is the reference).
+
+def _suspect_ends(line: str, parts: list[str], texts: list[str], cum: list[int]) -> set[int]:
+    """Indices of the easy split's sentence ends that the general path must decide.
+
+    A "." that does not follow a plain word (abbreviations, initials, ``कि.मी.``, numbers),
+    an ellipsis, a "." glued to a word that may go on, a short piece that may be a stray
+    terminator, and straight quotes whose role depends on the quotes before them.
     """
-    parts = _EASY_SPLIT_RE.split(line)
-    texts = parts[0::2]
-    if len(texts) > 1 and min(map(len, texts)) <= 3:
-        # maybe a stray terminator to glue to its sentence: take the general path
-        return [Sentence(line[a:b], a + base, b + base) for a, b in _sentence_bounds(line)]
-    cum = list(accumulate(map(len, parts), initial=base))
-    return list(map(Sentence, texts, cum[0::2], cum[1::2]))
+    suspect: set[int] = set()
+    k = len(texts) - 1  # number of ends
+    if "." in line:
+        names = _names()
+        for i, term in enumerate(parts[1::3]):
+            if term[0] != ".":
+                continue
+            if len(term) > 1 and term[1] in ".।॥৷?!":
+                suspect.add(i)  # an ellipsis or a mixed run
+                continue
+            if not parts[3 * i + 2] and " " not in parts[3 * i + 3]:
+                suspect.add(i)  # glued to a word that may go on to another "." (कि.मी.)
+                continue
+            chunk = parts[3 * i]
+            cut = max(chunk.rfind(" "), chunk.rfind("\t")) + 1
+            word = chunk[cut:]
+            if len(word) < 2 or word in names or not _PLAIN_WORD_RE.fullmatch(word):
+                suspect.add(i)
+            elif cut == 0 and i and not parts[3 * i - 1]:
+                suspect.add(i)  # the word goes on before a glued end (म.प्र.)
+    if min(map(len, texts)) <= 3:
+        for i, t in enumerate(texts):
+            if len(t) <= 3:  # maybe a stray terminator: decide with the sentence before it
+                suspect.update(j for j in (i - 1, i) if 0 <= j < k)
+    if "'" in line or '"' in line:
+        term_starts = cum[0 : 3 * k : 3]
+        for m in _QUOTE_AMBIGUITY_RE.finditer(line):
+            i = bisect_right(term_starts, m.start()) - 1
+            if i >= 0 and m.start() < cum[3 * i + 1]:
+                suspect.add(i)
+    return suspect
+
+
+def _easy_line_sentences(line: str, base: int) -> list[Sentence]:
+    """Sentences of one stripped line, cut in C where that is certain.
+
+    Why: ``Pattern.split`` finds the ends after ``।``/``?``/``!``/plain full stops and the
+    offsets follow from the pieces' lengths, so no Python code runs per sentence except
+    building the result. Ends that need context (see :func:`_suspect_ends`) are decided by
+    :func:`_sentence_bounds`, the reference, on the stretch between two certain ends.
+    """
+    parts = _EASY_SPLIT_RE.split(line)  # text, terminator, whitespace, text, ...
+    if len(parts) == 1:
+        return [Sentence(line, base, base + len(line))]
+    cum = list(accumulate(map(len, parts)))  # cum[j]: end of part j
+    texts = [*map(str.__add__, parts[0:-1:3], parts[1::3]), parts[-1]]
+    suspect = _suspect_ends(line, parts, texts, cum)
+    if not suspect:
+        starts = [base, *map(base.__add__, cum[2::3])]
+        ends = [*map(base.__add__, cum[1::3]), cum[-1] + base]
+        return list(map(Sentence, texts, starts, ends))
+    out: list[Sentence] = []
+    seg = 0  # start of the stretch since the last certain end
+    unsure = False  # whether that stretch holds a suspect end
+    for i in range(len(texts) - 1):
+        if i in suspect:
+            unsure = True
+            continue
+        end = cum[3 * i + 1]
+        if unsure:
+            out += _general(line, seg, end, base)
+        else:
+            out.append(Sentence(line[seg:end], seg + base, end + base))
+        seg = cum[3 * i + 2]
+        unsure = False
+    out += _general(line, seg, len(line), base)
+    return out
+
+
+def _general(line: str, a: int, b: int, base: int) -> list[Sentence]:
+    """Sentences of ``line[a:b]`` by the general path, offsets shifted to the text."""
+    part = line[a:b]
+    shift = base + a
+    return [Sentence(part[x:y], x + shift, y + shift) for x, y in _sentence_bounds(part)]
 
 
 # -- output formats (pure text; the CLI writes them) --------------------------------------------
