@@ -102,6 +102,9 @@ class Inputs:
             raise click.BadParameter(
                 f"no such file or directory: {exc.args[0]}", param_hint="PATHS"
             ) from None
+        if any(s.is_stdin for s in found) and sys.stdin.isatty():
+            # A bare `newskit normalize` in a terminal would otherwise seem to hang.
+            self.diag.info("newskit: reading standard input (end with Ctrl-D; see --help)")
         if self.paths and not found:
             pattern = ", ".join(self.globs or ("*.txt", "*.txt.gz"))
             self.diag.warn(f"no input files matching {pattern} under {', '.join(self.paths)}")
