@@ -33,7 +33,9 @@ Steps, in the order they run (see :data:`STEPS`):
     as a danda after Bengali text becomes ``।``.
 ``visarga``
     ``:`` between two letters of the same Indic script becomes that script's
-    visarga (``दु:ख`` → ``दुःख``); datelines (``नई दिल्ली:``) and times stay.
+    visarga when the word before it is one that takes a visarga (``दु:ख`` →
+    ``दुःख``; ``data/<lang>/visarga_prefixes.txt``); datelines (``नई दिल्ली:``,
+    even glued as ``भोपाल:प्रदेश``) and times stay.
 
 Optional rewrites, off by default: ``nukta="drop"``, ``digits="ascii"|"native"``,
 ``quotes="ascii"``.
@@ -652,11 +654,43 @@ _DEV_BEFORE = _chars(f"{DEV_LETTER}{DEV_MARK}") - {"\u0903", "\u094d"}
 _DEV_AFTER = _chars(DEV_LETTER)
 _BEN_BEFORE = _chars(f"{BEN_LETTER}{BEN_MARK}") - {"\u0983", "\u09cd"}
 _BEN_AFTER = _chars(BEN_LETTER)
+_DEV_WORD = _chars(f"{DEV_LETTER}{DEV_MARK}")
+_BEN_WORD = _chars(f"{BEN_LETTER}{BEN_MARK}")
+
+
+_VISARGA_PREFIXES: frozenset[str] | None = None
+
+
+def _visarga_prefixes() -> frozenset[str]:
+    """Word beginnings written with a visarga (data/<lang>/visarga_prefixes.txt)."""
+    global _VISARGA_PREFIXES
+    if _VISARGA_PREFIXES is None:
+        from importlib.resources import files
+
+        entries: set[str] = set()
+        for lang in ("hi", "bn"):
+            text = files("newskit").joinpath(f"data/{lang}/visarga_prefixes.txt").read_text("utf-8")
+            entries.update(
+                unicodedata.normalize("NFC", line.strip())
+                for line in text.splitlines()
+                if line.strip() and not line.startswith("#")
+            )
+        _VISARGA_PREFIXES = frozenset(entries)
+    return _VISARGA_PREFIXES
+
+
+def _word_before(text: str, i: int, script: frozenset[str]) -> str:
+    start = i
+    while start > 0 and text[start - 1] in script:
+        start -= 1
+    return text[start:i]
 
 
 def _step_visarga(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
+    # ":" inside a word is a visarga only after a word beginning that takes one
+    # (दु:ख, अत:पर, मूलत:): a dateline glued to the next word (भोपाल:प्रदेश) stays.
     if ":" not in text:
         return text, 0
     count = 0
@@ -667,9 +701,14 @@ def _step_visarga(
         if 0 < i < len(t) - 1:
             before, after = t[i - 1], t[i + 1]
             if before in _DEV_BEFORE and after in _DEV_AFTER:
-                count += 1
-                return "\u0903"
-            if before in _BEN_BEFORE and after in _BEN_AFTER:
+                if _word_before(t, i, _DEV_WORD) in _visarga_prefixes():
+                    count += 1
+                    return "\u0903"
+            elif (
+                before in _BEN_BEFORE
+                and after in _BEN_AFTER
+                and _word_before(t, i, _BEN_WORD) in _visarga_prefixes()
+            ):
                 count += 1
                 return "\u0983"
         return ":"
