@@ -306,3 +306,12 @@ def test_token_columns_equal_tokenize(text: str) -> None:
         [t.end for t in tokens],
         [t.kind for t in tokens],
     )
+
+
+def test_public_api_reexports() -> None:
+    import newskit
+
+    st = newskit.corpus_stats(["राम घर गया।", "সে বাড়ি গেল।"])
+    assert isinstance(st, newskit.CorpusStats)
+    assert (st.documents, st.sentences, st.words) == (2, 2, 6)
+    assert st.document_langs == {"hi": 1, "bn": 1}
