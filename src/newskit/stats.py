@@ -690,15 +690,16 @@ def _quote_extractor() -> Any:
 
 
 def _add_quotes(st: CorpusStats, found: Iterable[Any]) -> None:
-    """Quotation figures: count, kinds, unclosed ones and (normalized) speakers."""
+    """Quotation figures: count, kinds, unclosed ones and speakers (resolved, normalized)."""
     for q in found:
         st.quotes += 1
         st.quote_kinds[q.kind] += 1
         if not q.closed:
             st.unclosed_quotes += 1
-        speaker = getattr(q, "speaker", None)
-        if speaker is not None and getattr(speaker, "text", ""):
-            st.speakers[_norm_word(speaker.text.strip())] += 1
+        # a pronoun speaker ("उन्होंने", "তিনি") counts as the name it was resolved to
+        speaker = getattr(q, "resolved", None) or getattr(getattr(q, "speaker", None), "text", "")
+        if speaker and speaker.strip():
+            st.speakers[_norm_word(speaker.strip())] += 1
 
 
 def _terminator(sentence: str) -> str:
