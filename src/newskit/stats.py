@@ -943,6 +943,11 @@ def iter_source_stats(
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    if method == "fork":
+        # Warm up before forking: imports, compiled patterns and stopword lists
+        # are then inherited by every worker instead of being rebuilt in each.
+        document_stats("क ख। “ग” ক খ।", normalization=kwargs.get("normalization", True))
+        stopwords()
     with multiprocessing.get_context(method).Pool(min(jobs, files)) as pool:
         pending = iter(pool.imap(_source_job, [w for w in work if not w[0].is_stdin]))
         for item in work:
