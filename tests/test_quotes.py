@@ -124,3 +124,17 @@ def test_line_numbers_and_paragraph_isolation() -> None:
 def test_no_marks_no_quotes() -> None:
     assert extract_quotes("") == []
     assert extract_quotes("कोई उद्धरण नहीं।\n\nকোনো উদ্ধৃতি নেই।") == []
+
+
+def test_long_runs_of_marks_stay_linear_and_bounded() -> None:
+    """Pathological paragraphs: thousands of apostrophes inside one open quote, a run of stray
+    opening marks (nesting is capped, so the output cannot grow quadratically), and a paragraph
+    with thousands of quotes. Checked for results, not timed."""
+    inner = "দু’টি দেশ " * 3000
+    got = extract_quotes("তিনি বলেন, ‘" + inner + "’ শেষ।")
+    assert [q.text for q in got] == [inner]
+    assert got[0].speaker is not None and got[0].speaker.text == "তিনি"
+    stray = extract_quotes("“‘" * 3000)
+    assert len(stray) == 8 and all(not q.closed for q in stray)
+    many = extract_quotes('शब्द "क" ' * 3000)
+    assert len(many) == 3000 and {q.kind for q in many} == {"term"}

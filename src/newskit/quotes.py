@@ -267,25 +267,56 @@ def _flanks(text: str, p: int, n: int, lo: int, hi: int) -> tuple[bool, bool, st
     return open_ish, close_ish, prev, nxt
 
 
+# Decisive marks after a position, per paragraph end and opening mark: built once per
+# paragraph, so that a paragraph full of apostrophes (দু’টি …) is not rescanned for each one.
+_Decisive = dict[tuple[int, str], tuple[list[int], list[bool]]]
+
+
 def _later_closer(
-    text: str, p: int, hi: int, opener: str = "\u2018", closer: str = "\u2019"
+    text: str,
+    p: int,
+    hi: int,
+    cache: _Decisive,
+    opener: str = "\u2018",
+    closer: str = "\u2019",
 ) -> bool:
     """Is there a *closer* after *p* in the paragraph, not between letters, before the next
     *opener*?  (For ASCII ``'`` both are the same character: any later one not between letters.)
     """
+    # marks are paired left to right, so the first query of a paragraph has the smallest p and
+    # its list serves every later one (each paragraph has its own end offset *hi*)
+    got = cache.get((hi, opener))
+    if got is None:
+        got = _decisive_marks(text, p, hi, opener, closer)
+        cache[hi, opener] = got
+    positions, closing = got
+    i = bisect.bisect_right(positions, p)
+    return i < len(positions) and closing[i]
+
+
+def _decisive_marks(
+    text: str, p: int, hi: int, opener: str, closer: str
+) -> tuple[list[int], list[bool]]:
+    """Positions after *p* of openers (False) and of closers not between letters (True)."""
+    positions: list[int] = []
+    closing: list[bool] = []
     for m in re.finditer(f"[{re.escape(opener + closer)}]", text[p + 1 : hi]):
-        if m.group() == opener and opener != closer:
-            return False
         q = p + 1 + m.start()
+        if m.group() == opener and opener != closer:
+            positions.append(q)
+            closing.append(False)
+            continue
         prev = text[q - 1]
         nxt = text[q + 1] if q + 1 < hi else " "
         if not (_is_word_char(prev) and _is_word_char(nxt)):
-            return True
-    return False
+            positions.append(q)
+            closing.append(True)
+    return positions, closing
 
 
 def _pair(text: str) -> list[_Raw]:
     """Pair quotation marks paragraph by paragraph (a paragraph is a line)."""
+    cache: _Decisive = {}
     out: list[_Raw] = []
     carry: tuple[_Open, int, int] | None = None  # open quote at the end of a paragraph
     pos = 0
@@ -317,7 +348,7 @@ def _pair(text: str) -> list[_Raw]:
         if hi > first and _MARK_RE.search(text, first, hi) is None and not stack:
             continue
         for m in _MARK_RE.finditer(text, first, hi):
-            _step(text, m.group(), m.start(), lo, hi, line, stack, out)
+            _step(text, m.group(), m.start(), lo, hi, line, stack, out, cache)
         if stack:
             while len(stack) > 1:
                 _close_unclosed(text, stack.pop(), lo, hi, out)
@@ -358,20 +389,36 @@ def _close(
 
 
 def _find(stack: list[_Open], marks: tuple[str, ...]) -> int:
-    """Index of the innermost open quote whose opening mark is one of *marks*, or -1."""
-    for i in range(len(stack) - 1, -1, -1):
+    """Index of the innermost open quote whose opening mark is one of *marks*, or -1.
+
+    Quotes nest at most ``_MAX_NESTING`` deep (real ones nest two or three deep): a run of
+    stray opening marks must not make pairing, or the nested quote texts, quadratic.
+    """
+    for i in range(len(stack) - 1, max(len(stack) - _MAX_NESTING, 0) - 1, -1):
         if stack[i].mark in marks:
             return i
     return -1
 
 
+_MAX_NESTING = 8
+
+
 def _step(
-    text: str, mark: str, p: int, lo: int, hi: int, line: int, stack: list[_Open], out: list[_Raw]
+    text: str,
+    mark: str,
+    p: int,
+    lo: int,
+    hi: int,
+    line: int,
+    stack: list[_Open],
+    out: list[_Raw],
+    cache: _Decisive,
 ) -> None:
     """Classify one mark as opening, closing or neither, and update the stack."""
 
     def push() -> None:
-        stack.append(_Open(mark, p, line, len(stack) + 1))
+        if len(stack) < _MAX_NESTING:  # deeper "quotes" are runs of stray marks
+            stack.append(_Open(mark, p, line, len(stack) + 1))
 
     if mark == "\u201c":  # “ closes a „ , otherwise opens
         i = _find(stack, ("\u201e",))
@@ -398,7 +445,7 @@ def _step(
         if i < 0:
             return  # apostrophe (দু’টি, ’৭১) or a stray closing mark
         _, _, prev, nxt = _flanks(text, p, 1, lo, hi)
-        if _is_word_char(prev) and _is_word_char(nxt) and _later_closer(text, p, hi):
+        if _is_word_char(prev) and _is_word_char(nxt) and _later_closer(text, p, hi, cache):
             return
         _close(text, stack, i, mark, p, lo, hi, out)
     else:  # ASCII " ' and '' : direction from the neighbours, else by alternation
@@ -410,7 +457,7 @@ def _step(
             mark == "'"
             and _is_word_char(prev)
             and _is_word_char(nxt)
-            and (i < 0 or prev.isascii() or _later_closer(text, p, hi, "'", "'"))
+            and (i < 0 or prev.isascii() or _later_closer(text, p, hi, cache, "'", "'"))
         ):
             return
         if i >= 0:
@@ -493,6 +540,22 @@ class _Doc:
     def __init__(self, text: str) -> None:
         self.text = text
         self._cache: dict[tuple[int, int], tuple[list[int], list[Sentence]]] = {}
+        self._newlines: list[int] | None = None
+        self._langs: dict[int, str | None] = {}
+
+    def paragraph(self, pos: int) -> tuple[int, int, str | None]:
+        """(start, end, language) of the paragraph (line) holding *pos*; found by bisection so
+        that a paragraph with thousands of quotes is not rescanned for each of them."""
+        text = self.text
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", text)]
+        nl = self._newlines
+        i = bisect.bisect_left(nl, pos)
+        lo = nl[i - 1] + 1 if i > 0 else 0
+        hi = nl[i] if i < len(nl) else len(text)
+        if lo not in self._langs:
+            self._langs[lo] = _lang(text, lo, hi)
+        return lo, hi, self._langs[lo]
 
     def sentences(self, lo: int, hi: int) -> tuple[list[int], list[Sentence]]:
         got = self._cache.get((lo, hi))
@@ -904,10 +967,7 @@ def extract_quotes(text: str) -> list[Quote]:
     for r in raws:
         content = text[r.start : r.end]
         nwords = _count_words(content, 8)
-        line_lo = text.rfind("\n", 0, r.open_pos) + 1
-        line_hi = text.find("\n", r.open_pos)
-        line_hi = len(text) if line_hi < 0 else line_hi
-        lang = _lang(text, line_lo, line_hi)
+        line_lo, line_hi, lang = doc.paragraph(r.open_pos)
         kind = "term"
         attr: _Attr | None = None
         conf = 0.6
@@ -993,11 +1053,14 @@ def extract_quotes(text: str) -> list[Quote]:
             elif (byline := _byline(text, r)) is not None:
                 attr, kind, conf = byline, "speech", 0.7
             else:
-                same = [h for h in history if h[0] >= sent_lo and h[2] is not None]
                 prev = None
-                if same:
-                    prev = _Attr(same[-1][2], same[-1][3], "previous", False)
-                else:
+                for h in reversed(history):  # an earlier quote of the same sentence
+                    if h[0] < sent_lo:
+                        break
+                    if h[2] is not None:
+                        prev = _Attr(h[2], h[3], "previous", False)
+                        break
+                if prev is None:
                     ps = prev_segment or doc.previous_sentence(r.open_pos, line_lo)
                     if ps is not None:
                         prev = _previous_attr(text, ps, history, lex)
