@@ -10,15 +10,22 @@ Two passes per document:
 
 1. *Pairing* (per paragraph = line): marks are paired by type and direction; a ``’`` between two
    letters is an apostrophe (``দু’টি``) unless a ``‘`` is open and no later ``’`` could close it
-   (``…নীতির’সহ``). An unclosed quote ends at the end of its paragraph (``closed=False``) unless the
-   next paragraph opens with the same mark (``continued=True``); it never swallows later
-   paragraphs and never raises. Stray closing marks are ignored.
+   (``…নীতির’সহ``). Straight marks take their direction from their neighbours, else alternate;
+   ``"`` and ``''`` close each other (BBC Hindi mixes them). An unclosed quote ends at the end of
+   its paragraph (``closed=False``) unless the next paragraph opens with the same mark
+   (``continued=True``), or, for a straight double mark, where a new one opens after
+   ``বলেন, `` (scraped text that lost a closing mark); it never swallows later paragraphs and
+   never raises. Stray closing marks are ignored; nesting is capped at eight levels.
 2. *Attribution* (per quote, on its sentence from :func:`newskit.segment.split_sentences`): the
-   nearest cue before the quote, else after it, else in the previous sentence.
+   nearest cue before the quote, else after it, else a signature line (``'…'- नाम, पद``), else
+   the previous sentence's quote or cue. ``kind`` follows from the frame: ``speech`` when the
+   quote is introduced by its cue (``X ने कहा, “…”``) or followed by it (``“…”, X ने कहा``),
+   ``partial`` when it is a fragment of a sentence with a cue, ``term`` for titles, names and
+   quotes with no cue around them.
 
 Offsets always refer to the raw text: cues are matched with patterns that accept both the
-precomposed and decomposed form of every nukta letter (and, for Hindi, a missing nukta), so the
-text is never normalized and ``raw[q.start:q.end] == q.text`` holds for every quote.
+precomposed and decomposed form of every nukta letter and vowel sign (and, for Hindi, a missing
+nukta), so the text is never normalized and ``raw[q.start:q.end] == q.text`` holds for every quote.
 """
 
 from __future__ import annotations
