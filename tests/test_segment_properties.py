@@ -139,3 +139,14 @@ def test_tokenizing_tokenized_text_is_stable(text: str) -> None:
     for line in text.split("\n"):
         once = [t.text for t in tokenize(line)]
         assert [t.text for t in tokenize(" ".join(once))] == once
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(realistic, anything))
+def test_fast_paths_agree_with_the_reference(text: str) -> None:
+    """The C-level fast paths give exactly what the token pattern and the general path give."""
+    from newskit import segment
+
+    assert segment.tokenized_text(text) == segment._reference_tokenized_text(text)
+    reference = [segment.Sentence(text[a:b], a, b) for a, b in segment._sentence_bounds(text)]
+    assert split_sentences(text) == reference

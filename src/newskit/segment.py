@@ -35,7 +35,16 @@ from itertools import accumulate
 
 import regex
 
-from newskit.scripts import BEN_DIGIT, INDIC_LETTER, INDIC_MARK, NUKTAS, VIRAMAS, ZWJ, ZWNJ
+from newskit.scripts import (
+    BEN_DIGIT,
+    INDIC_DIGIT,
+    INDIC_LETTER,
+    INDIC_MARK,
+    NUKTAS,
+    VIRAMAS,
+    ZWJ,
+    ZWNJ,
+)
 
 __all__ = [
     "KINDS",
@@ -158,6 +167,8 @@ def initials() -> tuple[frozenset[str], frozenset[str]]:
 _WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 _WS_CLASS = regex.escape(_WS, special_only=False)
 _WS_CLASS_RE = "".join(map(re.escape, _WS))
+# Whitespace that does not end a line (between spaced initials: बी. सी.).
+_HSPACE = regex.escape(_WS.replace("\n", ""), special_only=False)
 _NOT_WS = f"[^{_WS_CLASS}]"
 
 _JOINERS = ZWJ + ZWNJ
@@ -190,7 +201,7 @@ _TOKEN_ALTS = rf"""
     (?:(?:\L<abbr>|\L<initial>)\.(?:(?:\L<abbr>|\L<component>|{_AKSHARA}|[A-Za-z])\.)*
       |(?:(?:\L<component>|{_AKSHARA}|[A-Za-z])\.){{2,}}
       |[A-Z]\.(?![A-Za-z])
-      |\L<component>\.(?<=(?<![\w.])(?:\L<component>|[A-Z])\.[ ]\L<component>\.)
+      |\L<component>\.(?<=(?<![\w.])(?:\L<component>|[A-Z])\.[{_HSPACE}]+\L<component>\.)
     )(?!\.))
 |(?P<number>\$?(?:\d+(?:-\d+)+(?![.,:/]\d)|\d+(?:[.,:/]\d+)*)\w*)
 |(?P<word>(?:(?<!\w)[’'][{BEN_DIGIT}]{{2}}(?!\w)
@@ -442,10 +453,10 @@ def _absorb_closers(line: str, pending: int, e: int, end_all: int) -> int:
                     break  # a straight quote glued to the next word opens the next sentence
             e += width
             continue
-        if c.isspace():
+        if c.isspace() and c != "\n":
             # "आहे? " जेम्स": a lone straight quote after a space closes an open quote
             q = e
-            while q < end_all and line[q].isspace():
+            while q < end_all and line[q].isspace() and line[q] != "\n":
                 q += 1
             if (
                 q < end_all
@@ -696,14 +707,8 @@ class _SeparatorCache(dict[str, str]):
 _SEPARATORS = _SeparatorCache()
 
 
-def tokenized_text(text: str) -> str:
-    """*text* with the tokens of each line separated by single spaces; lines are kept.
-
-    Every input line becomes one output line (blank lines stay blank, ``\r\n`` becomes
-    ``\n``), so the result lines up with the input for tools that expect tokenized text.
-    Why this shape: it is computed from ``Pattern.split`` pieces with C-level joins, the
-    fast path behind ``newskit tokenize``.
-    """
+def _reference_tokenized_text(text: str) -> str:
+    """:func:`tokenized_text` computed straight from the token pattern (the reference)."""
     parts = _split_re().split(text)
     toks = parts[2::3]
     if not toks:
@@ -712,12 +717,164 @@ def tokenized_text(text: str) -> str:
     seps[0] = "\n" * parts[1].count("\n")
     out = "".join(map(str.__add__, seps, toks)) + "\n" * parts[-1].count("\n")
     if "‘" in text and _INNER_APOS_RE.search(text):
-        # an apostrophe may close a quote: redo the lines where that can happen
-        lines = out.split("\n")
-        for i, line in enumerate(text.split("\n")):
-            if "‘" in line and _INNER_APOS_RE.search(line):
-                lines[i] = " ".join(_spans(line)[0])
-        out = "\n".join(lines)
+        out = _fix_apostrophe_lines(text, out)
+    return out
+
+
+def _fix_apostrophe_lines(text: str, out: str) -> str:
+    """Redo the output lines where an apostrophe may close a quote (see _fix_apostrophes)."""
+    lines = out.split("\n")
+    for i, line in enumerate(text.split("\n")):
+        if "‘" in line and _INNER_APOS_RE.search(line):
+            lines[i] = " ".join(_spans(line)[0])
+    return "\n".join(lines)
+
+
+# Punctuation that is always a token of its own (unless a combining mark follows it), so a
+# space can be put around it in C before anything else looks at the text.
+_ALONE = '।॥৷?!;()[]{}“”‘«»„—–…|%"₹£€¥'
+
+
+@lru_cache(maxsize=1)
+def _fast_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Patterns of the fast tokenized-text path (stdlib re: simple classes scan faster).
+
+    Returns (lines that need the token pattern throughout, punctuation to space out, characters
+    that make a whitespace-delimited chunk need the token pattern, a plain word of letters).
+    """
+    marks = "".join(
+        re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.category(chr(c))[0] == "M"
+    )
+    marks += ZWJ + ZWNJ
+    # characters re's \w takes and the token pattern's \w does not (², ½, ①)
+    other_numbers = "".join(
+        re.escape(chr(c)) for c in range(0xA0, 0x10000) if unicodedata.category(chr(c)) == "No"
+    )
+    alone = re.escape(_ALONE)
+    # rare things handled line by line with the token pattern: URLs, addresses, handles,
+    # hashtags, a combining mark after punctuation, characters like ² that re counts as \w,
+    # and characters outside the BMP (emoji, historic scripts: the classes here stop at U+FFFF)
+    context = re.compile(
+        rf"://|www\.|@|#|[{alone},](?=[{marks}])|[{other_numbers}]|[\U00010000-\U0010ffff]"
+    )
+    spaced = re.compile(rf"[{alone}]|,(?!\d)|,(?<!\d,)")
+    indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
+    special = re.compile(rf"[^\w\s{indic}{alone},]|,(?=\d)")
+    # letters and marks, starting with a letter (a mark after punctuation stays with it)
+    plain = re.compile(rf"[^\W\d_{other_numbers}](?:[^\W\d_{other_numbers}]|[{marks}])*")
+    return context, spaced, special, plain
+
+
+def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
+    """Tokens of the chunk ``out[cs:ce]`` (no whitespace in it), with its left context.
+
+    The common shapes are cut directly: one character; a number (``1,00,000``, ``2015-2016``,
+    ``10:30``); ``है.`` at a BBC Hindi sentence end, also glued (``है.सईद``); an abbreviation
+    (``डॉ.``); words joined by ``-`` or ``/`` (``अलग-अलग``, ``ঢাকা-১৭``); ``News:``. Anything
+    else goes to the token pattern, whose per-call cost is high.
+    """
+    chunk = out[cs:ce]
+    if len(chunk) == 1:
+        return [chunk]
+    plain = _fast_res()[3].fullmatch
+    if _NUMBER_RE.fullmatch(chunk):
+        return [chunk]
+    dots = chunk.count(".")
+    if dots == 1:
+        word, _, rest = chunk.partition(".")
+        if not rest and word in _ALONE_ABBRS():
+            return [chunk]
+        if len(word) > 1 and plain(word) and word not in _names() and (not rest or plain(rest)):
+            return [word, ".", rest] if rest else [word, "."]
+    elif dots == 0:
+        if chunk[-1] == ":" and plain(chunk[:-1]):
+            return [chunk[:-1], ":"]
+        sep = "-" if "-" in chunk else "/" if "/" in chunk else ""
+        if sep and (sep == "-" or "-" not in chunk):
+            words = chunk.split(sep)
+            kinds = [2 if plain(w) else 1 if w.isdecimal() else 0 for w in words]
+            if all(kinds) and "11" not in "".join(map(str, kinds)):
+                return [x for w in words for x in (w, sep)][:-1]
+    w = max(0, cs - 40)  # enough left context for the look-behinds
+    window = out[w:ce]
+    return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
+
+
+_NUMBER_RE = re.compile(r"\$?(?:\d+(?:-\d+)+|\d+(?:[.,:/]\d+)*)")
+
+
+@lru_cache(maxsize=1)
+def _ALONE_ABBRS() -> frozenset[str]:
+    """Abbreviations and initials that are one token with their period wherever they stand."""
+    return abbreviations() | initials()[0]
+
+
+def _pad(m: re.Match[str]) -> str:
+    return f" {m.group()} "
+
+
+def _fast_tokenized(text: str) -> str:
+    """Tokenized text without URLs, handles or hashtags, mostly in C.
+
+    Why it is exact: every character of :data:`_ALONE` is a token of its own wherever it
+    stands (outside URLs), so spacing it out changes no other token; a chunk made only of
+    letters, marks and digits is one token; every other chunk is cut by the token pattern,
+    run in place on the spaced-out text so that its look-behinds see the same context.
+    """
+    _, spaced, special, _ = _fast_res()
+    padded = spaced.sub(_pad, text)
+    out = "\n".join([" ".join(line.split()) for line in padded.split("\n")])
+    pieces: list[str] = []
+    last = 0
+    n = len(out)
+    for m in special.finditer(out):
+        p = m.start()
+        if p < last:
+            continue  # in a chunk already done
+        cs = max(out.rfind(" ", 0, p), out.rfind("\n", 0, p)) + 1
+        ce = out.find(" ", p)
+        ce = n if ce < 0 else ce
+        nl = out.find("\n", p, ce)
+        ce = ce if nl < 0 else nl
+        toks = _chunk_tokens(out, cs, ce)
+        if len(toks) > 1:
+            pieces += [out[last:cs], " ".join(toks)]
+            last = ce
+    if not pieces:
+        return out
+    pieces.append(out[last:])
+    return "".join(pieces)
+
+
+def tokenized_text(text: str) -> str:
+    """*text* with the tokens of each line separated by single spaces; lines are kept.
+
+    Every input line becomes one output line (blank lines stay blank, ``\r\n`` becomes
+    ``\n``), so the result lines up with the input for tools that expect tokenized text.
+    This is the fast path behind ``newskit tokenize``: lines with URLs, e-mail addresses,
+    handles or hashtags go through the token pattern, the rest through :func:`_fast_tokenized`.
+    """
+    context = _fast_res()[0]
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    for m in context.finditer(text):
+        if m.start() < done:
+            continue
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        b = len(text) if b < 0 else b
+        if a > done:
+            pieces.append(_fast_tokenized(text[done:a]))
+        pieces.append(_reference_tokenized_text(text[a:b]))
+        done = b
+    if done == 0:
+        out = _fast_tokenized(text)
+    else:
+        if done < len(text):
+            pieces.append(_fast_tokenized(text[done:]))
+        out = "".join(pieces)
+    if "‘" in text and _INNER_APOS_RE.search(text):
+        out = _fix_apostrophe_lines(text, out)
     return out
 
 
