@@ -167,7 +167,7 @@ def input_options(f: F) -> F:
         default="text",
         show_default=True,
         metavar="NAME",
-        help="JSON Lines field holding the text; other fields pass through untouched.",
+        help="JSON Lines field holding the text (normalize writes other fields back as they were).",
     )
     @click.option(
         "--errors",
