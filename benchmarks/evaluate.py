@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from newskit import segment  # noqa: E402
 from newskit.segment import split_sentences, tokenize  # noqa: E402
 
 UD_SETS = {
@@ -144,10 +145,15 @@ def lossless(data_dir: Path) -> dict:
         ends = {t.end for t in toks}
         aligned = all(s.start in starts and s.end in ends for s in sents)
         longest = max(sents, key=lambda s: len(s.text))
+        # the C-level fast paths agree with the token pattern and the general sentence path
+        fast_ok = segment.tokenized_text(text) == segment._reference_tokenized_text(text) and [
+            (s.start, s.end) for s in sents
+        ] == segment._sentence_bounds(text)
         report[path.name] = {
             "tokens_lossless": tok_ok,
             "sentences_lossless": sent_ok,
             "sentences_on_token_boundaries": aligned,
+            "fast_paths_agree": fast_ok,
             "tokens": len(toks),
             "sentences": len(sents),
             "longest_sentence_chars": len(longest.text),

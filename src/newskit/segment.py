@@ -662,26 +662,22 @@ def _easy_line_sentences(line: str, base: int) -> list[Sentence]:
     cum = list(accumulate(map(len, parts)))  # cum[j]: end of part j
     texts = [*map(str.__add__, parts[0:-1:3], parts[1::3]), parts[-1]]
     suspect = _suspect_ends(line, parts, texts, cum)
-    if not suspect:
-        starts = [base, *map(base.__add__, cum[2::3])]
-        ends = [*map(base.__add__, cum[1::3]), cum[-1] + base]
-        return list(map(Sentence, texts, starts, ends))
-    out: list[Sentence] = []
-    seg = 0  # start of the stretch since the last certain end
-    unsure = False  # whether that stretch holds a suspect end
-    for i in range(len(texts) - 1):
-        if i in suspect:
-            unsure = True
-            continue
-        end = cum[3 * i + 1]
-        if unsure:
-            out += _general(line, seg, end, base)
-        else:
-            out.append(Sentence(line[seg:end], seg + base, end + base))
-        seg = cum[3 * i + 2]
-        unsure = False
-    out += _general(line, seg, len(line), base)
-    return out
+    starts = [base, *map(base.__add__, cum[2::3])]
+    ends = [*map(base.__add__, cum[1::3]), cum[-1] + base]
+    sents = list(map(Sentence, texts, starts, ends))
+    if suspect:
+        # each run of suspect ends i0..i1 joins sentences i0..i1+1 into one stretch, which
+        # the general path cuts again; patch from the right so that indices stay valid
+        marks = sorted(suspect)
+        runs: list[tuple[int, int]] = []
+        for i in marks:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        for i0, i1 in reversed(runs):
+            sents[i0 : i1 + 2] = _general(line, starts[i0] - base, ends[i1 + 1] - base, base)
+    return sents
 
 
 def _general(line: str, a: int, b: int, base: int) -> list[Sentence]:
@@ -973,7 +969,7 @@ def render(
             k = 0
         k += 1
         if fmt == "text":
-            out.append(" ".join(token_strings(s.text)) + "\n")
+            out.append(s.text + "\n")  # tokenized below, all at once
             continue
         shifted = Sentence(s.text, s.start + offset, s.end + offset)
         if fmt == "jsonl":
@@ -983,4 +979,7 @@ def render(
             out.append(to_conllu(shifted, sent_id=f"{path}:{line_no}:{k}", newpar=k == 1))
     if fmt == "text":
         out.append("\n")
+        # a sentence tokenizes alone as it does in its text (a tested property), so the
+        # one-sentence-per-line text can go through the fast line-keeping tokenizer
+        return tokenized_text("".join(out))
     return "".join(out)
