@@ -61,6 +61,7 @@ from newskit.scripts import (
     DEV_MARK,
     INDIC_DIGIT,
     INDIC_WORD,
+    NUKTAS,
     VIRAMAS,
     ZWJ,
     ZWNJ,
@@ -201,7 +202,8 @@ _INVISIBLE_SET = _chars(_INVISIBLE)
 # looks behind it for the virama.
 _KEEP_JOINER_AFTER = f"{VIRAMAS}\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
 _STRAY_JOINER_RE = re.compile(
-    f"[{ZWJ}{ZWNJ}](?<![{_KEEP_JOINER_AFTER}].)[{ZWJ}{ZWNJ}]*(?![{VIRAMAS}])"
+    # (a nukta may stand between: NFC moves a nukta typed after the virama before it)
+    f"[{ZWJ}{ZWNJ}](?<![{_KEEP_JOINER_AFTER}].)[{ZWJ}{ZWNJ}]*(?![{NUKTAS}]?[{VIRAMAS}])"
 )
 
 
