@@ -49,6 +49,7 @@ Optional rewrites, off by default: ``nukta="drop"``, ``digits="ascii"|"native"``
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
@@ -301,7 +302,9 @@ def _step_nfc(
         text = text.replace(m.group(), _NFC_DECOMPOSE[m.group()])
         m = _NFC_DECOMPOSE_RE.search(text, m.start())
     pairs_re, pairs = _NFC_PAIR_SCAN
-    if any(text[m.start() : m.start() + 2] in pairs for m in pairs_re.finditer(text)):
+    found = {text[m.start() : m.start() + 2] for m in pairs_re.finditer(text)} & pairs
+    if found:
+        # all pairs, in order: a reordering can create a composition (ऩ् → ऩ् → ऩ्)
         for pair, fixed in _NFC_PAIRS:
             while pair in text:  # loop: ़्् needs two swaps
                 text = text.replace(pair, fixed)
@@ -859,10 +862,26 @@ def _rare_re() -> re.Pattern[str]:
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
+def _may_have_astral(text: str) -> bool:
+    """False when ``text`` certainly has no character beyond U+FFFF.
+
+    CPython stores a string with 1, 2 or 4 bytes per character, by its widest
+    character, so the object's size tells without scanning (a regex search for
+    astral characters costs a full pass over every block that has none).
+    """
+    n = len(text)
+    if n < 256:
+        return True
+    try:
+        return sys.getsizeof(text) >= 4 * n
+    except TypeError:  # pragma: no cover - other Python implementations
+        return True
+
+
 def _rare_chars(text: str) -> frozenset[str]:
     """The rare characters (invisibles, odd spaces, pipes, marks needing exact NFC) in ``text``."""
     found = frozenset(_rare_re().findall(text))
-    if text.isascii() or not _ASTRAL_RE.search(text):
+    if text.isascii() or not _may_have_astral(text) or not _ASTRAL_RE.search(text):
         return found
     return found | frozenset(_ASTRAL_RE.findall(text))
 
