@@ -228,10 +228,16 @@ class CorpusStats:
         return (lows + highs) / 2
 
     def lang(self) -> str:
-        """Dominant language by letters: ``hi`` (Devanagari), ``bn``, ``en`` or ``other``."""
+        """Dominant language by letters: ``hi`` (Devanagari), ``bn``, ``en`` or ``other``.
+
+        ``mixed`` when no script has four fifths of the letters (a corpus total
+        over Hindi and Bengali files should not claim to be Hindi).
+        """
         if not self.script_letters:
             return "other"
         script = max(SCRIPTS, key=lambda s: (self.script_letters.get(s, 0), -SCRIPTS.index(s)))
+        if self.script_letters.get(script, 0) * 5 < sum(self.script_letters.values()) * 4:
+            return "mixed"
         return _SCRIPT_LANG[script]
 
     def duplicate_documents(self) -> int:
