@@ -732,7 +732,9 @@ _ALONE = '।॥৷?!;()[]{}“”‘«»„—–…|%"₹£€¥'
 
 
 @lru_cache(maxsize=1)
-def _fast_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _fast_res() -> tuple[
+    tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str], re.Pattern[str]
+]:
     """Patterns of the fast tokenized-text path (stdlib re: simple classes scan faster).
 
     Returns (lines that need the token pattern throughout, punctuation to space out, characters
@@ -744,14 +746,19 @@ def _fast_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     marks += ZWJ + ZWNJ
     # characters re's \w takes and the token pattern's \w does not (², ½, ①)
     other_numbers = "".join(
-        re.escape(chr(c)) for c in range(0xA0, 0x10000) if unicodedata.category(chr(c)) == "No"
+        re.escape(chr(c))
+        for c in range(0xA0, 0x10000)
+        if unicodedata.category(chr(c)) == "No" and chr(c) not in _ALONE
     )
     alone = re.escape(_ALONE)
     # rare things handled line by line with the token pattern: URLs, addresses, handles,
     # hashtags, a combining mark after punctuation, characters like ² that re counts as \w,
     # and characters outside the BMP (emoji, historic scripts: the classes here stop at U+FFFF)
-    context = re.compile(
-        rf"://|www\.|@|#|[{alone},](?=[{marks}])|[{other_numbers}]|[\U00010000-\U0010ffff]"
+    # (one pattern per kind: re scans a single class fast, an alternation of them slowly)
+    context = (
+        re.compile(rf"[{other_numbers}]"),
+        re.compile(r"[\U00010000-\U0010ffff]"),
+        re.compile(rf"[{alone},][{marks}]"),
     )
     spaced = re.compile(rf"[{alone}]|,(?!\d)|,(?<!\d,)")
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
@@ -842,6 +849,17 @@ def _fast_tokenized(text: str) -> str:
     return "".join(pieces)
 
 
+def _context_positions(text: str) -> list[int]:
+    """Sorted positions of what needs the token pattern for its whole line (see _fast_res)."""
+    found = [m.start() for pattern in _fast_res()[0] for m in pattern.finditer(text)]
+    for needle in ("://", "www.", "@", "#"):
+        p = text.find(needle)
+        while p >= 0:
+            found.append(p)
+            p = text.find(needle, p + 1)
+    return sorted(found)
+
+
 def tokenized_text(text: str) -> str:
     """*text* with the tokens of each line separated by single spaces; lines are kept.
 
@@ -850,14 +868,13 @@ def tokenized_text(text: str) -> str:
     This is the fast path behind ``newskit tokenize``: lines with URLs, e-mail addresses,
     handles or hashtags go through the token pattern, the rest through :func:`_fast_tokenized`.
     """
-    context = _fast_res()[0]
     pieces: list[str] = []
     done = 0  # text[:done] is in pieces
-    for m in context.finditer(text):
-        if m.start() < done:
+    for p in _context_positions(text):
+        if p < done:
             continue
-        a = text.rfind("\n", 0, m.start()) + 1
-        b = text.find("\n", m.end())
+        a = text.rfind("\n", 0, p) + 1
+        b = text.find("\n", p)
         b = len(text) if b < 0 else b
         if a > done:
             pieces.append(_fast_tokenized(text[done:a]))
