@@ -760,7 +760,7 @@ def _fast_res() -> tuple[
         re.compile(r"[\U00010000-\U0010ffff]"),
         re.compile(rf"[{alone},][{marks}]"),
     )
-    spaced = re.compile(rf"[{alone}]|,(?!\d)|,(?<!\d,)")
+    spaced = re.compile(rf"[{alone},]")
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
     special = re.compile(rf"[^\w\s{indic}{alone},]|,(?=\d)")
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
@@ -813,7 +813,13 @@ def _ALONE_ABBRS() -> frozenset[str]:
 
 
 def _pad(m: re.Match[str]) -> str:
-    return f" {m.group()} "
+    """Space out a punctuation mark; a comma between two digits stays (1,00,000)."""
+    c = m.group()
+    if c == ",":
+        text, p = m.string, m.start()
+        if 0 < p < len(text) - 1 and text[p - 1].isdecimal() and text[p + 1].isdecimal():
+            return c
+    return f" {c} "
 
 
 def _fast_tokenized(text: str) -> str:
