@@ -762,7 +762,7 @@ def _fast_res() -> tuple[
     )
     spaced = re.compile(rf"[{alone},]")
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
-    special = re.compile(rf"[^\w\s{indic}{alone},]|,(?=\d)")
+    special = re.compile(rf"[^\w\s{indic}{alone},]")
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
     plain = re.compile(rf"[^\W\d_{other_numbers}](?:[^\W\d_{other_numbers}]|[{marks}])*")
     return context, spaced, special, plain
@@ -803,6 +803,7 @@ def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
     return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
 
 
+_DIGIT_COMMA_RE = re.compile(r",(?=\d)")
 _NUMBER_RE = re.compile(r"\$?(?:\d+(?:-\d+)+|\d+(?:[.,:/]\d+)*)")
 
 
@@ -836,8 +837,11 @@ def _fast_tokenized(text: str) -> str:
     pieces: list[str] = []
     last = 0
     n = len(out)
-    for m in special.finditer(out):
-        p = m.start()
+    where = [m.start() for m in special.finditer(out)]
+    if "," in out:  # a comma left between digits: the chunk may be more than a number (a1,5)
+        where += [m.start() for m in _DIGIT_COMMA_RE.finditer(out)]
+        where.sort()
+    for p in where:
         if p < last:
             continue  # in a chunk already done
         cs = max(out.rfind(" ", 0, p), out.rfind("\n", 0, p)) + 1
