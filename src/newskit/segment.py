@@ -27,7 +27,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -798,9 +798,36 @@ def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
             kinds = [2 if plain(w) else 1 if w.isdecimal() else 0 for w in words]
             if all(kinds) and "11" not in "".join(map(str, kinds)):
                 return [x for w in words for x in (w, sep)][:-1]
+    peeled = _peel(chunk, plain)
+    if peeled is not None:
+        return peeled
     w = max(0, cs - 40)  # enough left context for the look-behinds
     window = out[w:ce]
     return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
+
+
+def _peel(chunk: str, plain: Callable[[str], object]) -> list[str] | None:
+    """Quotes, a dash or an ellipsis around one plain word, cut as the token pattern does.
+
+    ``'शब्द'``, ``''हम``, ``নীতির’``, ``-शब्द``, ``शब्द...``; None for any other shape.
+    """
+    head = ""
+    if chunk.startswith("''") and not chunk.startswith("'''"):
+        head = "''"
+    elif chunk[0] in "'’-:" and not chunk.startswith("--"):
+        head = chunk[0]
+    tail = ""
+    body = chunk[len(head) :]
+    if body.endswith(".."):
+        tail = body[len(body.rstrip(".")) :]
+    elif body.endswith("''") and not body.endswith("'''"):
+        tail = "''"
+    elif body and body[-1] in "'’-" and not body.endswith("--"):
+        tail = body[-1]
+    word = body[: len(body) - len(tail)]
+    if not (head or tail) or not word or not plain(word):
+        return None
+    return [x for x in (head, word, tail) if x]
 
 
 _DIGIT_COMMA_RE = re.compile(r",(?=\d)")
