@@ -422,11 +422,11 @@ def _dot_is_full_stop(line: str, s: int) -> bool:
     n = len(line)
     while ce < n and not line[ce].isspace():
         ce += 1
-    for m in _token_re().finditer(line, cs, ce):
-        group = m.lastgroup
-        a, b = m.span(group)
-        if a <= s < b:
-            return group in ("punct", "p") and b == s + 1
+    pos = cs
+    for tok in _chunk_tokens(line, cs, ce):
+        if pos <= s < pos + len(tok):
+            return tok == "."
+        pos += len(tok)
     return True
 
 
