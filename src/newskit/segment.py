@@ -590,10 +590,19 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
-        if not line or line[0].isspace() or line[-1].isspace() or _needs_general_path(line):
-            out += [Sentence(line[a:b], a + pos, b + pos) for a, b in _sentence_bounds(line)]
-        else:
-            out += _easy_line_sentences(line, pos)
+        if line and (line[0].isspace() or line[-1].isspace()):
+            body = line.strip()
+            if body:  # the easy path wants the line without its edge whitespace
+                lead = line.index(body[0])
+                if _needs_general_path(body):
+                    out += _general(body, 0, len(body), pos + lead)
+                else:
+                    out += _easy_line_sentences(body, pos + lead)
+        elif line:
+            if _needs_general_path(line):
+                out += _general(line, 0, len(line), pos)
+            else:
+                out += _easy_line_sentences(line, pos)
         pos += len(line) + 1
     return out
 
