@@ -228,3 +228,11 @@ def test_package_reexports() -> None:
     assert newskit.tokenize is tokenize
     assert newskit.split_sentences is split_sentences
     assert newskit.Token is Token and newskit.Sentence is Sentence
+
+
+def test_token_columns_are_tokenize_as_lists() -> None:
+    text = SAMPLES["hi"].read_text(encoding="utf-8") + "\n‘নীতির’সহ দু’টি ’৭১"
+    texts, starts, ends, kinds = segment.token_columns(text)
+    assert list(zip(texts, starts, ends, kinds, strict=True)) == [
+        (t.text, t.start, t.end, t.kind) for t in tokenize(text)
+    ]

@@ -58,6 +58,7 @@ __all__ = [
     "split_sentences",
     "to_conllu",
     "to_jsonl",
+    "token_columns",
     "token_strings",
     "tokenize",
     "tokenized_text",
@@ -324,6 +325,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         ends = [e + offset for e in ends]
     kinds = map(_KINDS.__getitem__, toks)
     return list(map(Token, toks, starts, ends, kinds))
+
+
+def token_columns(text: str) -> tuple[list[str], list[int], list[int], list[str]]:
+    """The tokens of *text* as four parallel lists: texts, starts, ends, kinds.
+
+    Exactly :func:`tokenize` without a :class:`Token` object per token, for callers that only
+    count or aggregate (corpus statistics), where building millions of objects would dominate.
+    """
+    toks, starts, ends = _spans(text)
+    return toks, starts, ends, list(map(_KINDS.__getitem__, toks))
 
 
 def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
