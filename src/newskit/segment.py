@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -955,6 +955,7 @@ def to_jsonl(
     line: int | None = None,
     index: int | None = None,
     tokens: bool = True,
+    toks: list[tuple[str, int, int, str]] | None = None,
 ) -> str:
     """One JSON record (no newline) for *sentence*: offsets, and tokens with their offsets.
 
@@ -972,25 +973,34 @@ def to_jsonl(
     record["end"] = sentence.end
     record["text"] = sentence.text
     if tokens:
-        record["tokens"] = [[t.text, t.start, t.end, t.kind] for t in sentence.tokens()]
+        if toks is None:
+            toks = [(t.text, t.start, t.end, t.kind) for t in sentence.tokens()]
+        record["tokens"] = toks
     return json.dumps(record, ensure_ascii=False)
 
 
-def to_conllu(sentence: Sentence, *, sent_id: str, newpar: bool = False) -> str:
+def to_conllu(
+    sentence: Sentence,
+    *,
+    sent_id: str,
+    newpar: bool = False,
+    toks: list[tuple[str, int, int, str]] | None = None,
+) -> str:
     """A CoNLL-U block for *sentence*: comments, one token per line, a final blank line.
 
     Only ID, FORM and MISC are filled (``SpaceAfter=No`` where no whitespace follows, and
     the character span as ``TokenRange=start:end``); the other columns are ``_``, as UD
     allows for text that has only been segmented.
     """
-    toks = sentence.tokens()
+    if toks is None:
+        toks = [(t.text, t.start, t.end, t.kind) for t in sentence.tokens()]
     lines = ["# newpar"] if newpar else []
     lines += [f"# sent_id = {sent_id}", f"# text = {sentence.text}"]
-    for i, tok in enumerate(toks, 1):
-        misc = f"TokenRange={tok.start}:{tok.end}"
-        if i < len(toks) and toks[i].start == tok.end:
+    for i, (form, start, end, _) in enumerate(toks, 1):
+        misc = f"TokenRange={start}:{end}"
+        if i < len(toks) and toks[i][1] == end:
             misc = "SpaceAfter=No|" + misc
-        lines.append(f"{i}\t{tok.text}\t_\t_\t_\t_\t_\t_\t_\t{misc}")
+        lines.append(f"{i}\t{form}\t_\t_\t_\t_\t_\t_\t_\t{misc}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -1033,6 +1043,8 @@ def render(
     line_no = first_line
     prev = 0
     k = 0
+    # tokens of the whole text at once (a sentence tokenizes as it does in its text)
+    cols = token_columns(text) if fmt != "text" and mode != "sentences" else None
     for s in sents:
         breaks = text.count("\n", prev, s.start)
         prev = s.start
@@ -1046,11 +1058,22 @@ def render(
             out.append(s.text + "\n")  # tokenized below, all at once
             continue
         shifted = Sentence(s.text, s.start + offset, s.end + offset)
+        toks = None
+        if cols is not None:  # this sentence's share of the text's tokens
+            i0, i1 = bisect_left(cols[1], s.start), bisect_left(cols[1], s.end)
+            toks = [
+                (t, a + offset, b + offset, kd)
+                for t, a, b, kd in zip(*(c[i0:i1] for c in cols), strict=True)
+            ]
         if fmt == "jsonl":
-            rec = to_jsonl(shifted, path=path, line=line_no, index=k, tokens=mode != "sentences")
+            rec = to_jsonl(
+                shifted, path=path, line=line_no, index=k, tokens=mode != "sentences", toks=toks
+            )
             out.append(rec + "\n")
         else:
-            out.append(to_conllu(shifted, sent_id=f"{path}:{line_no}:{k}", newpar=k == 1))
+            out.append(
+                to_conllu(shifted, sent_id=f"{path}:{line_no}:{k}", newpar=k == 1, toks=toks)
+            )
     if fmt == "text":
         out.append("\n")
         # a sentence tokenizes alone as it does in its text (a tested property), so the
