@@ -321,3 +321,22 @@ def test_python_dash_m(tmp_path: Path) -> None:
     proc = subprocess.run(_newskit("normalize"), input="अ\u093e\n".encode(), capture_output=True)
     assert proc.returncode == 0
     assert proc.stdout.decode() == "आ\n"
+
+
+def test_jobs_report_errors_like_one_process(run, tmp_path: Path, monkeypatch) -> None:
+    # Workers read their own byte ranges; line numbers, BOM and NUL handling
+    # must not depend on that.
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
+    good = "दु:ख है |\n" * 2000
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xef\xbb\xbf" + good.encode() + b"x \xff\n" + b"after\n")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01" * 10)
+    results = [run("normalize", "--jobs", j, str(bad), str(binary)) for j in ("1", "2")]
+    for r in results:
+        assert r.exit_code == 1
+        assert r.stdout == "दुःख है ।\n" * 2000
+        assert f"{bad}:2001: invalid UTF-8 at byte {3 + len(good.encode()) + 2} (0xff)" in r.stderr
+        assert "bin.txt: contains NUL bytes" in r.stderr
+    checks = [run("normalize", "--check", "--jobs", j, str(bad)) for j in ("1", "2")]
+    assert checks[0].stderr.splitlines()[0] == checks[1].stderr.splitlines()[0]

@@ -34,7 +34,7 @@ import click
 from newskit import __version__
 
 if TYPE_CHECKING:
-    from newskit.io import DecodeError, DecodeReport, RawChunk, Source
+    from newskit.io import DecodeError, DecodeReport, InputError, RawChunk, Source
     from newskit.normalization import NormalizeOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -214,7 +214,12 @@ def stdout_bytes() -> BinaryIO:
     return sys.stdout.buffer
 
 
-def ordered_map(fn: Callable[[Any], Any], items: Iterator[Any], jobs: int) -> Iterator[Any]:
+def ordered_map(
+    fn: Callable[[Any], Any],
+    items: Iterator[Any],
+    jobs: int,
+    warm: Callable[[], object] | None = None,
+) -> Iterator[Any]:
     """``map`` over worker processes, in order, with a bounded queue (flat memory)."""
     if jobs <= 1:
         yield from map(fn, items)
@@ -225,6 +230,8 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterator[Any], jobs: int) -> It
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
+    if warm is not None:
+        warm()  # before forking, so every worker inherits compiled patterns and tables
     with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
         pending: collections.deque[Any] = collections.deque()
         for item in items:
@@ -256,20 +263,32 @@ def _split_steps(values: tuple[str, ...]) -> list[str]:
     return [s.strip() for v in values for s in v.split(",") if s.strip()]
 
 
+NormalizeTask = tuple["RawChunk | tuple[Path, int, int]", str, str, "NormalizeOptions", bool]
+
+
 def _normalize_chunk(
-    task: tuple[RawChunk, str, str, NormalizeOptions, bool],
-) -> tuple[bytes, bytes, dict[str, int], int, DecodeError | None]:
+    task: NormalizeTask,
+) -> tuple[bytes, bytes, dict[str, int], int, InputError | None, int]:
     """Decode, normalize and encode one chunk of lines (top level: runs in workers).
 
-    Returns ``(original, normalized, step counts, replacements, error)``; on
-    invalid UTF-8 the lines before the bad byte are still normalized and the
-    error is returned, not raised, so the parent writes them first.
+    The chunk is raw bytes, or a ``(path, start, end)`` range the worker reads
+    itself (the parent then only writes). Returns ``(original, normalized,
+    step counts, replacements, error, newlines)``; on invalid UTF-8 the lines
+    before the bad byte are still normalized and the error is returned, not
+    raised, so the parent writes them first.
     """
-    from newskit.io import DecodeError, decode_chunk
+    from newskit.io import DecodeError, InputError, SkipInput, decode_chunk, read_range
     from newskit.normalization import explain, normalize
 
     chunk, name, errors, opts, want_counts = task
-    error = None
+    error: InputError | None = None
+    if isinstance(chunk, tuple):
+        try:
+            chunk = read_range(*chunk, name)
+        except SkipInput:
+            raise  # the first range only: nothing was written yet
+        except InputError as exc:
+            return b"", b"", {}, 0, exc, 0
     try:
         text, replaced = decode_chunk(chunk, name, errors)  # type: ignore[arg-type]
         original = chunk.data
@@ -280,7 +299,13 @@ def _normalize_chunk(
         out, counts = explain(text, opts)
     else:
         out, counts = normalize(text, opts), {}
-    return original, out.encode(), counts, replaced, error
+    return original, out.encode(), counts, replaced, error, chunk.data.count(b"\n")
+
+
+def _warm_normalizer() -> None:
+    from newskit.normalization import explain
+
+    explain("दु:ख অত:পর \u095c\u200c|", None)
 
 
 @dataclass
@@ -298,20 +323,32 @@ class _NormalizeRun:
         normalize and encode: the parent only reads and writes, so two workers
         on two cores come close to twice the speed.
         """
-        from newskit.io import iter_raw_chunks
+        from newskit.io import iter_file_ranges, iter_raw_chunks
 
-        tasks = (
-            (chunk, source.name, self.inputs.errors, self.opts, self.explain)
-            for chunk in iter_raw_chunks(source, report)
-        )
-        for original, out, counts, replaced, error in ordered_map(
-            _normalize_chunk, tasks, self.jobs
+        chunks: Iterator[Any]
+        relative_lines = self.jobs > 1 and source.path is not None and not source.gzipped
+        if relative_lines:
+            # workers read their own ranges: the parent only finds line boundaries
+            path = source.path
+            assert path is not None
+            with open(path, "rb") as f:
+                report.bom = f.read(3) == b"\xef\xbb\xbf"
+            chunks = ((path, a, b) for a, b in iter_file_ranges(path))
+        else:
+            chunks = iter_raw_chunks(source, report)
+        tasks = ((c, source.name, self.inputs.errors, self.opts, self.explain) for c in chunks)
+        lines_before = 0
+        for original, out, counts, replaced, error, newlines in ordered_map(
+            _normalize_chunk, tasks, self.jobs, warm=_warm_normalizer
         ):
             self._add(counts)
             report.replacements += replaced
             yield original, out
             if error is not None:
+                if relative_lines and error.line is not None:
+                    error.line += lines_before  # the worker counted from its range
                 raise error
+            lines_before += newlines
 
     def _one(self, text: str) -> str:
         from newskit.normalization import explain, normalize

@@ -37,10 +37,12 @@ __all__ = [
     "decode_chunk",
     "iter_blocks",
     "iter_documents",
+    "iter_file_ranges",
     "iter_lines",
     "iter_raw_chunks",
     "iter_records",
     "iter_sources",
+    "read_range",
 ]
 
 BLOCK_SIZE = 1 << 20
@@ -63,6 +65,17 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable with all fields, so that worker processes can return it
+        return (_rebuild_error, (type(self), self.__dict__))
+
+
+def _rebuild_error(cls: type[InputError], state: dict[str, object]) -> InputError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, state.get("message"))
+    exc.__dict__.update(state)
+    return exc
 
 
 class SkipInput(InputError):
@@ -219,6 +232,51 @@ def iter_raw_chunks(
     finally:
         if not source.is_stdin:
             f.close()
+
+
+def iter_file_ranges(path: Path, block_size: int | None = None) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` byte ranges of whole lines covering a regular file.
+
+    Only the bytes around each boundary are read, so a parent process can hand
+    ranges to workers that read (and decode) the file themselves.
+    """
+    block_size = block_size or BLOCK_SIZE
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        start = 0
+        while start < size:
+            end = min(start + block_size, size)
+            while end < size:
+                f.seek(end)
+                piece = f.read(4096)
+                nl = piece.find(b"\n")
+                if nl >= 0:
+                    end += nl + 1
+                    break
+                end += len(piece)
+            yield start, end
+            start = end
+
+
+def read_range(path: Path, start: int, end: int, name: str) -> RawChunk:
+    """The bytes ``[start, end)`` of a file as a chunk whose line numbers start at 1.
+
+    The caller adds the number of lines before ``start`` to any error's line.
+    The first range drops a BOM and is skipped (:class:`SkipInput`) if it has a
+    NUL byte, as :func:`iter_raw_chunks` does.
+    """
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    offset = start
+    if start == 0:
+        if data.startswith(_BOM):
+            data, offset = data[3:], 3
+        if b"\x00" in data:
+            raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
+    elif b"\x00" in data:
+        raise InputError(name, 1 + data.count(b"\n", 0, data.index(b"\x00")), "NUL byte in text")
+    return RawChunk(data, 1, offset)
 
 
 class DecodeError(InputError):
