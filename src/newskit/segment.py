@@ -598,24 +598,34 @@ def split_sentences(text: str) -> list[Sentence]:
     Sentences exclude the whitespace around them; every other character of *text* is in exactly
     one sentence, so joining the sentences' texts gives *text* minus inter-sentence whitespace.
     """
-    out: list[Sentence] = []
+    return list(map(Sentence, *_sentence_columns(text)))
+
+
+def _sentence_columns(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Texts, starts and ends of the sentences of *text* (what split_sentences is made of)."""
+    cols: tuple[list[str], list[int], list[int]] = ([], [], [])
     pos = 0
     for line in text.split("\n"):
-        if line and (line[0].isspace() or line[-1].isspace()):
-            body = line.strip()
-            if body:  # the easy path wants the line without its edge whitespace
-                lead = line.index(body[0])
+        if line:
+            body, lead = line, 0
+            if line[0].isspace() or line[-1].isspace():
+                body = line.strip()  # the easy path wants the line without edge whitespace
+                lead = line.index(body[0]) if body else 0
+            if body:
                 if _needs_general_path(body):
-                    out += _general(body, 0, len(body), pos + lead)
+                    _extend(cols, _general(body, 0, len(body), pos + lead))
                 else:
-                    out += _easy_line_sentences(body, pos + lead)
-        elif line:
-            if _needs_general_path(line):
-                out += _general(line, 0, len(line), pos)
-            else:
-                out += _easy_line_sentences(line, pos)
+                    _extend(cols, _easy_line_columns(body, pos + lead))
         pos += len(line) + 1
-    return out
+    return cols
+
+
+def _extend(
+    cols: tuple[list[str], list[int], list[int]], more: tuple[list[str], list[int], list[int]]
+) -> None:
+    cols[0].extend(more[0])
+    cols[1].extend(more[1])
+    cols[2].extend(more[2])
 
 
 def _needs_general_path(line: str) -> bool:
@@ -668,43 +678,49 @@ def _suspect_ends(line: str, parts: list[str], texts: list[str], cum: list[int])
     return suspect
 
 
-def _easy_line_sentences(line: str, base: int) -> list[Sentence]:
-    """Sentences of one stripped line, cut in C where that is certain.
+def _easy_line_columns(line: str, base: int) -> tuple[list[str], list[int], list[int]]:
+    """Sentence texts, starts and ends of one stripped line, cut in C where that is certain.
 
     Why: ``Pattern.split`` finds the ends after ``।``/``?``/``!``/plain full stops and the
-    offsets follow from the pieces' lengths, so no Python code runs per sentence except
-    building the result. Ends that need context (see :func:`_suspect_ends`) are decided by
-    :func:`_sentence_bounds`, the reference, on the stretch between two certain ends.
+    offsets follow from the pieces' lengths, so no Python code runs per sentence. Ends that
+    need context (see :func:`_suspect_ends`) are decided by :func:`_sentence_bounds`, the
+    reference, on the stretch between two certain ends.
     """
     parts = _EASY_SPLIT_RE.split(line)  # text, terminator, whitespace, text, ...
     if len(parts) == 1:
-        return [Sentence(line, base, base + len(line))]
+        return [line], [base], [base + len(line)]
     cum = list(accumulate(map(len, parts)))  # cum[j]: end of part j
     texts = [*map(str.__add__, parts[0:-1:3], parts[1::3]), parts[-1]]
     suspect = _suspect_ends(line, parts, texts, cum)
     starts = [base, *map(base.__add__, cum[2::3])]
     ends = [*map(base.__add__, cum[1::3]), cum[-1] + base]
-    sents = list(map(Sentence, texts, starts, ends))
     if suspect:
         # each run of suspect ends i0..i1 joins sentences i0..i1+1 into one stretch, which
         # the general path cuts again; patch from the right so that indices stay valid
-        marks = sorted(suspect)
         runs: list[tuple[int, int]] = []
-        for i in marks:
+        for i in sorted(suspect):
             if runs and runs[-1][1] == i - 1:
                 runs[-1] = (runs[-1][0], i)
             else:
                 runs.append((i, i))
         for i0, i1 in reversed(runs):
-            sents[i0 : i1 + 2] = _general(line, starts[i0] - base, ends[i1 + 1] - base, base)
-    return sents
+            t, st, en = _general(line, starts[i0] - base, ends[i1 + 1] - base, base)
+            texts[i0 : i1 + 2] = t
+            starts[i0 : i1 + 2] = st
+            ends[i0 : i1 + 2] = en
+    return texts, starts, ends
 
 
-def _general(line: str, a: int, b: int, base: int) -> list[Sentence]:
-    """Sentences of ``line[a:b]`` by the general path, offsets shifted to the text."""
+def _general(line: str, a: int, b: int, base: int) -> tuple[list[str], list[int], list[int]]:
+    """Sentence columns of ``line[a:b]`` by the general path, offsets shifted to the text."""
     part = line[a:b]
     shift = base + a
-    return [Sentence(part[x:y], x + shift, y + shift) for x, y in _sentence_bounds(part)]
+    bounds = _sentence_bounds(part)
+    return (
+        [part[x:y] for x, y in bounds],
+        [x + shift for x, _ in bounds],
+        [y + shift for _, y in bounds],
+    )
 
 
 # -- output formats (pure text; the CLI writes them) --------------------------------------------
@@ -784,7 +800,8 @@ def _fast_res() -> tuple[
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
     special = re.compile(rf"[^\w\s{indic}{alone},]")
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
-    plain = re.compile(rf"[^\W\d_{other_numbers}](?:[^\W\d_{other_numbers}]|[{marks}])*")
+    letter = rf"[^\W\d_{other_numbers}{alone}]"  # (re's \w also takes ৷, a No character)
+    plain = re.compile(rf"{letter}(?:{letter}|[{marks}])*")
     return context, spaced, special, plain
 
 
@@ -1034,11 +1051,12 @@ def render(
         raise ValueError(f"unknown mode/format: {mode}/{fmt}")
     if mode == "tokens" and fmt == "text":
         return tokenized_text(text)
+    if mode == "sentences" and fmt == "text":
+        texts = _sentence_columns(text)[0]
+        return "\n".join(texts) + "\n" if texts else ""
     sents = split_sentences(text)
     if not sents:
         return ""
-    if mode == "sentences" and fmt == "text":
-        return "\n".join([s.text for s in sents]) + "\n"
     out: list[str] = []
     line_no = first_line
     prev = 0
