@@ -605,6 +605,7 @@ def _sentence_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     """Texts, starts and ends of the sentences of *text* (what split_sentences is made of)."""
     cols: tuple[list[str], list[int], list[int]] = ([], [], [])
     pos = 0
+    needs_general = _needs_general_path if _needs_general_path(text) else _never
     for line in text.split("\n"):
         if line:
             body, lead = line, 0
@@ -612,12 +613,16 @@ def _sentence_columns(text: str) -> tuple[list[str], list[int], list[int]]:
                 body = line.strip()  # the easy path wants the line without edge whitespace
                 lead = line.index(body[0]) if body else 0
             if body:
-                if _needs_general_path(body):
+                if needs_general(body):
                     _extend(cols, _general(body, 0, len(body), pos + lead))
                 else:
                     _extend(cols, _easy_line_columns(body, pos + lead))
         pos += len(line) + 1
     return cols
+
+
+def _never(line: str) -> bool:
+    return False
 
 
 def _extend(
