@@ -781,16 +781,19 @@ def _fast_res() -> tuple[
     Returns (lines that need the token pattern throughout, punctuation to space out, characters
     that make a whitespace-delimited chunk need the token pattern, a plain word of letters).
     """
-    marks = "".join(
-        re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.category(chr(c))[0] == "M"
-    )
-    marks += ZWJ + ZWNJ
-    # characters re's \w takes and the token pattern's \w does not (², ½, ①)
-    other_numbers = "".join(
-        re.escape(chr(c))
-        for c in range(0xA0, 0x10000)
-        if unicodedata.category(chr(c)) == "No" and chr(c) not in _ALONE
-    )
+    # one pass over the BMP: combining marks, and the characters re's \w takes and the token
+    # pattern's \w does not (², ½, ①: category No)
+    mark_chars: list[str] = []
+    number_chars: list[str] = []
+    category = unicodedata.category
+    for c in map(chr, range(0xA0, 0x10000)):
+        cat = category(c)
+        if cat[0] == "M":
+            mark_chars.append(c)
+        elif cat == "No" and c not in _ALONE:
+            number_chars.append(c)
+    marks = "".join(map(re.escape, mark_chars)) + ZWJ + ZWNJ
+    other_numbers = "".join(map(re.escape, number_chars))
     alone = re.escape(_ALONE)
     # rare things handled line by line with the token pattern: URLs, addresses, handles,
     # hashtags, a combining mark after punctuation, characters like ² that re counts as \w,
