@@ -170,7 +170,6 @@ _WS_CLASS = regex.escape(_WS, special_only=False)
 _WS_CLASS_RE = "".join(map(re.escape, _WS))
 # Whitespace that does not end a line (between spaced initials: बी. सी.).
 _HSPACE = regex.escape(_WS.replace("\n", ""), special_only=False)
-_NOT_WS = f"[^{_WS_CLASS}]"
 
 _JOINERS = ZWJ + ZWNJ
 # Combining marks (any script) and joiners that must stay with the character before them.
@@ -352,10 +351,8 @@ def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
 
 
 def token_strings(text: str) -> list[str]:
-    """Just the token texts of *text*: the fast path for tokenized-text output."""
-    if "‘" in text:
-        return _spans(text)[0]
-    return _split_re().split(text)[2::3]
+    """Just the token texts of *text*, in order (the fast path: no offsets, no kinds)."""
+    return tokenized_text(text).split()
 
 
 # -- sentences ----------------------------------------------------------------------------------
