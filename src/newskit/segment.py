@@ -583,9 +583,8 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
     while pos < n:
         nl = text.find("\n", pos)
         nl = n if nl < 0 else nl + 1
-        line = text[pos:nl]
-        for a, b in _sentence_bounds(line):
-            yield Sentence(line[a:b], a + pos, b + pos)
+        texts, starts, ends = _sentence_columns(text[pos:nl])
+        yield from map(Sentence, texts, map(pos.__add__, starts), map(pos.__add__, ends))
         pos = nl
 
 
