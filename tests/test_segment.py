@@ -1,6 +1,6 @@
 """Golden and invariant tests for newskit.segment (tokens and sentences).
 
-The golden cases live in ``tests/cases/tokens.tsv``, ``token_kinds.tsv``, ``tokens_peer.jsonl``
+The golden cases live in ``tests/cases/tokens.tsv``, ``tokens_kinds.tsv``, ``tokens_peer.jsonl``
 and ``sentences.jsonl`` so that adding a case needs no code.
 """
 
@@ -83,7 +83,7 @@ def test_peer_tokens(case: dict) -> None:
     assert [t.text for t in tokenize(case["input"])] == case["tokens"], case["source"]
 
 
-@pytest.mark.parametrize("row", _tsv("token_kinds.tsv"), ids=lambda r: r[0][:20])
+@pytest.mark.parametrize("row", _tsv("tokens_kinds.tsv"), ids=lambda r: r[0][:20])
 def test_token_kinds(row: list[str]) -> None:
     text, expected = row
     got = [f"{t.text}/{t.kind}" for t in tokenize(text)]
