@@ -1055,7 +1055,15 @@ def sentences_cmd(inputs: Inputs, fmt: str, norm: bool, jobs: int | None) -> Non
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A closed pipe (``newskit … | head``) ends the process the way it ends
+    ``cat``: silently, by SIGPIPE, whichever command and however many workers.
+    """
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli(prog_name="newskit")
 
 
