@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,21 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     assert proc.stdout == "दुःख है ।\n" * 2
     assert "Traceback" not in proc.stderr
     assert "BrokenPipe" not in proc.stderr
+
+
+def test_broken_pipe_with_workers_leaves_no_process(tmp_path: Path) -> None:
+    big = tmp_path / "workers-pipe-test.txt"
+    big.write_text("दु:ख है |\n" * 400_000, "utf-8")
+    cmd = " ".join(_newskit("normalize", "--jobs", "2", str(big)))
+    proc = subprocess.run(f"{cmd} | head -n 1", shell=True, capture_output=True, text=True)
+    assert proc.stdout == "दुःख है ।\n"
+    assert proc.stderr == ""
+    for _ in range(50):  # workers get SIGTERM when their parent dies
+        left = subprocess.run(["pgrep", "-f", big.name], capture_output=True, text=True)
+        if not left.stdout:
+            break
+        time.sleep(0.1)
+    assert left.stdout == ""
 
 
 def test_utf8_output_whatever_the_locale(tmp_path: Path) -> None:

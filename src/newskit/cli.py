@@ -214,6 +214,26 @@ def stdout_bytes() -> BinaryIO:
     return sys.stdout.buffer
 
 
+def _worker_init() -> None:
+    """Make a worker die with its parent.
+
+    The parent may end abruptly (SIGPIPE from ``| head``, a kill); forked
+    siblings keep the task queue's pipe open, so a worker would otherwise wait
+    forever. Linux only (prctl PR_SET_PDEATHSIG); elsewhere a no-op.
+    """
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def ordered_map(
     fn: Callable[[Any], Any],
     items: Iterator[Any],
@@ -232,7 +252,7 @@ def ordered_map(
     ctx = multiprocessing.get_context(method)
     if warm is not None:
         warm()  # before forking, so every worker inherits compiled patterns and tables
-    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init) as pool:
         pending: collections.deque[Any] = collections.deque()
         for item in items:
             pending.append(pool.submit(fn, item))
