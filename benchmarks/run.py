@@ -27,6 +27,8 @@ def _load(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # worker processes pickle functions by module name
+    sys.path.insert(0, str(path.parent))
     spec.loader.exec_module(module)
     return module
 
