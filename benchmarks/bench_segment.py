@@ -192,7 +192,7 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
             rows.append(
                 {
                     "name": f"newskit tokenize peak RSS on {mb:.0f} MB",
-                    "rss_mb": round(rss / 1024, 1),
+                    "value_mb": round(rss / 1024, 1),
                     "target": "flat (independent of input size)",
                 }
             )
