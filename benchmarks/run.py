@@ -44,6 +44,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--size-mb", type=float, default=25, help="size of the news benchmark text")
+    ap.add_argument(
+        "--stats-size-mb",
+        type=float,
+        default=168,
+        help="size of the stats corpus (the issue asks for >= 150 MB: the news repeated 20x)",
+    )
     ap.add_argument("--only", default="", help="comma-separated benchmark names")
     ap.add_argument("--json", type=Path, help="also write all rows to this file")
     a = ap.parse_args()
@@ -62,7 +68,8 @@ def main() -> int:
             continue
         t = time.perf_counter()
         try:
-            rows = _load(path).run(a.data, a.size_mb)
+            size = a.stats_size_mb if name == "stats" else a.size_mb
+            rows = _load(path).run(a.data, size)
         except Exception as exc:  # a broken benchmark must not hide the others
             print(f"{name}: FAILED {type(exc).__name__}: {exc}")
             all_rows.append({"bench": name, "error": str(exc)})
