@@ -25,69 +25,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-NEWSKIT = [sys.executable, "-m", "newskit"]
-
-
-def news_lines(data_dir: Path) -> list[tuple[str, str]]:
-    """(language, line) for every line of the shared news files."""
-    out = []
-    for f in sorted((data_dir / "news").glob("*.txt")):
-        lang = f.name[:2]
-        out.extend((lang, line) for line in f.read_text("utf-8").splitlines(keepends=True))
-    return out
-
-
-def build_text(data_dir: Path, size_mb: float, path: Path) -> list[tuple[str, str]]:
-    """Write the repeated news text to ``path``; return its (lang, line) pairs."""
-    base = news_lines(data_dir)
-    lines: list[tuple[str, str]] = []
-    size = 0
-    while size < size_mb * 1e6:
-        lines.extend(base)
-        size += sum(len(s.encode()) for _, s in base)
-    path.write_text("".join(s for _, s in lines), "utf-8")
-    return lines
-
-
-def _blocks(lines: list[tuple[str, str]], size: int = 1 << 20) -> list[str]:
-    out, buf, n = [], [], 0
-    for _, line in lines:
-        buf.append(line)
-        n += len(line)
-        if n >= size:
-            out.append("".join(buf))
-            buf, n = [], 0
-    if buf:
-        out.append("".join(buf))
-    return out
-
-
-def _best_of(fn, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
-def _wall(cmd: list[str], stdin: bytes | None = None, stdout=subprocess.DEVNULL) -> float:
-    t = time.perf_counter()
-    subprocess.run(cmd, input=stdin, stdout=stdout, stderr=subprocess.PIPE, check=True)
-    return time.perf_counter() - t
-
-
-def _peak_rss_kb(cmd: list[str]) -> int:
-    code = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, check=True)
-    return int(out.stdout)
+import benchlib
+from benchlib import NEWSKIT, best_of, build_text, peak_rss_kb, wall
 
 
 def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dict]:
@@ -100,7 +41,7 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
         big = Path(tmp) / "news.txt"
         lines = build_text(data_dir, size_mb, big)
         mb = big.stat().st_size / 1e6
-        blocks = _blocks(lines)
+        blocks = benchlib.blocks(lines)
 
         factory = IndicNormalizerFactory()
         norms = {lang: factory.get_normalizer(lang).normalize for lang in ("hi", "bn")}
@@ -113,8 +54,8 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
             for block in blocks:
                 normalize(block)
 
-        base_s = _best_of(baseline)
-        ours_s = _best_of(ours)
+        base_s = best_of(baseline)
+        ours_s = best_of(ours)
         rows.append(
             {
                 "name": "normalize (library, default profile)",
@@ -125,7 +66,7 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
                 "target": ">= 1.0x (aim 2x)",
             }
         )
-        one = min(_wall([*NEWSKIT, "normalize", str(big)]) for _ in range(3))
+        one = min(wall([*NEWSKIT, "normalize", str(big)]) for _ in range(3))
         # --jobs is for large inputs: compare on 4x the text so that starting the
         # workers (about 0.1 s) does not decide the ratio
         large = Path(tmp) / "large.txt"
@@ -133,8 +74,8 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
             for _ in range(4):
                 f.write(big.read_bytes())
         large_mb = large.stat().st_size / 1e6
-        one_large = min(_wall([*NEWSKIT, "normalize", str(large)]) for _ in range(3))
-        two = min(_wall([*NEWSKIT, "normalize", "--jobs", "2", str(large)]) for _ in range(3))
+        one_large = min(wall([*NEWSKIT, "normalize", str(large)]) for _ in range(3))
+        two = min(wall([*NEWSKIT, "normalize", "--jobs", "2", str(large)]) for _ in range(3))
         large.unlink()
         rows.append(
             {
@@ -157,10 +98,10 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
             }
         )
         hello = "नमस्ते\n".encode()
-        starts = [_wall([*NEWSKIT, "normalize"], stdin=hello) for _ in range(15)]
+        starts = [wall([*NEWSKIT, "normalize"], stdin=hello) for _ in range(15)]
         console = Path(sys.executable).with_name("newskit")
         cmd = [str(console)] if console.exists() else NEWSKIT
-        starts_cs = [_wall([*cmd, "normalize"], stdin=hello) for _ in range(15)]
+        starts_cs = [wall([*cmd, "normalize"], stdin=hello) for _ in range(15)]
         rows.append(
             {
                 "name": "start-up: echo नमस्ते | newskit normalize (median ms)",
@@ -194,7 +135,7 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
                 while written < memory_mb * 1e6:
                     f.write(chunk)
                     written += len(chunk)
-            rss = _peak_rss_kb([*NEWSKIT, "normalize", str(huge)])
+            rss = peak_rss_kb([*NEWSKIT, "normalize", str(huge)])
             rows.append(
                 {
                     "name": f"peak RSS, normalize on {written / 1e6:.0f} MB",

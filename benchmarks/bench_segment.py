@@ -19,77 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+import benchlib
+from benchlib import NEWSKIT, best_of, build_text, peak_rss_kb, wall
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-
-NEWSKIT = [sys.executable, "-m", "newskit"]
-
-
-def news_lines(data_dir: Path) -> list[tuple[str, str]]:
-    """(language, line) for every line of the shared news files."""
-    out = []
-    for f in sorted((data_dir / "news").glob("*.txt")):
-        lang = f.name[:2]
-        out.extend((lang, line) for line in f.read_text("utf-8").splitlines(keepends=True))
-    return out
-
-
-def build_text(data_dir: Path, size_mb: float, path: Path) -> list[tuple[str, str]]:
-    """Write the news text repeated to ``size_mb`` to ``path``; return its (lang, line) pairs."""
-    base = news_lines(data_dir)
-    base_size = sum(len(s.encode()) for _, s in base)
-    lines: list[tuple[str, str]] = []
-    size = 0
-    while size < size_mb * 1e6:
-        lines.extend(base)
-        size += base_size
-    path.write_text("".join(s for _, s in lines), "utf-8")
-    return lines
-
-
-def _blocks(lines: list[tuple[str, str]], size: int = 1 << 20) -> list[str]:
-    out, buf, n = [], [], 0
-    for _, line in lines:
-        buf.append(line)
-        n += len(line)
-        if n >= size:
-            out.append("".join(buf))
-            buf, n = [], 0
-    if buf:
-        out.append("".join(buf))
-    return out
-
-
-def _best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
-def _wall(cmd: list[str]) -> float:
-    t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
-    return time.perf_counter() - t
-
-
-def _peak_rss_kb(cmd: list[str]) -> int:
-    code = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, check=True)
-    return int(out.stdout)
 
 
 def _row(name: str, mb: float, ours: float, baseline: str, base: float | None, target: str) -> dict:
@@ -114,7 +52,7 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
         big = Path(tmp) / "news.txt"
         lines = build_text(Path(data_dir), size_mb, big)
         mb = big.stat().st_size / 1e6
-        blocks = _blocks(lines)
+        blocks = benchlib.blocks(lines)
         trivial = indic_tokenize.trivial_tokenize
         split = sentence_tokenize.sentence_split
 
@@ -138,12 +76,12 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
             for block in blocks:
                 split_sentences(block)
 
-        base_tok_s = _best_of(base_tok)
+        base_tok_s = best_of(base_tok)
         rows.append(
             _row(
                 "tokenize (library, tokenized text)",
                 mb,
-                _best_of(ours_text),
+                best_of(ours_text),
                 "indicnlp trivial_tokenize per line",
                 base_tok_s,
                 ">= 1.0x",
@@ -153,18 +91,18 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
             _row(
                 "tokenize (library, Token objects with offsets)",
                 mb,
-                _best_of(ours_tokens),
+                best_of(ours_tokens),
                 "indicnlp trivial_tokenize per line",
                 base_tok_s,
                 "info",
             )
         )
-        base_sent_s = _best_of(base_sent)
+        base_sent_s = best_of(base_sent)
         rows.append(
             _row(
                 "sentences (library, split_sentences)",
                 mb,
-                _best_of(ours_sent),
+                best_of(ours_sent),
                 "indicnlp sentence_split per line",
                 base_sent_s,
                 ">= 1.0x",
@@ -177,18 +115,18 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                 (["sentences"], base_sent_s, "indicnlp sentence_split per line"),
             ):
                 for jobs in ("1", "2"):
-                    wall = _wall([*NEWSKIT, *cmd, "--jobs", jobs, str(big)])
+                    seconds = wall([*NEWSKIT, *cmd, "--jobs", jobs, str(big)])
                     rows.append(
                         _row(
                             f"newskit {' '.join(cmd)} --jobs {jobs} (command, wall)",
                             mb,
-                            wall,
+                            seconds,
                             label,
                             base_s,
                             ">= 1.0x" if base_s is not None and jobs == "1" else "info",
                         )
                     )
-            rss = _peak_rss_kb([*NEWSKIT, "tokenize", str(big)])
+            rss = peak_rss_kb([*NEWSKIT, "tokenize", str(big)])
             rows.append(
                 {
                     "name": f"newskit tokenize peak RSS on {mb:.0f} MB",

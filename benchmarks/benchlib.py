@@ -1,0 +1,79 @@
+"""Helpers shared by the benchmarks: the repeated news text, timing, peak memory.
+
+The benchmark scripts import this module by name, so run them from this folder's
+parent (``python benchmarks/bench_x.py``) or through ``benchmarks/run.py``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+NEWSKIT = [sys.executable, "-m", "newskit"]
+
+
+def news_lines(data_dir: Path) -> list[tuple[str, str]]:
+    """(language, line) for every line of the shared news files."""
+    out = []
+    for f in sorted((data_dir / "news").glob("*.txt")):
+        lang = f.name[:2]
+        out.extend((lang, line) for line in f.read_text("utf-8").splitlines(keepends=True))
+    return out
+
+
+def build_text(data_dir: Path, size_mb: float, path: Path) -> list[tuple[str, str]]:
+    """Write the news text repeated to ``size_mb`` to ``path``; return its (lang, line) pairs."""
+    base = news_lines(data_dir)
+    base_size = sum(len(s.encode()) for _, s in base)
+    lines: list[tuple[str, str]] = []
+    size = 0
+    while size < size_mb * 1e6:
+        lines.extend(base)
+        size += base_size
+    path.write_text("".join(s for _, s in lines), "utf-8")
+    return lines
+
+
+def blocks(lines: list[tuple[str, str]], size: int = 1 << 20) -> list[str]:
+    """The lines joined into strings of about ``size`` characters."""
+    out, buf, n = [], [], 0
+    for _, line in lines:
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            out.append("".join(buf))
+            buf, n = [], 0
+    if buf:
+        out.append("".join(buf))
+    return out
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Shortest of ``repeat`` wall times of ``fn()``, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def wall(cmd: list[str], stdin: bytes | None = None) -> float:
+    """Wall time of one run of ``cmd`` with stdout discarded, in seconds."""
+    t = time.perf_counter()
+    subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - t
+
+
+def peak_rss_kb(cmd: list[str]) -> int:
+    """Peak resident memory of ``cmd`` (and its workers), in KiB."""
+    code = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, check=True)
+    return int(out.stdout)
