@@ -319,7 +319,9 @@ _NFC_PAIR_SCAN = _pair_scanner(frozenset(p for p, _ in _NFC_PAIRS))
 
 
 # Exact per-step counts (``explain``) cost a word-by-word comparison for NFC;
-# plain normalization only needs to know whether something changed.
+# plain normalization only needs to know whether something changed. (A module
+# flag: a thread calling normalize() while another explains only pays for counts
+# it does not use; results are the same.)
 _counting = False
 
 
@@ -487,7 +489,7 @@ def _visual_triggers() -> frozenset[str]:
 
     The full pattern is slow (it tries every alternative at every position), so
     :func:`_step_visual` first scans for these pairs -- which never occur in
-    correctly typed text except ``অ্য`` -- and runs it only on lines that have one.
+    correctly typed text except ``অ্য`` -- and runs it only on the words that have one.
     """
     rare_pair = {  # for keys whose first pair is common in correct text
         "\u0930\u094d\u0907": "\u094d\u0907",
@@ -510,8 +512,8 @@ def _visual_triggers() -> frozenset[str]:
 
 _VISUAL_PAIRS = _visual_triggers()
 # Pairs whose characters are common in correct text (anusvara after a vowel sign,
-# र before a virama, a nukta letter before a vowel sign) would make the class
-# scan below stop everywhere; they are few, so a literal alternation finds them.
+# র before a ZWNJ, a nukta letter before a vowel sign) would make the main class
+# scan stop everywhere; a second, small class scan finds them instead.
 _SIDE_PAIRS = frozenset(
     p
     for p in _VISUAL_PAIRS
