@@ -134,6 +134,23 @@ def _label(key: str) -> str:
     return _LABELS.get(key, key.replace("_", " "))
 
 
+def _console(file: Any, width: int | None, color: bool | None) -> Any:
+    """A Rich console for corpus text: no markup or emoji parsing, colour only when asked
+    or on a terminal (Rich honours ``NO_COLOR``); built per call so that the
+    caller's ``COLUMNS``/``NO_COLOR`` apply."""
+    from rich.console import Console
+
+    return Console(
+        file=file,
+        width=width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=None if color is None else not color,
+        force_terminal=color if color else None,
+    )
+
+
 def render_stats_table(
     rows: Sequence[Row],
     sections: dict[str, Any],
@@ -150,19 +167,10 @@ def render_stats_table(
     ``COLUMNS``/``NO_COLOR`` set by the caller are honoured.
     """
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        file=file,
-        width=width,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        no_color=None if color is None else not color,
-        force_terminal=color if color else None,
-    )
+    console = _console(file, width, color)
     show = list(show)
 
     def table(headers: Sequence[str]) -> Table:
@@ -347,19 +355,10 @@ def render_quotes_table(
     of getting columns of their own, which would drift (see the module docstring).
     """
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        file=file,
-        width=width,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        no_color=None if color is None else not color,
-        force_terminal=color if color else None,
-    )
+    console = _console(file, width, color)
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     # a long path folds onto more lines; the kind column never shrinks
     t.add_column(Text("file"), overflow="fold", max_width=40)
