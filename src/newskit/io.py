@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -466,17 +466,3 @@ def atomic_write(
             os.fsync(dfd)
         finally:
             os.close(dfd)
-
-
-def chunk_lines(lines: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
-    """Group lines into strings of about ``size`` characters (for parallel workers)."""
-    buf: list[str] = []
-    n = 0
-    for line in lines:
-        buf.append(line)
-        n += len(line)
-        if n >= size:
-            yield "".join(buf)
-            buf, n = [], 0
-    if buf:
-        yield "".join(buf)

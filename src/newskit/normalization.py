@@ -68,7 +68,7 @@ from newskit.scripts import (
     ZWNJ,
 )
 
-__all__ = ["STEPS", "NormalizeOptions", "explain", "normalize", "normalize_lines"]
+__all__ = ["STEPS", "NormalizeOptions", "explain", "normalize"]
 
 #: Step names in the order they run. ``--skip``/``--only`` take these names.
 STEPS: tuple[str, ...] = ("invisible", "nfc", "visual", "spaces", "danda", "visarga")
@@ -980,10 +980,3 @@ def explain(
     finally:
         _counting = False
     return text, counts
-
-
-def normalize_lines(lines: Iterable[str], options: NormalizeOptions | None = None) -> Iterable[str]:
-    """Normalize an iterable of lines lazily, one at a time (for streaming callers)."""
-    opts = options or DEFAULT
-    for line in lines:
-        yield normalize(line, opts)

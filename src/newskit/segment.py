@@ -336,18 +336,24 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int], list[str]
     return toks, starts, ends, list(map(_KINDS.__getitem__, toks))
 
 
-def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
-    """Yield the tokens of *text* line by line (same results as :func:`tokenize`).
-
-    Memory stays proportional to the longest line, not to the text.
-    """
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line of *text*, its newline included."""
     pos = 0
     n = len(text)
     while pos < n:
         nl = text.find("\n", pos)
         nl = n if nl < 0 else nl + 1
-        yield from tokenize(text[pos:nl], offset + pos)
+        yield pos, nl
         pos = nl
+
+
+def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
+    """Yield the tokens of *text* line by line (same results as :func:`tokenize`).
+
+    Memory stays proportional to the longest line, not to the text.
+    """
+    for pos, nl in _line_spans(text):
+        yield from tokenize(text[pos:nl], offset + pos)
 
 
 def token_strings(text: str) -> list[str]:
@@ -578,14 +584,9 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
 
     Memory stays proportional to the longest line, not to the text.
     """
-    pos = 0
-    n = len(text)
-    while pos < n:
-        nl = text.find("\n", pos)
-        nl = n if nl < 0 else nl + 1
+    for pos, nl in _line_spans(text):
         texts, starts, ends = _sentence_columns(text[pos:nl])
         yield from map(Sentence, texts, map(pos.__add__, starts), map(pos.__add__, ends))
-        pos = nl
 
 
 def split_sentences(text: str) -> list[Sentence]:
