@@ -169,18 +169,6 @@ def _chars(cls: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _pair_scanner(pairs: frozenset[str]) -> tuple[re.Pattern[str], frozenset[str]]:
-    """A class-first regex finding a superset of ``pairs`` (checked against the set).
-
-    ``[F](?=[S])`` lets the regex engine skip ahead by character class; an
-    alternation of literals would try every branch wherever a first character
-    matches, and ``str.find`` per pair rescans the whole text for each one.
-    """
-    first = re.escape("".join(sorted({p[0] for p in pairs})))
-    second = re.escape("".join(sorted({p[1] for p in pairs})))
-    return re.compile(f"[{first}](?=[{second}])"), pairs
-
-
 def _check_step_names(names: set[str]) -> None:
     unknown = names - set(STEPS)
     if unknown:
@@ -195,7 +183,6 @@ StepFn = Callable[[str, NormalizeOptions, "frozenset[str] | None"], "tuple[str, 
 
 # invisible ------------------------------------------------------------------
 _INVISIBLE = "\ufeff\u200b\u2060\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u180e"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
 _INVISIBLE_SET = _chars(_INVISIBLE)
 # A joiner renders when it sits next to a virama (half forms, ya-phala, explicit
 # virama) or, for emoji, after a pictograph or variation selector; elsewhere it
@@ -214,14 +201,32 @@ def _step_invisible(
     if present is not None and not present & _INVISIBLE_OR_JOINER:
         return text, 0
     before = len(text)
-    if (present is None or present & _INVISIBLE_SET) and _INVISIBLE_RE.search(text):
-        text = _INVISIBLE_RE.sub("", text)
+    # str.replace per character present: a regex scan costs a pass of its own
+    for ch in _INVISIBLE_SET if present is None else present & _INVISIBLE_SET:
+        if ch in text:
+            text = text.replace(ch, "")
     if opts.zero_width != "keep" and (ZWJ in text or ZWNJ in text):
         if opts.zero_width == "drop":
             text = text.replace(ZWJ, "").replace(ZWNJ, "")
         else:
-            text = _STRAY_JOINER_RE.sub("", text)
+            # Joiners are rare, and the rule looks at most one character before
+            # and two after: applying it to the words that have one is exact.
+            hits = sorted(_positions(text, ZWJ) + _positions(text, ZWNJ))
+            text = _fix_words(text, hits, _drop_stray_joiners)[0]
     return text, before - len(text)
+
+
+def _positions(text: str, ch: str) -> list[int]:
+    out = []
+    i = text.find(ch)
+    while i >= 0:
+        out.append(i)
+        i = text.find(ch, i + 1)
+    return out
+
+
+def _drop_stray_joiners(word: str) -> tuple[str, int]:
+    return _STRAY_JOINER_RE.sub("", word), 0
 
 
 # nfc ------------------------------------------------------------------------
@@ -239,7 +244,6 @@ _NFC_DECOMPOSE = {
     c: unicodedata.normalize("NFC", c)
     for c in "\u0958\u0959\u095a\u095b\u095c\u095d\u095e\u095f\u09dc\u09dd\u09df"
 }
-_NFC_DECOMPOSE_RE = re.compile(f"[{''.join(_NFC_DECOMPOSE)}]")
 # A superset of the pairs that compose (ে+া, ে+ৗ, न/र/ळ+nukta); one class-first
 # pattern scans much faster than an alternation.
 _NFC_COMPOSE_RE = re.compile("[\u09c7\u0928\u0930\u0933][\u09be\u09d7\u093c]")
@@ -276,8 +280,8 @@ def _nfc(text: str) -> str:
     return _nfc(text[:mid]) + _nfc(text[mid:])
 
 
-# Adjacent pairs that NFC reorders (virama typed before nukta) or composes;
-# str.replace does exactly what NFC would for them, at C speed.
+# Adjacent pairs that NFC reorders (virama typed before nukta) or composes; the
+# words that contain one are normalized (see _pair_positions for the search).
 _NFC_PAIRS = (
     ("\u094d\u093c", "\u093c\u094d"),
     ("\u09cd\u09bc", "\u09bc\u09cd"),
@@ -295,19 +299,14 @@ def _step_nfc(
     original = text
     if present is None:
         present = _rare_chars(text)
-    # Each search stops at the first remaining letter (য় is everywhere in Bengali
-    # news); replacing it removes it from the next search.
-    m = _NFC_DECOMPOSE_RE.search(text)
-    while m:
-        text = text.replace(m.group(), _NFC_DECOMPOSE[m.group()])
-        m = _NFC_DECOMPOSE_RE.search(text, m.start())
-    pairs_re, pairs = _NFC_PAIR_SCAN
-    found = {text[m.start() : m.start() + 2] for m in pairs_re.finditer(text)} & pairs
-    if found:
-        # all pairs, in order: a reordering can create a composition (ऩ् → ऩ् → ऩ्)
-        for pair, fixed in _NFC_PAIRS:
-            while pair in text:  # loop: ़्् needs two swaps
-                text = text.replace(pair, fixed)
+    # One str.replace per letter present (য় is everywhere in Bengali news);
+    # a single-character `in` is far cheaper than a regex class scan.
+    for ch, decomposed in _NFC_DECOMPOSE.items():
+        if ch in text:
+            text = text.replace(ch, decomposed)
+    hits = [i for i in _pair_positions(text) if text[i : i + 2] in _NFC_PAIR_SET]
+    if hits:  # NFC of the words with a pair that NFC reorders or composes
+        text = _fix_words(text, hits, _nfc_word)[0]
     if present & _nfc_unsafe():
         text = _nfc(text)  # other scripts, unusual mark orders: the exact path
     if text == original:
@@ -315,7 +314,11 @@ def _step_nfc(
     return text, (_changed_words(original, text) if _counting else 1)
 
 
-_NFC_PAIR_SCAN = _pair_scanner(frozenset(p for p, _ in _NFC_PAIRS))
+_NFC_PAIR_SET = frozenset(p for p, _ in _NFC_PAIRS)
+
+
+def _nfc_word(word: str) -> tuple[str, int]:
+    return unicodedata.normalize("NFC", word), 1
 
 
 # Exact per-step counts (``explain``) cost a word-by-word comparison for NFC;
@@ -511,49 +514,105 @@ def _visual_triggers() -> frozenset[str]:
 
 
 _VISUAL_PAIRS = _visual_triggers()
-# Pairs whose characters are common in correct text (anusvara after a vowel sign,
-# র before a ZWNJ, a nukta letter before a vowel sign) would make the main class
-# scan stop everywhere; a second, small class scan finds them instead.
-_SIDE_PAIRS = frozenset(
-    p
-    for p in _VISUAL_PAIRS
-    if p[1] in "\u0901\u0902\u0981\u0982\u0907"
-    or p[0] in "\u09b0\u093c\u09bc\u0929\u0931\u0934\u09dc\u09dd\u09df"
-    or "\u0958" <= p[0] <= "\u095f"
-)
-_MAIN_PAIRS = _VISUAL_PAIRS - _SIDE_PAIRS
-# After NFC the composition-excluded nukta letters cannot occur any more.
-_SIDE_SCAN_NFC = _pair_scanner(frozenset(p for p in _SIDE_PAIRS if p[0] not in _NFC_DECOMPOSE))
-_SIDE_SCAN_RAW = _pair_scanner(_SIDE_PAIRS)
-_VISUAL_SCAN_RE, _ = _pair_scanner(_MAIN_PAIRS)
+
+
+# Trigger-pair detection -------------------------------------------------------
+# The NFC and visual steps look for a few hundred character pairs that are rare
+# in correctly typed text but made of characters that are everywhere (vowel signs
+# are a third of all characters). A regex stops at every vowel sign; here a block
+# is checked with a handful of C-speed passes over bytes instead:
+#
+# 1. encode the text as UTF-16/32 and keep the low byte of each character, so
+#    byte i stands for character i (Devanagari and Bengali differ in that byte);
+# 2. translate those bytes through two tables: FIRST[b] has bit k set when a
+#    character with low byte b starts a trigger pair whose second character is of
+#    kind k (virama, nukta, vowel sign, ...), SECOND[b] when it can be that
+#    second character;
+# 3. AND the FIRST bytes with the SECOND bytes shifted by one character, as two
+#    big integers: a non-zero byte marks a position that *may* start a pair.
+#
+# Every real pair is found (the tables are built from the pairs themselves);
+# other characters sharing a low byte (ASCII "AB", a Latin-1 letter) only give
+# candidates that the exact set lookup then rejects.
+_TRIGGER_PAIRS = _VISUAL_PAIRS | _NFC_PAIR_SET
+_PAIR_KINDS = (VIRAMAS, NUKTAS, _chars(_VOWEL_SIGNS), "\u0900-\u0903\u0981-\u0983", ZWJ + ZWNJ)
+
+
+def _pair_tables(pairs: frozenset[str]) -> tuple[bytes, bytes]:
+    first, second = bytearray(256), bytearray(256)
+    kinds = [_chars(k) if isinstance(k, str) else k for k in _PAIR_KINDS]
+    for pair in pairs:
+        a, b = pair
+        kind = next((n for n, chars in enumerate(kinds) if b in chars), len(kinds))
+        first[ord(a) & 0xFF] |= 1 << kind
+        second[ord(b) & 0xFF] |= 1 << kind
+    return bytes(first), bytes(second)
+
+
+_FIRST, _SECOND = _pair_tables(_TRIGGER_PAIRS)
+_NONZERO = bytes([0] + [1] * 255)
+_last_pairs: tuple[str, list[int]] = ("", [])
+
+
+def _pair_positions(text: str) -> list[int]:
+    """Ascending positions ``i`` where ``text[i:i+2]`` is a trigger pair.
+
+    The NFC step and the visual step both ask, usually about the same string
+    object, so the last answer is kept.
+    """
+    global _last_pairs
+    last_text, last = _last_pairs
+    if last_text is text:
+        return last
+    if _may_have_astral(text):  # 4 bytes a character keep positions exact
+        low = text.encode("utf-32-le", "surrogatepass")[0::4]
+    else:
+        low = text.encode("utf-16-le", "surrogatepass")[0::2]
+    found = int.from_bytes(low.translate(_FIRST), "little") & (
+        int.from_bytes(low.translate(_SECOND), "little") >> 8
+    )
+    out: list[int] = []
+    if found:
+        marks = found.to_bytes(len(low), "little").translate(_NONZERO)
+        i = marks.find(1)
+        while i >= 0:
+            if text[i : i + 2] in _TRIGGER_PAIRS:
+                out.append(i)
+            i = marks.find(1, i + 1)
+    _last_pairs = (text, out)
+    return out
 
 
 def _step_visual(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
-    hits: list[int] = []
-    side_re, side_pairs = _SIDE_SCAN_NFC if opts.nfc else _SIDE_SCAN_RAW
-    for m in side_re.finditer(text):
-        i = m.start()
-        if text[i : i + 2] in side_pairs:
-            hits.append(i)
-    for m in _VISUAL_SCAN_RE.finditer(text):
-        i = m.start()
-        pair = text[i : i + 2]
-        if pair in _MAIN_PAIRS and not (pair[1] == "\u09cd" and text.startswith("\u09af", i + 2)):
-            hits.append(i)  # (অ্য: a ya-phala after a vowel letter is correct)
+    hits = [
+        i
+        for i in _pair_positions(text)
+        if text[i : i + 2] in _VISUAL_PAIRS
+        # (অ্য: a ya-phala after a vowel letter is correct)
+        and not (text[i + 1] == "\u09cd" and text.startswith("\u09af", i + 2))
+    ]
     if not hits:
         return text, 0
     # No rule spans whitespace, so fixing the word around each hit is exact.
+    return _fix_words(text, hits, lambda word: _visual_word(word, opts.nfc))
+
+
+def _fix_words(
+    text: str, hits: list[int], fix: Callable[[str], tuple[str, int]]
+) -> tuple[str, int]:
+    """Apply ``fix`` to the space- or newline-delimited word around each position
+    in ``hits`` (ascending) and return the new text and the summed counts."""
     pieces: list[str] = []
     count = 0
     pos = 0
-    for i in sorted(hits):
+    for i in hits:
         if i < pos:
             continue
         start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), pos - 1) + 1
         end = _word_end(text, i)
-        fixed, n = _visual_word(text[start:end], opts.nfc)
+        fixed, n = fix(text[start:end])
         pieces.append(text[pos:start])
         pieces.append(fixed)
         count += n
@@ -571,9 +630,24 @@ def _word_end(text: str, i: int) -> int:
 
 # spaces ---------------------------------------------------------------------
 _SPACE_CHARS = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_UNISPACE_RE = re.compile(f"[{_SPACE_CHARS}]")
-_TRAILING_RE = re.compile(r" +(?=\n|\Z)")
-_RUN_RE = re.compile(r"  +")
+_UNISPACE_SET = _chars(_SPACE_CHARS)
+_SPACE_RUN_RE = re.compile(" +")
+
+
+def _collapse_runs(text: str) -> str:
+    """Runs of spaces as one space. Runs are few, so they are found with
+    ``str.find`` and spliced (a regex substitution copies the text piece by piece
+    and stops at every space)."""
+    pieces = []
+    pos = 0
+    i = text.find("  ")
+    while i >= 0:
+        end = _SPACE_RUN_RE.match(text, i).end()  # type: ignore[union-attr]
+        pieces.append(text[pos : i + 1])
+        pos = end
+        i = text.find("  ", end)
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _step_spaces(
@@ -581,8 +655,11 @@ def _step_spaces(
 ) -> tuple[str, int]:
     # Several simple C-speed passes beat one pattern with a Python callback.
     count = 0
-    if (present is None or present & _UNISPACE_OR_CR) and _UNISPACE_RE.search(text):
-        text, count = _UNISPACE_RE.subn(" ", text)
+    for ch in _UNISPACE_SET if present is None else present & _UNISPACE_SET:
+        n = text.count(ch)
+        if n:
+            text = text.replace(ch, " ")
+            count += n
     if (present is None or "\r" in present) and "\r" in text:
         n = len(text)
         text = text.replace("\r\n", "\n")
@@ -591,10 +668,14 @@ def _step_spaces(
         text = text.replace("\r", "\n")
         count += n
     n = len(text)
-    if " \n" in text or text.endswith(" "):
-        text = _TRAILING_RE.sub("", text)
+    # Runs first: then a line ends in at most one space, which plain replace
+    # removes (a regex for trailing spaces would stop at every space).
     if "  " in text:
-        text = _RUN_RE.sub(" ", text)
+        text = _collapse_runs(text)
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if text.endswith(" "):
+        text = text[:-1]
     return text, count + n - len(text)
 
 

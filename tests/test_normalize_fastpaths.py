@@ -1,0 +1,115 @@
+"""The fast paths inside the normalization steps agree with plain reference code.
+
+The steps avoid regex passes over whole blocks (see ``_pair_positions`` and the
+per-character ``str.replace`` loops). Each property here runs the fast code and
+a direct, obviously-correct version on the same text and asserts they agree.
+Every text is checked twice: as drawn (short strings take the 4-bytes-a-character
+path) and inside a long clean line (longer strings without astral characters
+take the UTF-16 path).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newskit import normalization as N
+from newskit.normalization import NormalizeOptions, normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+# 300+ characters of real, clean Hindi news text (the sample article's first line)
+FILLER = (ROOT / "corpus/hi/kim-putin-vladivostok.txt").read_text("utf-8").split("\n")[0]
+assert len(FILLER) > 300
+
+ALPHABET = (
+    # letters, signs and marks of both scripts, including every kind of trigger pair
+    "अआइउएऑकजनरळड़ािीुूेैोौॅॉंँः़्ऽ॑।"
+    "অআএওকতনযরড়ািীুেোৌৗংঁ়্৷\u09df\u095c\u0929"
+    # characters whose low byte equals a Devanagari sign's: ASCII, Latin-1,
+    # Malayalam vowel sign AA (U+0D3E), a symbol (U+263E)
+    "ABCDLMcc?:;<=\u00be\u00c0\u00cd\u0d3e\u263e"
+    # astral characters shift UTF-16 positions
+    "\U0001f600\U0001d7d0"
+    # joiners, invisibles, odd spaces, CR
+    "\u200c\u200d\u200b\u00ad\ufeff\u00a0\u2009\u3000 \n\r\t"
+)
+texts = st.text(alphabet=ALPHABET, max_size=60)
+
+
+def _both(text: str) -> list[str]:
+    return [text, f"{FILLER} {text} {FILLER}"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_pair_positions_find_exactly_the_trigger_pairs(text: str) -> None:
+    for t in _both(text):
+        expected = [i for i in range(len(t) - 1) if t[i : i + 2] in N._TRIGGER_PAIRS]
+        N._last_pairs = ("", [])  # no help from the one-entry cache
+        assert N._pair_positions(t) == expected
+
+
+def test_pair_positions_long_text_with_astral_character() -> None:
+    # a text long enough for the size check, with one astral character before a pair
+    t = FILLER + "\U0001f600 अा " + FILLER + " ाे"
+    got = N._pair_positions(t)
+    assert [t[i : i + 2] for i in got] == ["अा", "ाे"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_nfc_step_is_unicode_nfc(text: str) -> None:
+    for t in _both(text):
+        assert normalize(t, NormalizeOptions.only(["nfc"])) == unicodedata.normalize("NFC", t)
+
+
+_TRAILING = re.compile(r" +(?=\n|\Z)")
+_RUN = re.compile(r"  +")
+_UNISPACE = re.compile(f"[{N._SPACE_CHARS}]")
+
+
+def _spaces_reference(t: str) -> str:
+    t = _UNISPACE.sub(" ", t).replace("\r\n", "\n").replace("\r", "\n")
+    return _RUN.sub(" ", _TRAILING.sub("", t))
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_spaces_step_matches_regex_reference(text: str) -> None:
+    for t in _both(text):
+        out, count = N._step_spaces(t, N.DEFAULT, N._rare_chars(t))
+        assert out == _spaces_reference(t)
+        lone_cr = t.count("\r") - t.count("\r\n")
+        assert count == len(_UNISPACE.findall(t)) + lone_cr + len(t) - len(out)
+        assert out == N._step_spaces(t, N.DEFAULT, None)[0]
+
+
+def test_long_space_runs_collapse() -> None:
+    t = "क" + " " * 1000 + "ख   \n   ग  " + "\u00a0" * 3 + "\n"
+    assert normalize(t, NormalizeOptions.only(["spaces"])) == "क ख\n ग\n"
+
+
+def _invisible_reference(t: str) -> str:
+    t = re.sub(f"[{N._INVISIBLE}]", "", t)
+    return N._STRAY_JOINER_RE.sub("", t)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_invisible_step_matches_regex_reference(text: str) -> None:
+    for t in _both(text):
+        assert N._step_invisible(t, N.DEFAULT, N._rare_chars(t))[0] == _invisible_reference(t)
+        assert N._step_invisible(t, N.DEFAULT, None)[0] == _invisible_reference(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_decomposition_of_nukta_letters(text: str) -> None:
+    # the composition-excluded letters are decomposed wherever they are
+    for t in _both(text):
+        out = normalize(t, NormalizeOptions.only(["nfc"]))
+        assert not set(out) & set(N._NFC_DECOMPOSE)
