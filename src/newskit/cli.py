@@ -302,7 +302,8 @@ def _normalize_chunk(
 
     chunk, name, errors, opts, want_counts, want_original = task
     error: InputError | None = None
-    if isinstance(chunk, tuple):
+    ranged = isinstance(chunk, tuple)
+    if ranged:
         try:
             chunk = read_range(*chunk, name)
         except SkipInput:
@@ -319,11 +320,14 @@ def _normalize_chunk(
         out, counts = explain(text, opts)
     else:
         out, counts = normalize(text, opts), {}
-    new = out.encode()
+    # normalize() returns the very same object when nothing changed
+    new = original if out is text else out.encode()
     # Sending the original back doubles what crosses the process boundary; only
     # --diff needs it, the other modes only need to know whether it changed.
     kept: bytes | None = original if (want_original or new == original) else None
-    return kept, new, counts, replaced, error, chunk.data.count(b"\n")
+    # a worker that read its own range counts its lines (the parent did not)
+    newlines = chunk.data.count(b"\n") if ranged else 0
+    return kept, new, counts, replaced, error, newlines
 
 
 # Normalization passes over each chunk several times; 256 KiB chunks stay in the

@@ -53,6 +53,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Literal
 
 from newskit.scripts import (
@@ -895,6 +896,7 @@ _NFC_UNSAFE: frozenset[str] | None = None
 _RARE_RE: re.Pattern[str] | None = None
 
 
+@lru_cache(maxsize=1)
 def _nfc_unsafe_ranges() -> list[tuple[int, int]]:
     """Code points the NFC fast path does not cover, for this Python's Unicode.
 
