@@ -113,3 +113,28 @@ def test_decomposition_of_nukta_letters(text: str) -> None:
     for t in _both(text):
         out = normalize(t, NormalizeOptions.only(["nfc"]))
         assert not set(out) & set(N._NFC_DECOMPOSE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_pair_positions_kept_across_the_nfc_step(text: str) -> None:
+    # The NFC step hands the visual step the pair positions of its output,
+    # shifted past the words it fixed instead of scanning again.
+    for t in _both(text):
+        N._last_pairs = ("", [])
+        out = N._step_nfc(t, N.DEFAULT, N._rare_chars(t))[0]
+        cached_text, cached = N._last_pairs
+        if cached_text is out:
+            assert cached == [i for i in range(len(out) - 1) if out[i : i + 2] in N._TRIGGER_PAIRS]
+
+
+def test_pair_positions_shift_after_an_nfc_fix() -> None:
+    # অা (visual) before, ক + ে + া (NFC composes ো: one character shorter) in
+    # the middle, ाे (visual) after, in a text long enough for the UTF-16 path
+    t = f"{FILLER} অা কে\u09be ाे {FILLER}"
+    N._last_pairs = ("", [])
+    out = N._step_nfc(t, N.DEFAULT, N._rare_chars(t))[0]
+    cached_text, cached = N._last_pairs
+    assert cached_text is out
+    assert [out[i : i + 2] for i in cached] == ["অা", "ाे"]
+    assert cached[1] == t.index("ाे") - 1

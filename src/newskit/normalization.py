@@ -286,6 +286,9 @@ def _nfc(text: str) -> str:
 _NFC_PAIRS = (
     ("\u094d\u093c", "\u093c\u094d"),
     ("\u09cd\u09bc", "\u09bc\u09cd"),
+    # (the other script's nukta too: NFC orders marks by class, not by script)
+    ("\u094d\u09bc", "\u09bc\u094d"),
+    ("\u09cd\u093c", "\u093c\u09cd"),
     ("\u09c7\u09be", "\u09cb"),
     ("\u09c7\u09d7", "\u09cc"),
     ("\u0928\u093c", "\u0929"),
@@ -307,7 +310,9 @@ def _step_nfc(
             text = text.replace(ch, decomposed)
     hits = [i for i in _pair_positions(text) if text[i : i + 2] in _NFC_PAIR_SET]
     if hits:  # NFC of the words with a pair that NFC reorders or composes
-        text = _fix_words(text, hits, _nfc_word)[0]
+        positions = _pair_positions(text)
+        text, _, edits = _fix_words(text, hits, _nfc_word)
+        _remember_pairs(text, _shift_positions(positions, edits, text))
     if present & _nfc_unsafe():
         text = _nfc(text)  # other scripts, unusual mark orders: the exact path
     if text == original:
@@ -584,6 +589,11 @@ def _pair_positions(text: str) -> list[int]:
     return out
 
 
+def _remember_pairs(text: str, positions: list[int]) -> None:
+    global _last_pairs
+    _last_pairs = (text, positions)
+
+
 def _step_visual(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
@@ -597,17 +607,24 @@ def _step_visual(
     if not hits:
         return text, 0
     # No rule spans whitespace, so fixing the word around each hit is exact.
-    return _fix_words(text, hits, lambda word: _visual_word(word, opts.nfc))
+    return _fix_words(text, hits, lambda word: _visual_word(word, opts.nfc))[:2]
 
 
 def _fix_words(
     text: str, hits: list[int], fix: Callable[[str], tuple[str, int]]
-) -> tuple[str, int]:
+) -> tuple[str, int, list[tuple[int, int, int, int]]]:
     """Apply ``fix`` to the space- or newline-delimited word around each position
-    in ``hits`` (ascending) and return the new text and the summed counts."""
+    in ``hits`` (ascending).
+
+    Returns the new text, the summed counts, and the edits as ``(start, end,
+    new_start, new_end)``: the word ``text[start:end]`` is now
+    ``new[new_start:new_end]``.
+    """
     pieces: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
     count = 0
     pos = 0
+    out_len = 0
     for i in hits:
         if i < pos:
             continue
@@ -615,11 +632,38 @@ def _fix_words(
         end = _word_end(text, i)
         fixed, n = fix(text[start:end])
         pieces.append(text[pos:start])
+        out_len += start - pos
+        edits.append((start, end, out_len, out_len + len(fixed)))
         pieces.append(fixed)
+        out_len += len(fixed)
         count += n
         pos = end
     pieces.append(text[pos:])
-    return "".join(pieces), count
+    return "".join(pieces), count, edits
+
+
+def _shift_positions(
+    positions: list[int], edits: list[tuple[int, int, int, int]], new_text: str
+) -> list[int]:
+    """Trigger-pair positions of ``new_text``, from those of the text before
+    :func:`_fix_words` made ``edits``: positions outside the edited words move by
+    the length change before them; the edited words are scanned again. (No
+    trigger pair contains a space or newline, so none spans a word edge.)"""
+    out: list[int] = []
+    k = 0
+    delta = 0
+    for start, end, new_start, new_end in edits:
+        while k < len(positions) and positions[k] < start:
+            out.append(positions[k] + delta)
+            k += 1
+        while k < len(positions) and positions[k] < end:
+            k += 1  # inside the edited word: replaced by the scan below
+        out.extend(
+            j for j in range(new_start, new_end - 1) if new_text[j : j + 2] in _TRIGGER_PAIRS
+        )
+        delta = new_end - end
+    out.extend(p + delta for p in positions[k:])
+    return out
 
 
 def _word_end(text: str, i: int) -> int:
