@@ -138,3 +138,24 @@ def test_pair_positions_shift_after_an_nfc_fix() -> None:
     assert cached_text is out
     assert [out[i : i + 2] for i in cached] == ["অা", "ाे"]
     assert cached[1] == t.index("ाे") - 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_whole_pipeline_matches_steps_run_cold(text: str) -> None:
+    # normalize() lets each step reuse the pair positions the step before found;
+    # running every step with the cache emptied first must give the same text.
+    for t in _both(text):
+        expected = t
+        present = N._rare_chars(t)
+        for step in N.DEFAULT.enabled():
+            N._last_pairs = ("", [])
+            expected = N._STEP_FUNCS[step](expected, N.DEFAULT, present)[0]
+        assert normalize(t) == expected
+
+
+def test_word_fixed_to_nothing_joins_the_spaces_around_it() -> None:
+    # A lone virama + aa is dropped by the visual step; the two spaces it leaves
+    # must then be collapsed by the spaces step, which reuses the pair positions.
+    t = f"{FILLER} \u094d\u093e {FILLER}"
+    assert normalize(t) == f"{FILLER} {FILLER}"

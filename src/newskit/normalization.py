@@ -540,8 +540,17 @@ _VISUAL_PAIRS = _visual_triggers()
 # Every real pair is found (the tables are built from the pairs themselves);
 # other characters sharing a low byte (ASCII "AB", a Latin-1 letter) only give
 # candidates that the exact set lookup then rejects.
-_TRIGGER_PAIRS = _VISUAL_PAIRS | _NFC_PAIR_SET
-_PAIR_KINDS = (VIRAMAS, NUKTAS, _chars(_VOWEL_SIGNS), "\u0900-\u0903\u0981-\u0983", ZWJ + ZWNJ)
+# (the spaces step asks for a run of spaces or a space at a line end)
+_SPACE_PAIRS = frozenset({"  ", " \n"})
+_TRIGGER_PAIRS = _VISUAL_PAIRS | _NFC_PAIR_SET | _SPACE_PAIRS
+_PAIR_KINDS = (
+    VIRAMAS,
+    NUKTAS,
+    _chars(_VOWEL_SIGNS),
+    "\u0900-\u0903\u0981-\u0983",
+    ZWJ + ZWNJ,
+    " \n",
+)
 
 
 def _pair_tables(pairs: frozenset[str]) -> tuple[bytes, bytes]:
@@ -607,7 +616,10 @@ def _step_visual(
     if not hits:
         return text, 0
     # No rule spans whitespace, so fixing the word around each hit is exact.
-    return _fix_words(text, hits, lambda word: _visual_word(word, opts.nfc))[:2]
+    positions = _pair_positions(text)
+    text, count, edits = _fix_words(text, hits, lambda word: _visual_word(word, opts.nfc))
+    _remember_pairs(text, _shift_positions(positions, edits, text))
+    return text, count
 
 
 def _fix_words(
@@ -647,19 +659,24 @@ def _shift_positions(
 ) -> list[int]:
     """Trigger-pair positions of ``new_text``, from those of the text before
     :func:`_fix_words` made ``edits``: positions outside the edited words move by
-    the length change before them; the edited words are scanned again. (No
-    trigger pair contains a space or newline, so none spans a word edge.)"""
+    the length change before them; the edited words and their edges are scanned
+    again."""
     out: list[int] = []
     k = 0
     delta = 0
     for start, end, new_start, new_end in edits:
-        while k < len(positions) and positions[k] < start:
+        # Scanned again: from the pair ending at the word's first character to
+        # the one starting at its last (a word fixed to nothing joins the spaces
+        # around it into a new pair).
+        while k < len(positions) and positions[k] < start - 1:
             out.append(positions[k] + delta)
             k += 1
         while k < len(positions) and positions[k] < end:
-            k += 1  # inside the edited word: replaced by the scan below
+            k += 1
         out.extend(
-            j for j in range(new_start, new_end - 1) if new_text[j : j + 2] in _TRIGGER_PAIRS
+            j
+            for j in range(max(new_start - 1, 0), new_end)
+            if new_text[j : j + 2] in _TRIGGER_PAIRS
         )
         delta = new_end - end
     out.extend(p + delta for p in positions[k:])
@@ -695,6 +712,22 @@ def _collapse_runs(text: str) -> str:
     return "".join(pieces)
 
 
+def _splice_spaces(text: str, starts: list[int]) -> str:
+    """Collapse the runs of spaces and drop those at line ends, given the
+    (ascending) positions of every ``"  "`` and ``" \\n"`` in ``text``."""
+    pieces = []
+    pos = 0
+    for i in starts:
+        if i < pos:
+            continue  # inside the run just handled
+        end = _SPACE_RUN_RE.match(text, i).end()  # type: ignore[union-attr]
+        at_line_end = end == len(text) or text[end] == "\n"
+        pieces.append(text[pos:i] if at_line_end else text[pos : i + 1])
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 def _step_spaces(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
@@ -713,12 +746,18 @@ def _step_spaces(
         text = text.replace("\r", "\n")
         count += n
     n = len(text)
-    # Runs first: then a line ends in at most one space, which plain replace
-    # removes (a regex for trailing spaces would stop at every space).
-    if "  " in text:
-        text = _collapse_runs(text)
-    if " \n" in text:
-        text = text.replace(" \n", "\n")
+    last_text, positions = _last_pairs
+    if last_text is text:  # the earlier steps found the pairs already
+        starts = [i for i in positions if text[i] == " "]
+        if starts:
+            text = _splice_spaces(text, starts)
+    else:
+        # Runs first: then a line ends in at most one space, which plain
+        # replace removes (a regex for trailing spaces stops at every space).
+        if "  " in text:
+            text = _collapse_runs(text)
+        if " \n" in text:
+            text = text.replace(" \n", "\n")
     if text.endswith(" "):
         text = text[:-1]
     return text, count + n - len(text)
