@@ -159,3 +159,30 @@ def test_word_fixed_to_nothing_joins_the_spaces_around_it() -> None:
     # must then be collapsed by the spaces step, which reuses the pair positions.
     t = f"{FILLER} \u094d\u093e {FILLER}"
     assert normalize(t) == f"{FILLER} {FILLER}"
+
+
+def _prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _changed_words_reference(old: str, new: str) -> int:
+    total = 0
+    for a, b in zip(re.findall(r"\S+", old), re.findall(r"\S+", new), strict=False):
+        if a != b:
+            p = _prefix(a, b)
+            s = _prefix(a[p:][::-1], b[p:][::-1])
+            total += max(len(a) - p - s, len(b) - p - s, 1)
+    return total
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_explain_nfc_count_matches_word_by_word_reference(text: str) -> None:
+    for t in _both(text):
+        out = normalize(t, NormalizeOptions.only(["nfc"]))
+        assert N._changed_words(t, out) == _changed_words_reference(t, out)
+        # and with the line count changed (pairs words across the whole text)
+        assert N._changed_words(t, out + "\nx") == _changed_words_reference(t, out + "\nx")

@@ -54,6 +54,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 from typing import Literal
 
 from newskit.scripts import (
@@ -337,25 +339,47 @@ _counting = False
 def _changed_words(old: str, new: str) -> int:
     """Characters changed between two texts that differ only inside words.
 
-    Used for counting only (``--explain``), so it favours being cheap and
-    close over being a minimal edit distance.
+    Used for counting only (``--explain``, ``newskit stats``), so it favours
+    being cheap and close over being a minimal edit distance: for each pair of
+    differing words, the span between their common prefix and common suffix.
+    (``str.split`` splits on exactly the characters regex ``\\s`` matches, and
+    the unchanged words are skipped by a C-level comparison.)
     """
+    a_lines, b_lines = old.splitlines(), new.splitlines()
+    if len(a_lines) == len(b_lines):  # only the lines that differ are split
+        differ = map(ne, a_lines, b_lines)
+        a_words = " ".join(compress(a_lines, differ)).split()
+        differ = map(ne, a_lines, b_lines)
+        b_words = " ".join(compress(b_lines, differ)).split()
+    else:
+        a_words, b_words = old.split(), new.split()
+    changed = compress(zip(a_words, b_words, strict=False), map(ne, a_words, b_words))
     total = 0
-    for a, b in zip(_WORD_RE.findall(old), _WORD_RE.findall(new), strict=False):
-        if a != b:
-            p = len(_common_prefix(a, b))
-            s = len(_common_prefix(a[p:][::-1], b[p:][::-1]))
-            total += max(len(a) - p - s, len(b) - p - s, 1)
+    known = _word_changes
+    for pair in changed:
+        n = known.get(pair)
+        if n is None:
+            a, b = pair
+            p = _common_prefix_len(a, b)
+            s = _common_prefix_len(a[p:][::-1], b[p:][::-1])
+            n = max(len(a) - p - s, len(b) - p - s, 1)
+            if len(known) >= 1 << 16:
+                known.clear()  # bounded: the common words come straight back
+            known[pair] = n
+        total += n
     return total
 
 
-def _common_prefix(a: str, b: str) -> str:
-    i = 0
-    for x, y in zip(a, b, strict=False):
+# The same few thousand words change again and again (Bengali য় is in most
+# of them), so their counts are remembered.
+_word_changes: dict[tuple[str, str], int] = {}
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
-            break
-        i += 1
-    return a[:i]
+            return i
+    return min(len(a), len(b))
 
 
 # visual ---------------------------------------------------------------------
