@@ -356,3 +356,60 @@ def test_jobs_report_errors_like_one_process(run, tmp_path: Path, monkeypatch) -
         assert "bin.txt: contains NUL bytes" in r.stderr
     checks = [run("normalize", "--check", "--jobs", j, str(bad)) for j in ("1", "2")]
     assert checks[0].stderr.splitlines()[0] == checks[1].stderr.splitlines()[0]
+
+
+def test_workers_write_files_in_order(run, tmp_path: Path, monkeypatch) -> None:
+    # With --jobs 2 and a real output file, the workers write their chunks to it
+    # themselves, taking turns: -o FILE, -o DIR/ and --in-place must come out
+    # byte for byte as with one process.
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
+    text = (DIRTY + BN.read_text("utf-8") + "\n" + HI.read_text("utf-8") + "\n") * 30
+    results = {}
+    for jobs in ("1", "2"):
+        d = tmp_path / jobs
+        d.mkdir()
+        a, b = d / "a.txt", d / "b.txt"
+        a.write_text(text, "utf-8")
+        b.write_text(text[::-1].replace("\r", ""), "utf-8")
+        one = run("normalize", "--jobs", jobs, "-o", str(d / "one.txt"), str(a), str(b))
+        tree = run("normalize", "--jobs", jobs, "-o", str(d / "out") + "/", str(a), str(b))
+        inplace = run("normalize", "--jobs", jobs, "--in-place", str(a), str(b))
+        assert one.exit_code == tree.exit_code == inplace.exit_code == 0, one.stderr
+        results[jobs] = [
+            (d / "one.txt").read_bytes(),
+            (d / "out" / "a.txt").read_bytes(),
+            (d / "out" / "b.txt").read_bytes(),
+            a.read_bytes(),
+            b.read_bytes(),
+        ]
+    assert results["1"] == results["2"]
+    assert results["2"][0] == results["2"][3] + results["2"][4]
+    assert results["2"][3].decode().count("दुःख") == 30
+
+
+def test_workers_stop_writing_at_a_bad_byte(run, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
+    good = "दु:ख है |\n" * 3000
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(good.encode() + b"x \xff\n" + "दु:ख\n".encode() * 3000)
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01" * 10)
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.txt"
+        r = run("normalize", "--jobs", jobs, "-o", str(out), str(binary), str(bad), str(HI))
+        assert r.exit_code == 1
+        assert f"{bad}:3001: invalid UTF-8" in r.stderr
+        assert "bin.txt: contains NUL bytes" in r.stderr
+        outs.append(out.read_text("utf-8"))
+    assert outs[0] == outs[1] == "दुःख है ।\n" * 3000 + HI.read_text("utf-8")
+
+
+def test_workers_write_to_stdout_and_stop_at_a_bad_byte(tmp_path: Path) -> None:
+    good = "दु:ख है |\n" * 100_000
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(good.encode() + b"x \xff\n" + "दु:ख\n".encode() * 100_000)
+    proc = subprocess.run(_newskit("normalize", "--jobs", "2", str(bad)), capture_output=True)
+    assert proc.returncode == 1
+    assert proc.stdout.decode() == "दुःख है ।\n" * 100_000
+    assert f"{bad}:100001: invalid UTF-8".encode() in proc.stderr

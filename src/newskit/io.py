@@ -258,6 +258,12 @@ def iter_file_ranges(path: Path, block_size: int | None = None) -> Iterator[tupl
             start = end
 
 
+def starts_with_bom(path: Path) -> bool:
+    """Whether the file begins with a UTF-8 BOM (which :func:`read_range` drops)."""
+    with open(path, "rb") as f:
+        return f.read(3) == _BOM
+
+
 def read_range(path: Path, start: int, end: int, name: str) -> RawChunk:
     """The bytes ``[start, end)`` of a file as a chunk whose line numbers start at 1.
 
