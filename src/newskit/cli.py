@@ -264,6 +264,93 @@ def ordered_map(
             yield pending.popleft().result()
 
 
+# Set in the parent just before the workers are forked (they inherit it) by
+# ordered_write: (function, condition, number of the chunk whose turn it is or -1
+# once stopped, output file descriptor).
+_write_turn: tuple[Callable[[Any], Any], Any, Any, int] | None = None
+
+
+def _run_and_write(task: tuple[int, Any]) -> tuple[Any, bool]:
+    """In a worker: run the task, then write its output when its turn comes.
+
+    Returns ``(result, output_ok)``. A task that asks to stop (an error after
+    its good lines) or fails, or a closed output, stops the turn: later chunks
+    are not written, and no worker is left waiting for a turn that will never come.
+    """
+    assert _write_turn is not None
+    fn, cond, turn, fd = _write_turn
+    seq, item = task
+    try:
+        data, result, stop = fn(item)
+    except BaseException:
+        with cond:
+            turn.value = -1
+            cond.notify_all()
+        raise
+    ok = True
+    with cond:
+        while turn.value not in (seq, -1):
+            cond.wait()
+        if turn.value == seq:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            except BrokenPipeError:
+                ok = False
+            turn.value = seq + 1 if ok and not stop else -1
+        cond.notify_all()
+    return result, ok
+
+
+def ordered_write(
+    fn: Callable[[Any], tuple[bytes, Any, bool]],
+    items: Iterator[Any],
+    jobs: int,
+    fd: int,
+    warm: Callable[[], object] | None = None,
+) -> Iterator[Any]:
+    """Like :func:`ordered_map`, but the workers write ``fn``'s output to ``fd``
+    themselves, in the order of ``items``, and only the rest of the result
+    comes back.
+
+    ``fn(item)`` returns ``(bytes to write, result, stop)``. The output never
+    crosses the process boundary: pickling it back to the parent, which then
+    wrote it, cost the parent as much as a third of a worker's time and kept
+    two workers well short of twice the speed. Needs ``fork`` (the turn is
+    inherited); a closed output ends the command as a write to a closed pipe
+    would.
+    """
+    import multiprocessing
+    import signal
+
+    global _write_turn
+    ctx = multiprocessing.get_context("fork")
+    cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
+    _write_turn = (fn, cond, turn, fd)
+    results = ordered_map(_run_and_write, enumerate(items), jobs, warm=warm)
+    try:
+        for result, ok in results:
+            if not ok:  # the reader went away
+                os.kill(os.getpid(), signal.SIGPIPE)
+                raise BrokenPipeError(32, "Broken pipe")  # (if SIGPIPE is ignored)
+            yield result
+    except BaseException:
+        with cond:  # no worker may wait for a turn that will not come
+            turn.value = -1
+            cond.notify_all()
+        raise
+    finally:
+        results.close()  # (after the stop above: closing waits for the workers)
+        _write_turn = None
+
+
+def can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 # ---------------------------------------------------------------------------
 # The command group
 # ---------------------------------------------------------------------------
@@ -332,46 +419,13 @@ def _normalize_chunk(
     return kept, new, counts, replaced, error, newlines
 
 
-# Output that the workers write themselves, in order: (condition, the sequence
-# number whose turn it is or -1 once stopped, output file descriptor). Set in the
-# parent before the workers are forked, so they inherit it.
-_write_turn: tuple[Any, Any, int] | None = None
-
-
-def _normalize_and_write(
-    task: tuple[NormalizeTask, int],
-) -> tuple[bool, dict[str, int], int, InputError | None, int, bool]:
-    """Normalize one range and write it to the shared output when its turn comes.
-
-    Returns ``(changed, step counts, replacements, error, newlines, output_ok)``.
-    On an error the good lines are written and the turn is stopped, so later
-    chunks are not written; on any exception too, so that no worker waits for
-    a turn that will never come.
-    """
-    assert _write_turn is not None
-    cond, turn, fd = _write_turn
-    chunk_task, seq = task
-    try:
-        kept, new, counts, replaced, error, newlines = _normalize_chunk(chunk_task)
-    except BaseException:
-        with cond:
-            turn.value = -1
-            cond.notify_all()
-        raise
-    ok = True
-    with cond:
-        while turn.value not in (seq, -1):
-            cond.wait()
-        if turn.value == seq:
-            try:
-                view = memoryview(new)
-                while view:
-                    view = view[os.write(fd, view) :]
-            except BrokenPipeError:
-                ok = False
-            turn.value = seq + 1 if ok and error is None else -1
-        cond.notify_all()
-    return kept is None, counts, replaced, error, newlines, ok
+def _normalize_for_writing(
+    task: NormalizeTask,
+) -> tuple[bytes, tuple[bool, dict[str, int], int, InputError | None, int], bool]:
+    """:func:`_normalize_chunk` for :func:`ordered_write`: ``(output, (changed,
+    step counts, replacements, error, newlines), stop after this chunk)``."""
+    kept, new, counts, replaced, error, newlines = _normalize_chunk(task)
+    return new, (kept is None, counts, replaced, error, newlines), error is not None
 
 
 # Normalization passes over each chunk several times; 256 KiB chunks stay in the
@@ -438,7 +492,8 @@ class _NormalizeRun:
 
     def write(self, source: Source, report: DecodeReport, out: BinaryIO) -> bool:
         """Write the normalized ``source`` to ``out``; return whether it changed."""
-        if self.jobs > 1 and source.path is not None and not (source.jsonl or source.gzipped):
+        direct = self.jobs > 1 and source.path is not None and can_fork()
+        if direct and not (source.jsonl or source.gzipped):
             try:
                 fd = out.fileno()
             except (OSError, ValueError, AttributeError):  # not a real file (tests)
@@ -455,50 +510,30 @@ class _NormalizeRun:
         self, source: Source, report: DecodeReport, out: BinaryIO, fd: int
     ) -> bool:
         """``--jobs N`` on a file: workers read their own ranges and write their
-        output to ``fd`` themselves, taking turns in order, so the normalized
-        text never crosses the process boundary (that copy cost the parent as
-        much as a third of a worker's time)."""
-        import multiprocessing
-        import signal
-
+        output to ``fd`` themselves, in turn (see :func:`ordered_write`)."""
         from newskit.io import iter_file_ranges, starts_with_bom
 
-        global _write_turn
         path = source.path
         assert path is not None
         report.bom = starts_with_bom(path)
         out.flush()
-        ctx = multiprocessing.get_context("fork")
-        cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
-        _write_turn = (cond, turn, fd)
         tasks = (
-            (((path, a, b), source.name, self.inputs.errors, self.opts, self.explain, False), i)
-            for i, (a, b) in enumerate(iter_file_ranges(path, _normalize_block_size()))
+            ((path, a, b), source.name, self.inputs.errors, self.opts, self.explain, False)
+            for a, b in iter_file_ranges(path, _normalize_block_size())
         )
-        results = ordered_map(_normalize_and_write, tasks, self.jobs, warm=_warm_normalizer)
         changed = False
         lines_before = 0
-        try:
-            for chunk_changed, counts, replaced, error, newlines, ok in results:
-                self._add(counts)
-                report.replacements += replaced
-                changed = changed or chunk_changed
-                if not ok:  # the reader went away: end as a write to a closed pipe would
-                    os.kill(os.getpid(), signal.SIGPIPE)
-                    raise BrokenPipeError(32, "Broken pipe")  # (if SIGPIPE is ignored)
-                if error is not None:
-                    if error.line is not None:
-                        error.line += lines_before  # the worker counted from its range
-                    raise error
-                lines_before += newlines
-        except BaseException:
-            with cond:  # no worker may wait for a turn that will not come
-                turn.value = -1
-                cond.notify_all()
-            raise
-        finally:
-            results.close()  # (after the stop above: closing waits for the workers)
-            _write_turn = None
+        for chunk_changed, counts, replaced, error, newlines in ordered_write(
+            _normalize_for_writing, tasks, self.jobs, fd, warm=_warm_normalizer
+        ):
+            self._add(counts)
+            report.replacements += replaced
+            changed = changed or chunk_changed
+            if error is not None:
+                if error.line is not None:
+                    error.line += lines_before  # the worker counted from its range
+                raise error
+            lines_before += newlines
         return changed
 
     def _one(self, text: str) -> str:
