@@ -69,6 +69,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import and_, sub
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -82,6 +84,20 @@ BOILERPLATE_MAX_CHARS = 80
 MOJIBAKE_MARKERS = ("à¤", "à¦")
 #: Token kinds that do not count towards sentence length.
 NON_WORD_KINDS = frozenset({"punct", "symbol", "space"})
+#: Every kind segment gives a token (``segment.KINDS``; listed here so that importing stats
+#: does not import segment).
+_TOKEN_KINDS = (
+    "word",
+    "number",
+    "punct",
+    "symbol",
+    "url",
+    "email",
+    "handle",
+    "hashtag",
+    "abbr",
+    "other",
+)
 #: Sentence-final characters reported by kind (anything else is ``other``).
 TERMINATOR_NAMES = {
     "।": "danda",
@@ -431,19 +447,28 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-_WORD_CACHE: dict[str, str] = {}
+class _WordCache(dict[str, str]):
+    """Word -> default-normalized, casefolded form, computed once per distinct word.
+
+    A dict with ``__missing__`` so that ``map(_WORD_CACHE.__getitem__, words)`` normalizes
+    a whole list in C on hits; memory is bounded by the vocabulary (and a cap).
+    """
+
+    def __missing__(self, word: str) -> str:
+        from newskit.normalization import normalize
+
+        out = normalize(word).casefold()
+        if len(self) < 2_000_000:
+            self[word] = out
+        return out
+
+
+_WORD_CACHE = _WordCache()
 
 
 def _norm_word(word: str) -> str:
     """Default-normalized, casefolded form of a word, memoized (vocabulary-sized)."""
-    out = _WORD_CACHE.get(word)
-    if out is None:
-        from newskit.normalization import normalize
-
-        out = normalize(word).casefold()
-        if len(_WORD_CACHE) < 2_000_000:
-            _WORD_CACHE[word] = out
-    return out
+    return _WORD_CACHE[word]
 
 
 @lru_cache(maxsize=65536)
@@ -485,6 +510,63 @@ def _grapheme_re() -> Any:
     import regex
 
     return regex.compile(r"\X")
+
+
+@lru_cache(maxsize=1)
+def _edge_res() -> tuple[Any, Any]:
+    """(a character that joins the cluster before it, one that joins the cluster after it).
+
+    A mark or joiner joins the cluster of the character before it, even a space (GB9, GB9a);
+    a prepended concatenation mark joins what follows it, even a space (GB9b).
+    """
+    import regex
+
+    return (
+        regex.compile(r"[\p{GCB=Extend}\p{GCB=SpacingMark}\p{GCB=ZWJ}]"),
+        regex.compile(r"\p{GCB=Prepend}"),
+    )
+
+
+#: Added to a chunk's cluster count when an edge of it may join a neighbouring space.
+_EDGE = 1 << 48
+
+
+class _ClusterCounts(dict[str, int]):
+    """Whitespace-free chunk -> its grapheme clusters (plus :data:`_EDGE` when an edge of it
+    may join a cluster with the space next to it), computed once per distinct chunk."""
+
+    def __missing__(self, chunk: str) -> int:
+        n: int = _grapheme_re().subn("", chunk)[1]
+        joins_before, joins_after = _edge_res()
+        if joins_before.match(chunk) or joins_after.match(chunk[-1]):
+            n += _EDGE
+        if len(self) > 500_000:  # keep memory flat on endless streams
+            self.clear()
+        self[chunk] = n
+        return n
+
+
+_CLUSTERS = _ClusterCounts()
+
+
+def count_graphemes(text: str) -> int:
+    """Extended grapheme clusters in *text*, exactly as ``regex`` ``\\X`` finds them.
+
+    Why not one ``\\X`` pass: at several million clusters per 8 MB it costs more than the
+    tokenizer. A whitespace character is a cluster of its own unless a mark or joiner follows
+    it, a prepended concatenation mark precedes it or it is the CR of CR LF (GB3); every other
+    cluster rule looks back only through marks, joiners and regional indicators, which
+    whitespace is not. So when no chunk edge can join a space, the count is the whitespace
+    characters plus the clusters of each whitespace-separated chunk, and chunks repeat like
+    words, so each distinct one is segmented once. Otherwise the whole text goes through
+    ``\\X``.
+    """
+    if "\r" not in text:
+        chunks = text.split()
+        inside = sum(map(_CLUSTERS.__getitem__, chunks))
+        if inside < _EDGE:
+            return len(text) - sum(map(len, chunks)) + inside
+    return int(_grapheme_re().subn("", text)[1])
 
 
 # ---------------------------------------------------------------------------
@@ -530,7 +612,7 @@ def document_stats(
     mojibake = sum(text.count(m) for m in MOJIBAKE_MARKERS)
     if mojibake:
         st.specials["mojibake"] += mojibake
-    st.graphemes += _grapheme_re().subn("", text)[1]  # counts matches without building them
+    st.graphemes += count_graphemes(text)
     if _unbalanced(chars):
         st.unbalanced_documents += 1
 
@@ -647,7 +729,110 @@ def _add_tokens_and_sentences(
     mattr: _MattrWindow,
     seen_sent: set[int],
 ) -> None:
-    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk."""
+    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
+
+    The fast path (:func:`_sentence_tokens`) tokenizes the sentences with segment's C-level
+    line tokenizer and does every per-token step with ``map``/``compress``/``Counter`` in C;
+    it falls back to :func:`_add_tokens_and_sentences_reference` (offsets from
+    :func:`token_columns`) when segment does not provide what it needs.
+    """
+    got = _sentence_tokens(text, split_sentences)
+    if got is None:
+        _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
+        return
+    sentences, toks, sizes, kinds = got
+    st.tokens += len(toks)
+    st.token_kinds.update(kinds)
+    # sentence lengths: counted tokens per sentence, as differences of a running count
+    running = [0, *accumulate(map(_COUNTED_KIND.__getitem__, kinds))]
+    bounds = [0, *accumulate(sizes)]
+    st.sentence_lengths.update(
+        map(sub, map(running.__getitem__, bounds[1:]), map(running.__getitem__, bounds[:-1]))
+    )
+    # Normalized words and bigrams of word tokens adjacent in the token stream: a
+    # punctuation token or a line break between two words breaks the pair. Sentences of one
+    # line are adjacent in the stream; a sentence that starts a new line is not.
+    is_word = list(map("word".__eq__, kinds))
+    adjacent = list(map(and_, is_word, is_word[1:]))
+    if len(sentences) > 1:
+        starts = [s.start for s in sentences]
+        ends = [s.end for s in sentences]
+        for k, breaks in enumerate(map(text.count, repeat("\n"), ends, starts[1:]), 1):
+            if breaks:
+                adjacent[bounds[k] - 1] = False
+    words = list(map(_WORD_CACHE.__getitem__, compress(toks, is_word)))
+    follows = list(compress(adjacent, is_word))  # word i and word i + 1 form a bigram
+    st.bigram_counts.update(
+        map(" ".join, zip(compress(words, follows), compress(words[1:], follows), strict=True))
+    )
+    st.words += len(words)
+    st.word_counts.update(words)
+    mattr.feed(words)
+    _add_sentences(st, sentences, seen_sent)
+
+
+#: 1 for the token kinds that count towards sentence length, 0 for the others.
+_COUNTED_KIND = {k: int(k not in NON_WORD_KINDS) for k in (*NON_WORD_KINDS, *_TOKEN_KINDS)}
+
+
+def _sentence_tokens(
+    text: str, split_sentences: Any
+) -> tuple[list[Any], list[str], list[int], list[str]] | None:
+    """``(sentences, tokens, tokens per sentence, kinds)`` of a chunk, or None (no fast path).
+
+    Why per sentence: every non-space character is in exactly one sentence and a sentence
+    tokenizes alone as it does in its text (both tested properties of segment), so the
+    sentences joined by newlines go through :func:`newskit.segment.tokenized_text` (C-level,
+    one output line per input line) and each output line holds one sentence's tokens, with
+    no offsets to compute. The token kinds come from segment's kind cache, which is what
+    ``tokenize`` itself uses. None when segment lacks either, or the output does not line up
+    with the sentences (then the caller uses the offset-based reference).
+    """
+    from newskit import segment
+
+    tokenized = getattr(segment, "tokenized_text", None)
+    kinds_of = getattr(segment, "_KINDS", None)
+    if tokenized is None or kinds_of is None:
+        return None
+    sentences = split_sentences(text)
+    if not sentences:
+        return sentences, [], [], []
+    out = tokenized("\n".join([s.text for s in sentences]))
+    lines = out.split("\n")
+    if len(lines) != len(sentences):
+        return None
+    toks = out.split()
+    # tokens are separated by single spaces on a line, and a sentence has at least one
+    sizes = [n + 1 for n in map(str.count, lines, repeat(" "))]
+    if sum(sizes) != len(toks):
+        return None
+    kinds = list(map(kinds_of.__getitem__, toks))
+    if not set(kinds) <= _COUNTED_KIND.keys():
+        return None
+    return sentences, toks, sizes, kinds
+
+
+def _add_sentences(st: CorpusStats, sentences: list[Any], seen_sent: set[int]) -> None:
+    """Sentence count, terminators and within-document repeats (lengths are counted apart)."""
+    st.sentences += len(sentences)
+    terminators = st.terminators
+    for s in sentences:
+        terminators[_terminator(s.text)] += 1
+        h = _digest(s.text.strip())
+        if h in seen_sent:
+            st.sentences_repeated_in_document += 1
+        else:
+            seen_sent.add(h)
+
+
+def _add_tokens_and_sentences_reference(
+    st: CorpusStats,
+    text: str,
+    split_sentences: Any,
+    mattr: _MattrWindow,
+    seen_sent: set[int],
+) -> None:
+    """:func:`_add_tokens_and_sentences` from token offsets: the reference and the fallback."""
     texts, starts, ends, kinds = token_columns(text)
     st.tokens += len(texts)
     st.token_kinds.update(kinds)
@@ -657,8 +842,7 @@ def _add_tokens_and_sentences(
     # Normalized words (memoized) and bigrams of word tokens adjacent in the token
     # stream: a punctuation token or a line break between two words breaks the pair.
     word_idx = [i for i, k in enumerate(kinds) if k == "word"]
-    cache = _WORD_CACHE
-    words = [cache.get(w) or _norm_word(w) for w in [texts[i] for i in word_idx]]
+    words = [_norm_word(texts[i]) for i in word_idx]
     pairs = [
         a + " " + b
         for a, b, i, j in zip(words, words[1:], word_idx, word_idx[1:], strict=False)

@@ -1,0 +1,156 @@
+"""The C-level fast paths of newskit.stats give exactly what their reference paths give.
+
+Each fast path has a fallback (the reference) for input or module states it cannot handle;
+these tests run both on realistic news text, on generated text and on text built to make the
+fast path bail out, and require identical figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+import newskit.segment as segment_module
+import newskit.stats as stats_module
+from newskit.segment import split_sentences
+from newskit.stats import CorpusStats, count_graphemes, document_stats
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = [
+    ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt",
+    ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt",
+]
+TRICKY = (
+    "दु’टि ‘कथा’सहित বলেন, ‘আমরা’ও যাব। Dr. A. B. Roy ने कहा है.सईद 8वीं www.bbc.com/hindi\n"
+    "@x #y ₹5 ... “हम तैयार हैं।” उन्होंने कहा। ‘’৭১ সালে’ রাশিয়া ও চীন; र\u200d्याब स\u095cक\r\n"
+    "  \u093f मात्रा अकेली, \u0600 prepended, ক\u200c্ষ, 👍🏽 ok!! next? \"quote\" end .\n"
+    "a@b.co.uk के.आर. नारायणन 1,00,000 १,२५०.५ ৯০.৫ 2015-2016 10:30 $5,000 – — |\n"
+)
+PIECES = [
+    "किम ने कहा",
+    " कि “हम तैयार हैं।”",
+    " उत्तर कोरिया",
+    "है.सईद",
+    " डॉ. राम",
+    " 25 अप्रैल",
+    "।",
+    ".",
+    "?",
+    " ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u00a0",
+    "पुतिन बलेन, ‘समता’",
+    "দু’টি ‘কথা’সহ",
+    " ’৭১",
+    " রাশিয়া ও চীন।",
+    " ৯০ শতাংশ",
+    "সূত্র : বিবিসি",
+    "र\u200d्याब",
+    "स\u095cक",
+    "\u200b",
+    " \u093f",
+    "\u0600",
+    '"quote"',
+    "'x'",
+    "www.bbc.com/hindi",
+    "a@b.co",
+    "[/x]",
+    "👍🏽",
+]
+texts = hs.lists(hs.sampled_from(PIECES), max_size=25).map("".join)
+
+
+def _token_figures(text: str, add: object) -> tuple[CorpusStats, tuple[int, int], set[int]]:
+    st = CorpusStats()
+    mattr = stats_module._MattrWindow(stats_module.MATTR_WINDOW)
+    seen: set[int] = set()
+    add(st, text, split_sentences, mattr, seen)  # type: ignore[operator]
+    return st, mattr.sums(), seen
+
+
+def _assert_token_paths_agree(text: str) -> None:
+    fast = _token_figures(text, stats_module._add_tokens_and_sentences)
+    reference = _token_figures(text, stats_module._add_tokens_and_sentences_reference)
+    assert fast == reference
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=["hi", "bn"])
+def test_sentence_tokens_equal_reference_on_articles(path: Path) -> None:
+    _assert_token_paths_agree(path.read_text("utf-8"))
+
+
+def test_sentence_tokens_equal_reference_on_tricky_text() -> None:
+    # several sentences per line (bigrams cross their boundary), glued ends, URLs, clitics
+    assert stats_module._sentence_tokens(TRICKY, split_sentences) is not None
+    _assert_token_paths_agree(TRICKY)
+    _assert_token_paths_agree("")
+    _assert_token_paths_agree(" \n\t\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_sentence_tokens_equal_reference_on_generated_text(text: str) -> None:
+    _assert_token_paths_agree(text)
+
+
+def test_fallback_without_segment_fast_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = document_stats(TRICKY)
+    monkeypatch.delattr(segment_module, "tokenized_text")
+    assert stats_module._sentence_tokens(TRICKY, split_sentences) is None
+    assert document_stats(TRICKY) == expected
+
+
+def test_fallback_when_lines_do_not_line_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a tokenizer whose output does not keep one line per sentence is not trusted
+    expected = document_stats(TRICKY)
+    real = segment_module.tokenized_text
+    monkeypatch.setattr(segment_module, "tokenized_text", lambda t: real(t) + "\nextra")
+    assert stats_module._sentence_tokens(TRICKY, split_sentences) is None
+    assert document_stats(TRICKY) == expected
+
+
+# -- graphemes ------------------------------------------------------------------------------
+CLUSTER = regex.compile(r"\X")
+
+
+def _reference_graphemes(text: str) -> int:
+    return len(CLUSTER.findall(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "क्षेत्र में",
+        " \u093f",  # a vowel sign after a space joins the space's cluster
+        "क \u200c",  # so does a joiner
+        "x \u200d👍",
+        "a\u0600 b",  # a prepended mark joins the space after it
+        "a\r\nb",  # CR LF is one cluster
+        "\u093fक",  # a mark at the very start: the fast path cannot tell, falls back
+        "👍🏽 🇮🇳🇧🇩 ok",
+        "\u00a0\u0301 \u2028\u0301",
+        TRICKY,
+    ],
+)
+def test_count_graphemes_equals_cluster_regex(text: str) -> None:
+    assert count_graphemes(text) == _reference_graphemes(text)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=["hi", "bn"])
+def test_count_graphemes_on_articles(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert count_graphemes(text) == _reference_graphemes(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.one_of(texts, hs.text(max_size=80)))
+def test_count_graphemes_on_generated_text(text: str) -> None:
+    assert count_graphemes(text) == _reference_graphemes(text)
