@@ -154,3 +154,45 @@ def test_count_graphemes_on_articles(path: Path) -> None:
 @given(hs.one_of(texts, hs.text(max_size=80)))
 def test_count_graphemes_on_generated_text(text: str) -> None:
     assert count_graphemes(text) == _reference_graphemes(text)
+
+
+# -- quotes with the document's sentences ----------------------------------------------------
+QUOTED = (
+    "किम ने कहा, “हम तैयार हैं। सब ठीक है।” उन्होंने जोड़ा।\n"
+    "  ‘आगे बढ़ो’, उन्होंने कहा.सईद ने माना।\n\n"
+    'পুতিন বলেন, ‘আমরা প্রস্তুত।’ তিনি আরও বলেন, "সব ঠিক আছে" \n'
+    '"খোলা উদ্ধৃতি\n'
+    '"পরের অনুচ্ছেদ।" বলেন তিনি।\n'
+)
+
+
+@pytest.mark.parametrize("text", [*(p.read_text("utf-8") for p in SAMPLES), QUOTED, TRICKY])
+def test_quotes_with_given_sentences_are_the_same(text: str) -> None:
+    from newskit.quotes import extract_quotes
+
+    assert extract_quotes(text, sentences=split_sentences(text)) == extract_quotes(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(hs.lists(hs.sampled_from([*PIECES, " बोले, “हां।”", "\n‘नहीं’ কहा", '"'])).map("".join))
+def test_quotes_with_given_sentences_on_generated_text(text: str) -> None:
+    from newskit.quotes import extract_quotes
+
+    assert extract_quotes(text, sentences=split_sentences(text)) == extract_quotes(text)
+
+
+# -- top lists ---------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(
+    hs.dictionaries(hs.text("abcde", min_size=1, max_size=3), hs.integers(1, 6), max_size=60),
+    hs.integers(0, 8),
+    hs.booleans(),
+)
+def test_top_counts_equal_sorting_everything(
+    counts: dict[str, int], n: int, filtered: bool
+) -> None:
+    from collections import Counter
+
+    keep = (lambda k: "a" not in k) if filtered else None
+    expected = stats_module._top(((k, v) for k, v in counts.items() if keep is None or keep(k)), n)
+    assert stats_module._top_counts(Counter(counts), n, keep) == expected

@@ -66,7 +66,7 @@ import hashlib
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
@@ -322,14 +322,13 @@ class CorpusStats:
         """
         row = self.summary()
         stop: frozenset[str] = frozenset() if keep_stopwords else stopwords()
-        top_words = _top(((w, n) for w, n in self.word_counts.items() if w not in stop), top)
-        top_bigrams = _top(
-            (
-                (b, n)
-                for b, n in self.bigram_counts.items()
-                if keep_stopwords or not any(w in stop for w in b.split(" "))
-            ),
+        top_words = _top_counts(
+            self.word_counts, top, None if keep_stopwords else lambda w: w not in stop
+        )
+        top_bigrams = _top_counts(
+            self.bigram_counts,
             top,
+            None if keep_stopwords else lambda b: stop.isdisjoint(b.split(" ")),
         )
         sentence_repeats = [n for n in self.sentence_documents.values() if n > 1]
         line_repeats = {h: n for h, n in self.line_documents.items() if n > 1}
@@ -414,6 +413,37 @@ def _top(items: Iterable[tuple[str, int]], n: int) -> list[list[Any]]:
     """Top ``n`` by count, ties broken by the text so the output is deterministic."""
     ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))
     return [[k, v] for k, v in ranked[:n]]
+
+
+def _top_counts(
+    counts: Counter[str], n: int, keep: Callable[[Any], bool] | None
+) -> list[list[Any]]:
+    """:func:`_top` of the items of *counts* whose key passes *keep* (all when None).
+
+    Why: sorting (and filtering in Python) a million bigrams costs about a second per
+    report. Only the items at or above a count threshold are looked at: with at least
+    *n* kept items at or above it, every item below it ranks after them. The threshold
+    comes from a histogram of the counts and is lowered until enough items pass *keep*.
+    """
+    if n <= 0 or not counts:
+        return []
+    hist = Counter(counts.values())
+    levels = sorted(hist, reverse=True)
+    need = n
+    while True:
+        seen = 0
+        threshold = levels[-1]
+        for level in levels:
+            seen += hist[level]
+            if seen >= need:
+                threshold = level
+                break
+        candidates = list(compress(counts.items(), map(threshold.__le__, counts.values())))
+        if keep is not None:
+            candidates = [kv for kv in candidates if keep(kv[0])]
+        if len(candidates) >= n or threshold == levels[-1]:
+            return _top(candidates, n)
+        need *= 4
 
 
 def _nth_from_histogram(hist: Counter[int], index: int) -> int:
@@ -657,9 +687,9 @@ def document_stats(
     for chunk in _line_chunks(text, CHUNK_CHARS):
         if normalization:
             _add_normalization(st, chunk)
-        _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
+        sentences = _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
         if extract is not None:
-            _add_quotes(st, extract(chunk))
+            _add_quotes(st, extract(chunk, sentences=sentences))
     types, positions = mattr.sums()
     st.mattr_types += types
     st.mattr_positions += positions
@@ -728,18 +758,18 @@ def _add_tokens_and_sentences(
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
-) -> None:
+) -> list[Any]:
     """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
 
     The fast path (:func:`_sentence_tokens`) tokenizes the sentences with segment's C-level
     line tokenizer and does every per-token step with ``map``/``compress``/``Counter`` in C;
     it falls back to :func:`_add_tokens_and_sentences_reference` (offsets from
-    :func:`token_columns`) when segment does not provide what it needs.
+    :func:`token_columns`) when segment does not provide what it needs. Returns the chunk's
+    sentences, so that quote extraction does not split them again.
     """
     got = _sentence_tokens(text, split_sentences)
     if got is None:
-        _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
-        return
+        return _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
     sentences, toks, sizes, kinds = got
     st.tokens += len(toks)
     st.token_kinds.update(kinds)
@@ -769,6 +799,7 @@ def _add_tokens_and_sentences(
     st.word_counts.update(words)
     mattr.feed(words)
     _add_sentences(st, sentences, seen_sent)
+    return sentences
 
 
 #: 1 for the token kinds that count towards sentence length, 0 for the others.
@@ -831,7 +862,7 @@ def _add_tokens_and_sentences_reference(
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
-) -> None:
+) -> list[Any]:
     """:func:`_add_tokens_and_sentences` from token offsets: the reference and the fallback."""
     texts, starts, ends, kinds = token_columns(text)
     st.tokens += len(texts)
@@ -864,6 +895,7 @@ def _add_tokens_and_sentences_reference(
             st.sentences_repeated_in_document += 1
         else:
             seen_sent.add(h)
+    return sentences  # type: ignore[no-any-return]
 
 
 def _quote_extractor() -> Any:
