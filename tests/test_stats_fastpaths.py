@@ -196,3 +196,58 @@ def test_top_counts_equal_sorting_everything(
     keep = (lambda k: "a" not in k) if filtered else None
     expected = stats_module._top(((k, v) for k, v in counts.items() if keep is None or keep(k)), n)
     assert stats_module._top_counts(Counter(counts), n, keep) == expected
+
+
+# -- character figures ----------------------------------------------------------------------
+def _reference_char_figures(text: str) -> CorpusStats:
+    """The character figures counted from ``Counter(text)`` (how stats counted them before)."""
+    from collections import Counter
+
+    st = CorpusStats()
+    chars = Counter(text)
+    for ch, n in chars.items():
+        script, special = stats_module._char_class(ch)
+        if script is not None:
+            st.script_letters[script] += n
+        if special is not None:
+            if special.startswith("digit:"):
+                st.digits[special[6:]] += n
+            else:
+                st.specials[special] += n
+        if ch in stats_module.QUOTE_MARK_NAMES:
+            st.quote_marks[stats_module.QUOTE_MARK_NAMES[ch]] += n
+    mojibake = sum(text.count(m) for m in stats_module.MOJIBAKE_MARKERS)
+    if mojibake:
+        st.specials["mojibake"] += mojibake
+    st.graphemes = _reference_graphemes(text)
+    st.unbalanced_documents = int(stats_module._unbalanced(chars))
+    return st
+
+
+def _assert_char_figures(text: str) -> None:
+    got = document_stats(text, quotes=False)
+    want = _reference_char_figures(text)
+    for name in ("script_letters", "specials", "digits", "graphemes", "unbalanced_documents"):
+        assert getattr(got, name) == getattr(want, name), name
+    # same keys in the same order: the JSON lists quote marks by count, ties in this order
+    assert list(got.quote_marks.items()) == list(want.quote_marks.items())
+
+
+def test_whitespace_has_no_character_figures() -> None:
+    # the figures are summed over whitespace-separated chunks, so this must hold
+    for ch in map(chr, range(0x3001)):
+        if ch.isspace():
+            assert stats_module._char_class(ch) == (None, None)
+            assert ch not in stats_module.QUOTE_MARK_NAMES
+
+
+@pytest.mark.parametrize("text", [*(p.read_text("utf-8") for p in SAMPLES), QUOTED, TRICKY])
+def test_character_figures_equal_counting_the_text(text: str) -> None:
+    _assert_char_figures(text)
+    _assert_char_figures("’ ‘x” “ «»„‚ \"'" + text + "१२ ৩ 4 ① \ufffd à¤")
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.one_of(texts, hs.text(max_size=80)))
+def test_character_figures_on_generated_text(text: str) -> None:
+    _assert_char_figures(text)

@@ -557,16 +557,54 @@ def _edge_res() -> tuple[Any, Any]:
     )
 
 
-#: Added to a chunk's cluster count when an edge of it may join a neighbouring space.
-_EDGE = 1 << 48
+# Per-chunk figures are packed into one int, one FIELD_BITS-bit field per figure, so that the
+# figures of a whole document are one C-level ``sum`` over its chunks (no field can overflow:
+# a document would need 2**40 characters).
+_FIELD_BITS = 40
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_SPECIAL_KINDS = ("zwj", "zwnj", "replacement", "invisible")
+_DIGIT_KINDS = ("ascii", "devanagari", "bengali", "other")
+#: The packed fields: clusters, the edge flag, then character counts.
+_FIELDS = (
+    "graphemes",
+    "edge",
+    *(f"script:{s}" for s in SCRIPTS),
+    *(f"special:{k}" for k in _SPECIAL_KINDS),
+    *(f"digit:{k}" for k in _DIGIT_KINDS),
+    *(f"quote:{c}" for c in QUOTE_MARK_NAMES),
+)
+_FIELD = {name: 1 << (_FIELD_BITS * i) for i, name in enumerate(_FIELDS)}
+#: Set in a chunk's figures when an edge of it may join a cluster with the space next to it.
+_EDGE = _FIELD["edge"]
 
 
-class _ClusterCounts(dict[str, int]):
-    """Whitespace-free chunk -> its grapheme clusters (plus :data:`_EDGE` when an edge of it
-    may join a cluster with the space next to it), computed once per distinct chunk."""
+class _CharFigures(dict[str, int]):
+    """Character -> its packed contribution: script bucket, special kind, digit kind, mark."""
+
+    def __missing__(self, ch: str) -> int:
+        script, special = _char_class(ch)
+        n = 0
+        if script is not None:
+            n += _FIELD[f"script:{script}"]
+        if special is not None:
+            n += _FIELD[special if special.startswith("digit:") else f"special:{special}"]
+        if ch in QUOTE_MARK_NAMES:
+            n += _FIELD[f"quote:{ch}"]
+        if len(self) > 100_000:
+            self.clear()
+        self[ch] = n
+        return n
+
+
+_CHAR_FIGURES = _CharFigures()
+
+
+class _ChunkFigures(dict[str, int]):
+    """Whitespace-free chunk -> its packed figures (clusters, edge flag, character counts),
+    computed once per distinct chunk: chunks repeat like words."""
 
     def __missing__(self, chunk: str) -> int:
-        n: int = _grapheme_re().subn("", chunk)[1]
+        n: int = _grapheme_re().subn("", chunk)[1] + sum(map(_CHAR_FIGURES.__getitem__, chunk))
         joins_before, joins_after = _edge_res()
         if joins_before.match(chunk) or joins_after.match(chunk[-1]):
             n += _EDGE
@@ -576,7 +614,23 @@ class _ClusterCounts(dict[str, int]):
         return n
 
 
-_CLUSTERS = _ClusterCounts()
+_CHUNKS = _ChunkFigures()
+
+
+def _text_figures(text: str) -> tuple[list[int], list[str]]:
+    """The unpacked :data:`_FIELDS` of *text* (graphemes exact), and its chunks.
+
+    Whitespace has no script, special kind or quote mark, so the character figures are the
+    sum over the chunks; for graphemes see :func:`count_graphemes`.
+    """
+    chunks = text.split()
+    packed = sum(map(_CHUNKS.__getitem__, chunks))
+    fields = [(packed >> (_FIELD_BITS * i)) & _FIELD_MASK for i in range(len(_FIELDS))]
+    if fields[1] or "\r" in text:
+        fields[0] = int(_grapheme_re().subn("", text)[1])
+    else:
+        fields[0] += len(text) - sum(map(len, chunks))
+    return fields, chunks
 
 
 def count_graphemes(text: str) -> int:
@@ -591,12 +645,7 @@ def count_graphemes(text: str) -> int:
     words, so each distinct one is segmented once. Otherwise the whole text goes through
     ``\\X``.
     """
-    if "\r" not in text:
-        chunks = text.split()
-        inside = sum(map(_CLUSTERS.__getitem__, chunks))
-        if inside < _EDGE:
-            return len(text) - sum(map(len, chunks)) + inside
-    return int(_grapheme_re().subn("", text)[1])
+    return _text_figures(text)[0][0]
 
 
 # ---------------------------------------------------------------------------
@@ -624,26 +673,27 @@ def document_stats(
     st.chars += len(text)
     st.document_digests[_digest(text.strip())] += 1
 
-    # characters: one C-speed Counter, then a loop over the distinct characters
-    chars = Counter(text)
-    doc_letters: Counter[str] = Counter()
-    for ch, n in chars.items():
-        script, special = _char_class(ch)
-        if script is not None:
-            doc_letters[script] += n
-        if special is not None:
-            if special.startswith("digit:"):
-                st.digits[special[6:]] += n
-            else:
-                st.specials[special] += n
-        if ch in QUOTE_MARK_NAMES:
-            st.quote_marks[QUOTE_MARK_NAMES[ch]] += n
+    # characters and graphemes: packed figures per distinct chunk, summed in C
+    fields, _ = _text_figures(text)
+    figures = dict(zip(_FIELDS, fields, strict=True))
+    doc_letters = {s: n for s in SCRIPTS if (n := figures[f"script:{s}"])}
     st.script_letters.update(doc_letters)
+    for kind in _SPECIAL_KINDS:
+        if n := figures[f"special:{kind}"]:
+            st.specials[kind] += n
+    for kind in _DIGIT_KINDS:
+        if n := figures[f"digit:{kind}"]:
+            st.digits[kind] += n
+    marks = {c: n for c in QUOTE_MARK_NAMES if (n := figures[f"quote:{c}"])}
+    if marks:
+        # new keys in order of first occurrence, as counting the text would add them
+        for c in sorted(marks, key=text.find):
+            st.quote_marks[QUOTE_MARK_NAMES[c]] += marks[c]
     mojibake = sum(text.count(m) for m in MOJIBAKE_MARKERS)
     if mojibake:
         st.specials["mojibake"] += mojibake
-    st.graphemes += count_graphemes(text)
-    if _unbalanced(chars):
+    st.graphemes += fields[0]
+    if _unbalanced(marks):
         st.unbalanced_documents += 1
 
     # lines: paragraphs, NFC, repeats
@@ -932,7 +982,7 @@ def _terminator(sentence: str) -> str:
     return TERMINATOR_NAMES.get(end[-1], "none")
 
 
-def _unbalanced(chars: Counter[str]) -> bool:
+def _unbalanced(chars: dict[str, int]) -> bool:
     return (
         chars.get("“", 0) != chars.get("”", 0)
         or chars.get("‘", 0) > chars.get("’", 0)
