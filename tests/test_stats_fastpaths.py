@@ -251,3 +251,18 @@ def test_character_figures_equal_counting_the_text(text: str) -> None:
 @given(hs.one_of(texts, hs.text(max_size=80)))
 def test_character_figures_on_generated_text(text: str) -> None:
     _assert_char_figures(text)
+
+
+# -- merging ---------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(
+    hs.dictionaries(hs.sampled_from("abcdefgh"), hs.integers(0, 3)),
+    hs.dictionaries(hs.sampled_from("abcdefgh"), hs.integers(0, 3)),
+)
+def test_adding_counts_equals_counter_update(a: dict[str, int], b: dict[str, int]) -> None:
+    from collections import Counter
+
+    mine, expected = Counter(a), Counter(a)
+    stats_module._add_counts(mine, Counter(b))
+    expected.update(Counter(b))
+    assert dict(mine) == dict(expected)  # zero counts included
