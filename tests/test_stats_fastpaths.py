@@ -266,3 +266,54 @@ def test_adding_counts_equals_counter_update(a: dict[str, int], b: dict[str, int
     stats_module._add_counts(mine, Counter(b))
     expected.update(Counter(b))
     assert dict(mine) == dict(expected)  # zero counts included
+
+
+# -- lines ---------------------------------------------------------------------------------------
+def _reference_line_figures(text: str) -> tuple[int, int, int, set[int], dict[int, str]]:
+    """Paragraphs, non-NFC lines, repeats, digests and short lines, line by line."""
+    import unicodedata
+
+    seen: set[int] = set()
+    short: dict[int, str] = {}
+    paragraphs = non_nfc = repeated = 0
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        paragraphs += 1
+        non_nfc += not unicodedata.is_normalized("NFC", line)
+        h = stats_module._digest(line)
+        if h in seen:
+            repeated += 1
+        else:
+            seen.add(h)
+            if len(line) <= stats_module.BOILERPLATE_MAX_CHARS:
+                short.setdefault(h, line)
+    return paragraphs, non_nfc, repeated, seen, short
+
+
+LINE_PIECES = [
+    *PIECES,
+    "\u2000",
+    "\u2001",
+    "\u0928\u093c",
+    "\u0929",
+    "e\u0301",
+    "\u0301",
+    "ক\u09c7\u09be",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.lists(hs.sampled_from(LINE_PIECES), max_size=25).map("".join))
+def test_line_figures_equal_line_by_line(text: str) -> None:
+    st = document_stats(text, quotes=False, normalization=False)
+    paragraphs, non_nfc, repeated, seen, short = _reference_line_figures(text)
+    assert (st.paragraphs, st.non_nfc_lines, st.lines_repeated_in_document) == (
+        paragraphs,
+        non_nfc,
+        repeated,
+    )
+    assert st.non_nfc_documents == (non_nfc > 0)
+    assert set(st.line_documents) == seen
+    assert st.short_lines == short

@@ -62,7 +62,9 @@ import bisect
 import collections
 import contextlib
 import dataclasses
+import functools
 import hashlib
+import operator
 import os
 import unicodedata
 from collections import Counter
@@ -130,6 +132,16 @@ _SCRIPT_LANG = {"Devanagari": "hi", "Bengali": "bn", "Latin": "en", "Other": "ot
 def _digest(text: str) -> int:
     """8-byte BLAKE2b digest as an int: small, picklable and stable across processes."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+_blake2b_8 = functools.partial(hashlib.blake2b, digest_size=8)
+_is_nfc = functools.partial(unicodedata.is_normalized, "NFC")
+
+
+def _digests(texts: list[str]) -> list[int]:
+    """``[_digest(t) for t in texts]`` with no Python-level call per text (all C callables)."""
+    raw = map(operator.methodcaller("digest"), map(_blake2b_8, map(str.encode, texts)))
+    return list(map(int.from_bytes, raw, repeat("little")))
 
 
 @dataclass
@@ -722,27 +734,23 @@ def document_stats(
     if _unbalanced(marks):
         st.unbalanced_documents += 1
 
-    # lines: paragraphs, NFC, repeats
-    seen: set[int] = set()
-    non_nfc = 0
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        st.paragraphs += 1
-        if not unicodedata.is_normalized("NFC", line):
-            non_nfc += 1
-        h = _digest(line)
-        if h in seen:
-            st.lines_repeated_in_document += 1
-        else:
-            seen.add(h)
-            if len(line) <= BOILERPLATE_MAX_CHARS:
-                st.short_lines.setdefault(h, line)
+    # lines: paragraphs, NFC, repeats (C-level passes over the lines)
+    lines = list(filter(None, map(str.strip, text.split("\n"))))
+    st.paragraphs += len(lines)
+    digests = _digests(lines)
+    seen = set(digests)
+    st.lines_repeated_in_document += len(digests) - len(seen)
+    short_lines = st.short_lines
+    for h, line in zip(digests, lines, strict=True):
+        if len(line) <= BOILERPLATE_MAX_CHARS:
+            short_lines.setdefault(h, line)  # same digest, same text: any occurrence will do
     st.line_documents.update(seen)
-    if non_nfc:
-        st.non_nfc_lines += non_nfc
-        st.non_nfc_documents += 1
+    # an NFC text has only NFC lines ("\n" and the stripped spaces never compose)
+    if not unicodedata.is_normalized("NFC", text):
+        non_nfc = len(lines) - sum(map(_is_nfc, lines))
+        if non_nfc:
+            st.non_nfc_lines += non_nfc
+            st.non_nfc_documents += 1
 
     if doc_letters:
         st.document_langs[
@@ -921,15 +929,13 @@ def _sentence_tokens(
 
 def _add_sentences(st: CorpusStats, sentences: list[Any], seen_sent: set[int]) -> None:
     """Sentence count, terminators and within-document repeats (lengths are counted apart)."""
-    st.sentences += len(sentences)
-    terminators = st.terminators
-    for s in sentences:
-        terminators[_terminator(s.text)] += 1
-        h = _digest(s.text.strip())
-        if h in seen_sent:
-            st.sentences_repeated_in_document += 1
-        else:
-            seen_sent.add(h)
+    texts = [s.text for s in sentences]
+    st.sentences += len(texts)
+    st.terminators.update(map(_terminator, texts))
+    digests = _digests(list(map(str.strip, texts)))
+    before = len(seen_sent)
+    seen_sent.update(digests)
+    st.sentences_repeated_in_document += len(digests) - (len(seen_sent) - before)
 
 
 def _add_tokens_and_sentences_reference(
