@@ -755,12 +755,10 @@ def document_stats(
         if len(line) <= BOILERPLATE_MAX_CHARS:
             short_lines.setdefault(h, line)  # same digest, same text: any occurrence will do
     st.line_documents.update(seen)
-    # an NFC text has only NFC lines ("\n" and the stripped spaces never compose)
-    if not unicodedata.is_normalized("NFC", text):
-        non_nfc = len(lines) - sum(map(_is_nfc, lines))
-        if non_nfc:
-            st.non_nfc_lines += non_nfc
-            st.non_nfc_documents += 1
+    non_nfc = len(lines) - sum(map(_is_nfc, lines))
+    if non_nfc:
+        st.non_nfc_lines += non_nfc
+        st.non_nfc_documents += 1
 
     if doc_letters:
         st.document_langs[
