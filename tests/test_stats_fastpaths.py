@@ -62,6 +62,17 @@ PIECES = [
     "a@b.co",
     "[/x]",
     "👍🏽",
+    # apostrophes and quotes around sentence ends: the tokenizer's apostrophe scope
+    "‘ডা. রহমান’ও",
+    "কিন্তু’",
+    "’সহ",
+    " ‘",
+    "’ ",
+    "?”",
+    "!’",
+    'आहे? " जेम्स',
+    " बी. सी. ",
+    "…",
 ]
 texts = hs.lists(hs.sampled_from(PIECES), max_size=25).map("".join)
 
