@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING
 from newskit.scripts import INDIC_MARK, ZWJ, ZWNJ
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
     from newskit.segment import Sentence
 
 __all__ = ["KINDS", "Quote", "Span", "extract_quotes"]
@@ -544,9 +546,14 @@ class _Attr:
 class _Doc:
     """Sentence lookup for one document, split lazily per paragraph."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentences: Sequence[Sentence] | None = None) -> None:
         self.text = text
         self._cache: dict[tuple[int, int], tuple[list[int], list[Sentence]]] = {}
+        # the document's sentences when the caller has them: a paragraph's sentences are then
+        # looked up instead of split again (a line splits alone as it does in its text)
+        self._given: tuple[list[int], list[Sentence]] | None = None
+        if sentences is not None:
+            self._given = ([s.start for s in sentences], list(sentences))
         self._newlines: list[int] | None = None
         self._langs: dict[int, str | None] = {}
 
@@ -567,10 +574,20 @@ class _Doc:
     def sentences(self, lo: int, hi: int) -> tuple[list[int], list[Sentence]]:
         got = self._cache.get((lo, hi))
         if got is None:
-            from newskit.segment import split_sentences  # lazy: segment imports regex
+            text = self.text
+            if (
+                self._given is not None
+                and (lo == 0 or text[lo - 1] == "\n")
+                and (hi == len(text) or text[hi] == "\n")
+            ):  # whole lines: the given sentences that start in them
+                starts, sents = self._given
+                i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+                got = (starts[i:j], sents[i:j])
+            else:
+                from newskit.segment import split_sentences  # lazy: segment imports regex
 
-            sents = [_shift(s, lo) for s in split_sentences(self.text[lo:hi])]
-            got = ([s.start for s in sents], sents)
+                sents = [_shift(s, lo) for s in split_sentences(text[lo:hi])]
+                got = ([s.start for s in sents], sents)
             self._cache[lo, hi] = got
         return got
 
@@ -959,12 +976,17 @@ def _count_words(s: str, limit: int) -> int:
     return n
 
 
-def extract_quotes(text: str) -> list[Quote]:
-    """All quotations in one document (paragraphs are lines), with speaker and cue when found."""
+def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) -> list[Quote]:
+    """All quotations in one document (paragraphs are lines), with speaker and cue when found.
+
+    *sentences*: ``split_sentences(text)`` when the caller has it already (corpus statistics
+    split every document anyway), so that paragraphs with quotes are not split again. It
+    must be exactly that list; the result is the same with or without it.
+    """
     raws = _pair(text)
     if not raws:
         return []
-    doc = _Doc(text)
+    doc = _Doc(text, sentences)
     out: list[Quote] = []
     last_named: tuple[str, int] | None = None  # the latest non-pronoun speaker and its offset
     # speaker/cue of top-level quotes by opening offset, for "previous sentence" inheritance

@@ -51,6 +51,15 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
   ``”`` (or the reverse), more ``‘`` than ``’`` (``’`` doubles as the
   apostrophe, so only a surplus of ``‘`` counts), ``«``/``»`` mismatch or an
   odd number of ``"``.
+* **Speed** (the figures are those of the definitions above; each fast path
+  keeps its reference as fallback and is tested against it): no Python code
+  runs per token or per character. The sentences of a chunk, joined by
+  newlines, go through segment's C-level line tokenizer, so each output line is
+  one sentence's tokens; kinds, words, bigrams and lengths are ``map``/
+  ``compress``/``Counter`` passes. Characters and graphemes are counted once
+  per distinct whitespace-separated chunk (memoized, packed into one int) and
+  summed per document. Caches are keyed by words and chunks (vocabulary), never
+  by lines or documents, so repeated input is not what makes them pay.
 
 The module never prints; :mod:`newskit.render` formats the dictionaries that
 :meth:`CorpusStats.summary` and :meth:`CorpusStats.report` return.
@@ -62,13 +71,17 @@ import bisect
 import collections
 import contextlib
 import dataclasses
+import functools
 import hashlib
+import operator
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import and_, sub
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -82,6 +95,20 @@ BOILERPLATE_MAX_CHARS = 80
 MOJIBAKE_MARKERS = ("à¤", "à¦")
 #: Token kinds that do not count towards sentence length.
 NON_WORD_KINDS = frozenset({"punct", "symbol", "space"})
+#: Every kind segment gives a token (``segment.KINDS``; listed here so that importing stats
+#: does not import segment).
+_TOKEN_KINDS = (
+    "word",
+    "number",
+    "punct",
+    "symbol",
+    "url",
+    "email",
+    "handle",
+    "hashtag",
+    "abbr",
+    "other",
+)
 #: Sentence-final characters reported by kind (anything else is ``other``).
 TERMINATOR_NAMES = {
     "।": "danda",
@@ -114,6 +141,16 @@ _SCRIPT_LANG = {"Devanagari": "hi", "Bengali": "bn", "Latin": "en", "Other": "ot
 def _digest(text: str) -> int:
     """8-byte BLAKE2b digest as an int: small, picklable and stable across processes."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+_blake2b_8 = functools.partial(hashlib.blake2b, digest_size=8)
+_is_nfc = functools.partial(unicodedata.is_normalized, "NFC")
+
+
+def _digests(texts: list[str]) -> list[int]:
+    """``[_digest(t) for t in texts]`` with no Python-level call per text (all C callables)."""
+    raw = map(operator.methodcaller("digest"), map(_blake2b_8, map(str.encode, texts)))
+    return list(map(int.from_bytes, raw, repeat("little")))
 
 
 @dataclass
@@ -184,7 +221,9 @@ class CorpusStats:
         for f in dataclasses.fields(self):
             mine = getattr(self, f.name)
             theirs = getattr(other, f.name)
-            if isinstance(mine, Counter):
+            if f.name in _LARGE_COUNTERS:
+                _add_counts(mine, theirs)
+            elif isinstance(mine, Counter):
                 mine.update(theirs)
             elif isinstance(mine, dict):
                 # same digest -> same text, so the union does not depend on order
@@ -306,14 +345,13 @@ class CorpusStats:
         """
         row = self.summary()
         stop: frozenset[str] = frozenset() if keep_stopwords else stopwords()
-        top_words = _top(((w, n) for w, n in self.word_counts.items() if w not in stop), top)
-        top_bigrams = _top(
-            (
-                (b, n)
-                for b, n in self.bigram_counts.items()
-                if keep_stopwords or not any(w in stop for w in b.split(" "))
-            ),
+        top_words = _top_counts(
+            self.word_counts, top, None if keep_stopwords else lambda w: w not in stop
+        )
+        top_bigrams = _top_counts(
+            self.bigram_counts,
             top,
+            None if keep_stopwords else lambda b: stop.isdisjoint(b.split(" ")),
         )
         sentence_repeats = [n for n in self.sentence_documents.values() if n > 1]
         line_repeats = {h: n for h, n in self.line_documents.items() if n > 1}
@@ -390,6 +428,30 @@ class CorpusStats:
 SECTIONS = ("overview", "scripts", "punctuation", "lexicon", "hygiene")
 
 
+#: Vocabulary-sized counters whose key order nothing depends on (top lists sort by key).
+_LARGE_COUNTERS = frozenset(
+    ("word_counts", "bigram_counts", "line_documents", "sentence_documents", "document_digests")
+)
+
+
+def _add_counts(mine: Counter[Any], theirs: Counter[Any]) -> None:
+    """``mine.update(theirs)``, but the keys counted once are added by C-level counting.
+
+    Why: ``Counter.update`` with a mapping runs a Python loop per key, and merging per-file
+    results spent most of its time there; most words, bigrams and line digests of a file
+    occur once. Only the insertion order of new keys differs, which is why this is used for
+    :data:`_LARGE_COUNTERS` only.
+    """
+    if not mine:
+        mine.update(theirs)  # a C-level dict update
+        return
+    values = theirs.values()
+    mine.update(compress(theirs, map((1).__eq__, values)))  # an iterable: counted in C
+    get = mine.get
+    for key, n in compress(theirs.items(), map((1).__ne__, values)):
+        mine[key] = get(key, 0) + n
+
+
 def _ratio(num: float, den: float, digits: int) -> float:
     return round(num / den, digits) if den else 0.0
 
@@ -398,6 +460,37 @@ def _top(items: Iterable[tuple[str, int]], n: int) -> list[list[Any]]:
     """Top ``n`` by count, ties broken by the text so the output is deterministic."""
     ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))
     return [[k, v] for k, v in ranked[:n]]
+
+
+def _top_counts(
+    counts: Counter[str], n: int, keep: Callable[[Any], bool] | None
+) -> list[list[Any]]:
+    """:func:`_top` of the items of *counts* whose key passes *keep* (all when None).
+
+    Why: sorting (and filtering in Python) a million bigrams costs about a second per
+    report. Only the items at or above a count threshold are looked at: with at least
+    *n* kept items at or above it, every item below it ranks after them. The threshold
+    comes from a histogram of the counts and is lowered until enough items pass *keep*.
+    """
+    if n <= 0 or not counts:
+        return []
+    hist = Counter(counts.values())
+    levels = sorted(hist, reverse=True)
+    need = n
+    while True:
+        seen = 0
+        threshold = levels[-1]
+        for level in levels:
+            seen += hist[level]
+            if seen >= need:
+                threshold = level
+                break
+        candidates = list(compress(counts.items(), map(threshold.__le__, counts.values())))
+        if keep is not None:
+            candidates = [kv for kv in candidates if keep(kv[0])]
+        if len(candidates) >= n or threshold == levels[-1]:
+            return _top(candidates, n)
+        need *= 4
 
 
 def _nth_from_histogram(hist: Counter[int], index: int) -> int:
@@ -431,19 +524,28 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-_WORD_CACHE: dict[str, str] = {}
+class _WordCache(dict[str, str]):
+    """Word -> default-normalized, casefolded form, computed once per distinct word.
+
+    A dict with ``__missing__`` so that ``map(_WORD_CACHE.__getitem__, words)`` normalizes
+    a whole list in C on hits; memory is bounded by the vocabulary (and a cap).
+    """
+
+    def __missing__(self, word: str) -> str:
+        from newskit.normalization import normalize
+
+        out = normalize(word).casefold()
+        if len(self) < 2_000_000:
+            self[word] = out
+        return out
+
+
+_WORD_CACHE = _WordCache()
 
 
 def _norm_word(word: str) -> str:
     """Default-normalized, casefolded form of a word, memoized (vocabulary-sized)."""
-    out = _WORD_CACHE.get(word)
-    if out is None:
-        from newskit.normalization import normalize
-
-        out = normalize(word).casefold()
-        if len(_WORD_CACHE) < 2_000_000:
-            _WORD_CACHE[word] = out
-    return out
+    return _WORD_CACHE[word]
 
 
 @lru_cache(maxsize=65536)
@@ -487,6 +589,113 @@ def _grapheme_re() -> Any:
     return regex.compile(r"\X")
 
 
+@lru_cache(maxsize=1)
+def _edge_res() -> tuple[Any, Any]:
+    """(a character that joins the cluster before it, one that joins the cluster after it).
+
+    A mark or joiner joins the cluster of the character before it, even a space (GB9, GB9a);
+    a prepended concatenation mark joins what follows it, even a space (GB9b).
+    """
+    import regex
+
+    return (
+        regex.compile(r"[\p{GCB=Extend}\p{GCB=SpacingMark}\p{GCB=ZWJ}]"),
+        regex.compile(r"\p{GCB=Prepend}"),
+    )
+
+
+# Per-chunk figures are packed into one int, one FIELD_BITS-bit field per figure, so that the
+# figures of a whole document are one C-level ``sum`` over its chunks (no field can overflow:
+# a document would need 2**40 characters).
+_FIELD_BITS = 40
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_SPECIAL_KINDS = ("zwj", "zwnj", "replacement", "invisible")
+_DIGIT_KINDS = ("ascii", "devanagari", "bengali", "other")
+#: The packed fields: clusters, the edge flag, then character counts.
+_FIELDS = (
+    "graphemes",
+    "edge",
+    *(f"script:{s}" for s in SCRIPTS),
+    *(f"special:{k}" for k in _SPECIAL_KINDS),
+    *(f"digit:{k}" for k in _DIGIT_KINDS),
+    *(f"quote:{c}" for c in QUOTE_MARK_NAMES),
+)
+_FIELD = {name: 1 << (_FIELD_BITS * i) for i, name in enumerate(_FIELDS)}
+#: Set in a chunk's figures when an edge of it may join a cluster with the space next to it.
+_EDGE = _FIELD["edge"]
+
+
+class _CharFigures(dict[str, int]):
+    """Character -> its packed contribution: script bucket, special kind, digit kind, mark."""
+
+    def __missing__(self, ch: str) -> int:
+        script, special = _char_class(ch)
+        n = 0
+        if script is not None:
+            n += _FIELD[f"script:{script}"]
+        if special is not None:
+            n += _FIELD[special if special.startswith("digit:") else f"special:{special}"]
+        if ch in QUOTE_MARK_NAMES:
+            n += _FIELD[f"quote:{ch}"]
+        if len(self) > 100_000:
+            self.clear()
+        self[ch] = n
+        return n
+
+
+_CHAR_FIGURES = _CharFigures()
+
+
+class _ChunkFigures(dict[str, int]):
+    """Whitespace-free chunk -> its packed figures (clusters, edge flag, character counts),
+    computed once per distinct chunk: chunks repeat like words."""
+
+    def __missing__(self, chunk: str) -> int:
+        n: int = _grapheme_re().subn("", chunk)[1] + sum(map(_CHAR_FIGURES.__getitem__, chunk))
+        joins_before, joins_after = _edge_res()
+        if joins_before.match(chunk) or joins_after.match(chunk[-1]):
+            n += _EDGE
+        if len(self) > 300_000:  # keep memory flat (some 50 MB) on endless streams
+            self.clear()
+        self[chunk] = n
+        return n
+
+
+_CHUNKS = _ChunkFigures()
+
+
+def _text_figures(text: str) -> list[int]:
+    """The unpacked :data:`_FIELDS` of *text* (the grapheme count is exact, the edge flag set
+    when it needed the full pass).
+
+    Whitespace has no script, special kind or quote mark, so the character figures are the
+    sum over the chunks; for graphemes see :func:`count_graphemes`.
+    """
+    chunks = text.split()
+    packed = sum(map(_CHUNKS.__getitem__, chunks))
+    fields = [(packed >> (_FIELD_BITS * i)) & _FIELD_MASK for i in range(len(_FIELDS))]
+    if fields[1] or "\r" in text:
+        fields[0] = int(_grapheme_re().subn("", text)[1])
+    else:
+        fields[0] += len(text) - sum(map(len, chunks))
+    return fields
+
+
+def count_graphemes(text: str) -> int:
+    """Extended grapheme clusters in *text*, exactly as ``regex`` ``\\X`` finds them.
+
+    Why not one ``\\X`` pass: at several million clusters per 8 MB it costs more than the
+    tokenizer. A whitespace character is a cluster of its own unless a mark or joiner follows
+    it, a prepended concatenation mark precedes it or it is the CR of CR LF (GB3); every other
+    cluster rule looks back only through marks, joiners and regional indicators, which
+    whitespace is not. So when no chunk edge can join a space, the count is the whitespace
+    characters plus the clusters of each whitespace-separated chunk, and chunks repeat like
+    words, so each distinct one is segmented once. Otherwise the whole text goes through
+    ``\\X``.
+    """
+    return _text_figures(text)[0]
+
+
 # ---------------------------------------------------------------------------
 # Per-document computation
 # ---------------------------------------------------------------------------
@@ -512,46 +721,41 @@ def document_stats(
     st.chars += len(text)
     st.document_digests[_digest(text.strip())] += 1
 
-    # characters: one C-speed Counter, then a loop over the distinct characters
-    chars = Counter(text)
-    doc_letters: Counter[str] = Counter()
-    for ch, n in chars.items():
-        script, special = _char_class(ch)
-        if script is not None:
-            doc_letters[script] += n
-        if special is not None:
-            if special.startswith("digit:"):
-                st.digits[special[6:]] += n
-            else:
-                st.specials[special] += n
-        if ch in QUOTE_MARK_NAMES:
-            st.quote_marks[QUOTE_MARK_NAMES[ch]] += n
+    # characters and graphemes: packed figures per distinct chunk, summed in C
+    fields = _text_figures(text)
+    figures = dict(zip(_FIELDS, fields, strict=True))
+    doc_letters = {s: n for s in SCRIPTS if (n := figures[f"script:{s}"])}
     st.script_letters.update(doc_letters)
+    for kind in _SPECIAL_KINDS:
+        if n := figures[f"special:{kind}"]:
+            st.specials[kind] += n
+    for kind in _DIGIT_KINDS:
+        if n := figures[f"digit:{kind}"]:
+            st.digits[kind] += n
+    marks = {c: n for c in QUOTE_MARK_NAMES if (n := figures[f"quote:{c}"])}
+    if marks:
+        # new keys in order of first occurrence, as counting the text would add them
+        for c in sorted(marks, key=text.find):
+            st.quote_marks[QUOTE_MARK_NAMES[c]] += marks[c]
     mojibake = sum(text.count(m) for m in MOJIBAKE_MARKERS)
     if mojibake:
         st.specials["mojibake"] += mojibake
-    st.graphemes += _grapheme_re().subn("", text)[1]  # counts matches without building them
-    if _unbalanced(chars):
+    st.graphemes += fields[0]
+    if _unbalanced(marks):
         st.unbalanced_documents += 1
 
-    # lines: paragraphs, NFC, repeats
-    seen: set[int] = set()
-    non_nfc = 0
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        st.paragraphs += 1
-        if not unicodedata.is_normalized("NFC", line):
-            non_nfc += 1
-        h = _digest(line)
-        if h in seen:
-            st.lines_repeated_in_document += 1
-        else:
-            seen.add(h)
-            if len(line) <= BOILERPLATE_MAX_CHARS:
-                st.short_lines.setdefault(h, line)
+    # lines: paragraphs, NFC, repeats (C-level passes over the lines)
+    lines = list(filter(None, map(str.strip, text.split("\n"))))
+    st.paragraphs += len(lines)
+    digests = _digests(lines)
+    seen = set(digests)
+    st.lines_repeated_in_document += len(digests) - len(seen)
+    short_lines = st.short_lines
+    for h, line in zip(digests, lines, strict=True):
+        if len(line) <= BOILERPLATE_MAX_CHARS:
+            short_lines.setdefault(h, line)  # same digest, same text: any occurrence will do
     st.line_documents.update(seen)
+    non_nfc = len(lines) - sum(map(_is_nfc, lines))
     if non_nfc:
         st.non_nfc_lines += non_nfc
         st.non_nfc_documents += 1
@@ -575,9 +779,9 @@ def document_stats(
     for chunk in _line_chunks(text, CHUNK_CHARS):
         if normalization:
             _add_normalization(st, chunk)
-        _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
+        sentences = _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
         if extract is not None:
-            _add_quotes(st, extract(chunk))
+            _add_quotes(st, extract(chunk, sentences=sentences))
     types, positions = mattr.sums()
     st.mattr_types += types
     st.mattr_positions += positions
@@ -646,8 +850,110 @@ def _add_tokens_and_sentences(
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
-) -> None:
-    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk."""
+) -> list[Any]:
+    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
+
+    The fast path (:func:`_sentence_tokens`) tokenizes the sentences with segment's C-level
+    line tokenizer and does every per-token step with ``map``/``compress``/``Counter`` in C;
+    it falls back to :func:`_add_tokens_and_sentences_reference` (offsets from
+    :func:`token_columns`) when segment does not provide what it needs. Returns the chunk's
+    sentences, so that quote extraction does not split them again.
+    """
+    got = _sentence_tokens(text, split_sentences)
+    if got is None:
+        return _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
+    sentences, toks, sizes, kinds = got
+    st.tokens += len(toks)
+    st.token_kinds.update(kinds)
+    # sentence lengths: counted tokens per sentence, as differences of a running count
+    running = [0, *accumulate(map(_COUNTED_KIND.__getitem__, kinds))]
+    bounds = [0, *accumulate(sizes)]
+    st.sentence_lengths.update(
+        map(sub, map(running.__getitem__, bounds[1:]), map(running.__getitem__, bounds[:-1]))
+    )
+    # Normalized words and bigrams of word tokens adjacent in the token stream: a
+    # punctuation token or a line break between two words breaks the pair. Sentences of one
+    # line are adjacent in the stream; a sentence that starts a new line is not.
+    is_word = list(map("word".__eq__, kinds))
+    adjacent = list(map(and_, is_word, is_word[1:]))
+    if len(sentences) > 1:
+        starts = [s.start for s in sentences]
+        ends = [s.end for s in sentences]
+        for k, breaks in enumerate(map(text.count, repeat("\n"), ends, starts[1:]), 1):
+            if breaks:
+                adjacent[bounds[k] - 1] = False
+    words = list(map(_WORD_CACHE.__getitem__, compress(toks, is_word)))
+    follows = list(compress(adjacent, is_word))  # word i and word i + 1 form a bigram
+    st.bigram_counts.update(
+        map(" ".join, zip(compress(words, follows), compress(words[1:], follows), strict=True))
+    )
+    st.words += len(words)
+    st.word_counts.update(words)
+    mattr.feed(words)
+    _add_sentences(st, sentences, seen_sent)
+    return sentences
+
+
+#: 1 for the token kinds that count towards sentence length, 0 for the others.
+_COUNTED_KIND = {k: int(k not in NON_WORD_KINDS) for k in (*NON_WORD_KINDS, *_TOKEN_KINDS)}
+
+
+def _sentence_tokens(
+    text: str, split_sentences: Any
+) -> tuple[list[Any], list[str], list[int], list[str]] | None:
+    """``(sentences, tokens, tokens per sentence, kinds)`` of a chunk, or None (no fast path).
+
+    Why per sentence: every non-space character is in exactly one sentence and a sentence
+    tokenizes alone as it does in its text (both tested properties of segment), so the
+    sentences joined by newlines go through :func:`newskit.segment.tokenized_text` (C-level,
+    one output line per input line) and each output line holds one sentence's tokens, with
+    no offsets to compute. The token kinds come from segment's kind cache, which is what
+    ``tokenize`` itself uses. None when segment lacks either, or the output does not line up
+    with the sentences (then the caller uses the offset-based reference).
+    """
+    from newskit import segment
+
+    tokenized = getattr(segment, "tokenized_text", None)
+    kinds_of = getattr(segment, "_KINDS", None)
+    if tokenized is None or kinds_of is None:
+        return None
+    sentences = split_sentences(text)
+    if not sentences:
+        return sentences, [], [], []
+    out = tokenized("\n".join([s.text for s in sentences]))
+    lines = out.split("\n")
+    if len(lines) != len(sentences):
+        return None
+    toks = out.split()
+    # tokens are separated by single spaces on a line, and a sentence has at least one
+    sizes = [n + 1 for n in map(str.count, lines, repeat(" "))]
+    if sum(sizes) != len(toks):
+        return None
+    kinds = list(map(kinds_of.__getitem__, toks))
+    if not set(kinds) <= _COUNTED_KIND.keys():
+        return None
+    return sentences, toks, sizes, kinds
+
+
+def _add_sentences(st: CorpusStats, sentences: list[Any], seen_sent: set[int]) -> None:
+    """Sentence count, terminators and within-document repeats (lengths are counted apart)."""
+    texts = [s.text for s in sentences]
+    st.sentences += len(texts)
+    st.terminators.update(map(_terminator, texts))
+    digests = _digests(list(map(str.strip, texts)))
+    before = len(seen_sent)
+    seen_sent.update(digests)
+    st.sentences_repeated_in_document += len(digests) - (len(seen_sent) - before)
+
+
+def _add_tokens_and_sentences_reference(
+    st: CorpusStats,
+    text: str,
+    split_sentences: Any,
+    mattr: _MattrWindow,
+    seen_sent: set[int],
+) -> list[Any]:
+    """:func:`_add_tokens_and_sentences` from token offsets: the reference and the fallback."""
     texts, starts, ends, kinds = token_columns(text)
     st.tokens += len(texts)
     st.token_kinds.update(kinds)
@@ -657,8 +963,7 @@ def _add_tokens_and_sentences(
     # Normalized words (memoized) and bigrams of word tokens adjacent in the token
     # stream: a punctuation token or a line break between two words breaks the pair.
     word_idx = [i for i, k in enumerate(kinds) if k == "word"]
-    cache = _WORD_CACHE
-    words = [cache.get(w) or _norm_word(w) for w in [texts[i] for i in word_idx]]
+    words = [_norm_word(texts[i]) for i in word_idx]
     pairs = [
         a + " " + b
         for a, b, i, j in zip(words, words[1:], word_idx, word_idx[1:], strict=False)
@@ -680,6 +985,7 @@ def _add_tokens_and_sentences(
             st.sentences_repeated_in_document += 1
         else:
             seen_sent.add(h)
+    return sentences  # type: ignore[no-any-return]
 
 
 def _quote_extractor() -> Any:
@@ -716,7 +1022,7 @@ def _terminator(sentence: str) -> str:
     return TERMINATOR_NAMES.get(end[-1], "none")
 
 
-def _unbalanced(chars: Counter[str]) -> bool:
+def _unbalanced(chars: dict[str, int]) -> bool:
     return (
         chars.get("“", 0) != chars.get("”", 0)
         or chars.get("‘", 0) > chars.get("’", 0)

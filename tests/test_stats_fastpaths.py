@@ -1,0 +1,330 @@
+"""The C-level fast paths of newskit.stats give exactly what their reference paths give.
+
+Each fast path has a fallback (the reference) for input or module states it cannot handle;
+these tests run both on realistic news text, on generated text and on text built to make the
+fast path bail out, and require identical figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+import newskit.segment as segment_module
+import newskit.stats as stats_module
+from newskit.segment import split_sentences
+from newskit.stats import CorpusStats, count_graphemes, document_stats
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = [
+    ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt",
+    ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt",
+]
+TRICKY = (
+    "दु’टि ‘कथा’सहित বলেন, ‘আমরা’ও যাব। Dr. A. B. Roy ने कहा है.सईद 8वीं www.bbc.com/hindi\n"
+    "@x #y ₹5 ... “हम तैयार हैं।” उन्होंने कहा। ‘’৭১ সালে’ রাশিয়া ও চীন; र\u200d्याब स\u095cक\r\n"
+    '  \u093f मात्रा अकेली, \u0600 prepended, ক\u200c্ষ, 👍🏽 ok!! next? "quote" end .\n'
+    "a@b.co.uk के.आर. नारायणन 1,00,000 १,२५०.५ ৯০.৫ 2015-2016 10:30 $5,000 – — |\n"
+)
+PIECES = [
+    "किम ने कहा",
+    " कि “हम तैयार हैं।”",
+    " उत्तर कोरिया",
+    "है.सईद",
+    " डॉ. राम",
+    " 25 अप्रैल",
+    "।",
+    ".",
+    "?",
+    " ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u00a0",
+    "पुतिन बलेन, ‘समता’",
+    "দু’টি ‘কথা’সহ",
+    " ’৭১",
+    " রাশিয়া ও চীন।",
+    " ৯০ শতাংশ",
+    "সূত্র : বিবিসি",
+    "र\u200d्याब",
+    "स\u095cक",
+    "\u200b",
+    " \u093f",
+    "\u0600",
+    '"quote"',
+    "'x'",
+    "www.bbc.com/hindi",
+    "a@b.co",
+    "[/x]",
+    "👍🏽",
+    # apostrophes and quotes around sentence ends: the tokenizer's apostrophe scope
+    "‘ডা. রহমান’ও",
+    "কিন্তু’",
+    "’সহ",
+    " ‘",
+    "’ ",
+    "?”",
+    "!’",
+    'आहे? " जेम्स',
+    " बी. सी. ",
+    "…",
+]
+texts = hs.lists(hs.sampled_from(PIECES), max_size=25).map("".join)
+
+
+def _token_figures(text: str, add: object) -> tuple[CorpusStats, tuple[int, int], set[int]]:
+    st = CorpusStats()
+    mattr = stats_module._MattrWindow(stats_module.MATTR_WINDOW)
+    seen: set[int] = set()
+    add(st, text, split_sentences, mattr, seen)  # type: ignore[operator]
+    return st, mattr.sums(), seen
+
+
+def _assert_token_paths_agree(text: str) -> None:
+    fast = _token_figures(text, stats_module._add_tokens_and_sentences)
+    reference = _token_figures(text, stats_module._add_tokens_and_sentences_reference)
+    assert fast == reference
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=["hi", "bn"])
+def test_sentence_tokens_equal_reference_on_articles(path: Path) -> None:
+    _assert_token_paths_agree(path.read_text("utf-8"))
+
+
+def test_sentence_tokens_equal_reference_on_tricky_text() -> None:
+    # several sentences per line (bigrams cross their boundary), glued ends, URLs, clitics
+    assert stats_module._sentence_tokens(TRICKY, split_sentences) is not None
+    _assert_token_paths_agree(TRICKY)
+    _assert_token_paths_agree("")
+    _assert_token_paths_agree(" \n\t\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_sentence_tokens_equal_reference_on_generated_text(text: str) -> None:
+    _assert_token_paths_agree(text)
+
+
+def test_fallback_without_segment_fast_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = document_stats(TRICKY)
+    monkeypatch.delattr(segment_module, "tokenized_text")
+    assert stats_module._sentence_tokens(TRICKY, split_sentences) is None
+    assert document_stats(TRICKY) == expected
+
+
+def test_fallback_when_lines_do_not_line_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a tokenizer whose output does not keep one line per sentence is not trusted
+    expected = document_stats(TRICKY)
+    real = segment_module.tokenized_text
+    monkeypatch.setattr(segment_module, "tokenized_text", lambda t: real(t) + "\nextra")
+    assert stats_module._sentence_tokens(TRICKY, split_sentences) is None
+    assert document_stats(TRICKY) == expected
+
+
+# -- graphemes ------------------------------------------------------------------------------
+CLUSTER = regex.compile(r"\X")
+
+
+def _reference_graphemes(text: str) -> int:
+    return len(CLUSTER.findall(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "क्षेत्र में",
+        " \u093f",  # a vowel sign after a space joins the space's cluster
+        "क \u200c",  # so does a joiner
+        "x \u200d👍",
+        "a\u0600 b",  # a prepended mark joins the space after it
+        "a\r\nb",  # CR LF is one cluster
+        "\u093fक",  # a mark at the very start: the fast path cannot tell, falls back
+        "👍🏽 🇮🇳🇧🇩 ok",
+        "\u00a0\u0301 \u2028\u0301",
+        TRICKY,
+    ],
+)
+def test_count_graphemes_equals_cluster_regex(text: str) -> None:
+    assert count_graphemes(text) == _reference_graphemes(text)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=["hi", "bn"])
+def test_count_graphemes_on_articles(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert count_graphemes(text) == _reference_graphemes(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.one_of(texts, hs.text(max_size=80)))
+def test_count_graphemes_on_generated_text(text: str) -> None:
+    assert count_graphemes(text) == _reference_graphemes(text)
+
+
+# -- quotes with the document's sentences ----------------------------------------------------
+QUOTED = (
+    "किम ने कहा, “हम तैयार हैं। सब ठीक है।” उन्होंने जोड़ा।\n"
+    "  ‘आगे बढ़ो’, उन्होंने कहा.सईद ने माना।\n\n"
+    'পুতিন বলেন, ‘আমরা প্রস্তুত।’ তিনি আরও বলেন, "সব ঠিক আছে" \n'
+    '"খোলা উদ্ধৃতি\n'
+    '"পরের অনুচ্ছেদ।" বলেন তিনি।\n'
+)
+
+
+@pytest.mark.parametrize("text", [*(p.read_text("utf-8") for p in SAMPLES), QUOTED, TRICKY])
+def test_quotes_with_given_sentences_are_the_same(text: str) -> None:
+    from newskit.quotes import extract_quotes
+
+    assert extract_quotes(text, sentences=split_sentences(text)) == extract_quotes(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(hs.lists(hs.sampled_from([*PIECES, " बोले, “हां।”", "\n‘नहीं’ কहा", '"'])).map("".join))
+def test_quotes_with_given_sentences_on_generated_text(text: str) -> None:
+    from newskit.quotes import extract_quotes
+
+    assert extract_quotes(text, sentences=split_sentences(text)) == extract_quotes(text)
+
+
+# -- top lists ---------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(
+    hs.dictionaries(hs.text("abcde", min_size=1, max_size=3), hs.integers(1, 6), max_size=60),
+    hs.integers(0, 8),
+    hs.booleans(),
+)
+def test_top_counts_equal_sorting_everything(
+    counts: dict[str, int], n: int, filtered: bool
+) -> None:
+    from collections import Counter
+
+    keep = (lambda k: "a" not in k) if filtered else None
+    expected = stats_module._top(((k, v) for k, v in counts.items() if keep is None or keep(k)), n)
+    assert stats_module._top_counts(Counter(counts), n, keep) == expected
+
+
+# -- character figures ----------------------------------------------------------------------
+def _reference_char_figures(text: str) -> CorpusStats:
+    """The character figures counted from ``Counter(text)`` (how stats counted them before)."""
+    from collections import Counter
+
+    st = CorpusStats()
+    chars = Counter(text)
+    for ch, n in chars.items():
+        script, special = stats_module._char_class(ch)
+        if script is not None:
+            st.script_letters[script] += n
+        if special is not None:
+            if special.startswith("digit:"):
+                st.digits[special[6:]] += n
+            else:
+                st.specials[special] += n
+        if ch in stats_module.QUOTE_MARK_NAMES:
+            st.quote_marks[stats_module.QUOTE_MARK_NAMES[ch]] += n
+    mojibake = sum(text.count(m) for m in stats_module.MOJIBAKE_MARKERS)
+    if mojibake:
+        st.specials["mojibake"] += mojibake
+    st.graphemes = _reference_graphemes(text)
+    st.unbalanced_documents = int(stats_module._unbalanced(chars))
+    return st
+
+
+def _assert_char_figures(text: str) -> None:
+    got = document_stats(text, quotes=False)
+    want = _reference_char_figures(text)
+    for name in ("script_letters", "specials", "digits", "graphemes", "unbalanced_documents"):
+        assert getattr(got, name) == getattr(want, name), name
+    # same keys in the same order: the JSON lists quote marks by count, ties in this order
+    assert list(got.quote_marks.items()) == list(want.quote_marks.items())
+
+
+def test_whitespace_has_no_character_figures() -> None:
+    # the figures are summed over whitespace-separated chunks, so this must hold
+    for ch in map(chr, range(0x3001)):
+        if ch.isspace():
+            assert stats_module._char_class(ch) == (None, None)
+            assert ch not in stats_module.QUOTE_MARK_NAMES
+
+
+@pytest.mark.parametrize("text", [*(p.read_text("utf-8") for p in SAMPLES), QUOTED, TRICKY])
+def test_character_figures_equal_counting_the_text(text: str) -> None:
+    _assert_char_figures(text)
+    _assert_char_figures("’ ‘x” “ «»„‚ \"'" + text + "१२ ৩ 4 ① \ufffd à¤")
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.one_of(texts, hs.text(max_size=80)))
+def test_character_figures_on_generated_text(text: str) -> None:
+    _assert_char_figures(text)
+
+
+# -- merging ---------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(
+    hs.dictionaries(hs.sampled_from("abcdefgh"), hs.integers(0, 3)),
+    hs.dictionaries(hs.sampled_from("abcdefgh"), hs.integers(0, 3)),
+)
+def test_adding_counts_equals_counter_update(a: dict[str, int], b: dict[str, int]) -> None:
+    from collections import Counter
+
+    mine, expected = Counter(a), Counter(a)
+    stats_module._add_counts(mine, Counter(b))
+    expected.update(Counter(b))
+    assert dict(mine) == dict(expected)  # zero counts included
+
+
+# -- lines ---------------------------------------------------------------------------------------
+def _reference_line_figures(text: str) -> tuple[int, int, int, set[int], dict[int, str]]:
+    """Paragraphs, non-NFC lines, repeats, digests and short lines, line by line."""
+    import unicodedata
+
+    seen: set[int] = set()
+    short: dict[int, str] = {}
+    paragraphs = non_nfc = repeated = 0
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        paragraphs += 1
+        non_nfc += not unicodedata.is_normalized("NFC", line)
+        h = stats_module._digest(line)
+        if h in seen:
+            repeated += 1
+        else:
+            seen.add(h)
+            if len(line) <= stats_module.BOILERPLATE_MAX_CHARS:
+                short.setdefault(h, line)
+    return paragraphs, non_nfc, repeated, seen, short
+
+
+LINE_PIECES = [
+    *PIECES,
+    "\u2000",
+    "\u2001",
+    "\u0928\u093c",
+    "\u0929",
+    "e\u0301",
+    "\u0301",
+    "ক\u09c7\u09be",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.lists(hs.sampled_from(LINE_PIECES), max_size=25).map("".join))
+def test_line_figures_equal_line_by_line(text: str) -> None:
+    st = document_stats(text, quotes=False, normalization=False)
+    paragraphs, non_nfc, repeated, seen, short = _reference_line_figures(text)
+    assert (st.paragraphs, st.non_nfc_lines, st.lines_repeated_in_document) == (
+        paragraphs,
+        non_nfc,
+        repeated,
+    )
+    assert st.non_nfc_documents == (non_nfc > 0)
+    assert set(st.line_documents) == seen
+    assert st.short_lines == short
