@@ -328,3 +328,23 @@ def test_line_figures_equal_line_by_line(text: str) -> None:
     assert st.non_nfc_documents == (non_nfc > 0)
     assert set(st.line_documents) == seen
     assert st.short_lines == short
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hs.lists(
+        hs.text(
+            alphabet=hs.sampled_from(sorted(set(TRICKY) - set(" \n\r"))), min_size=1, max_size=12
+        ),
+        min_size=9,
+        max_size=40,
+    )
+)
+def test_words_normalized_together_as_one_by_one(words: list[str]) -> None:
+    # The word cache normalizes the new words of a chunk in one call, joined by
+    # newlines; that must equal normalizing each word alone.
+    from newskit.normalization import normalize
+
+    cache = stats_module._WordCache()
+    assert cache.normalize_all(words) == [normalize(w).casefold() for w in words]
+    assert len(cache) == len(set(words))
