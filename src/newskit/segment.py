@@ -725,6 +725,138 @@ def _general(line: str, a: int, b: int, base: int) -> tuple[list[str], list[int]
     )
 
 
+# -- sentence text, mostly in C (what ``newskit sentences`` prints) ------------------------------
+
+# The common certain sentence end, "। " followed by a word, is marked with NUL in C
+# (``str.replace`` then one ``re.sub`` that undoes the marks that are not certain), and only the
+# units between marks that hold another terminator go through the general per-line code.
+# A mark is certain when the general code makes that end whatever the context:
+# - the danda is the whole terminator run: no space or terminator right before it;
+# - the piece before it is not a possible stray terminator, which the easy split
+#   (_easy_line_columns) decides with its neighbours: three ordinary characters before the
+#   danda, or a word and a space in them;
+# - a word follows the space (or an opening quote or bracket and a word), so nothing can be
+#   glued back across the mark, and no terminator in the next three characters (same reason).
+# (patterns that start with a literal: re finds candidates by fast search, while a pattern that
+# starts with a character class is tried at every position, several times slower)
+_WORD_START = rf"{INDIC_LETTER}{INDIC_DIGIT}A-Za-z0-9"
+_ORDINARY = rf"[^{_WS_CLASS_RE}।॥৷?!.\x00”’»)\]}}›\"']"
+_LONG_BEFORE = (
+    rf"{_ORDINARY}{{3}}",
+    rf"{_ORDINARY}[{_WS_CLASS_RE}]{_ORDINARY}{{2}}",
+    rf"{_ORDINARY}{{2}}[{_WS_CLASS_RE}]{_ORDINARY}",
+)
+_UNCERTAIN_END = re.compile(
+    "।\x00(?:"
+    + "".join(rf"(?<!{long}।\x00)" for long in _LONG_BEFORE)
+    + rf"|(?![{_WORD_START}]|[“‘(\[{{«][{_WORD_START}])|(?![^।॥৷?!.\n\x00]{{3}}))"
+)
+# What makes a unit (a stripped line, or a piece of one between marks) more than one plain
+# sentence: a terminator that is not at its end (closing marks aside).
+_UNIT_END = r"(?![”’»)\]}›\"']*(?:[\x00\n]|\Z))"
+_UNIT_HARD_RES = tuple((c, re.compile(rf"{re.escape(c)}{_UNIT_END}")) for c in "।?!॥৷")
+_HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
+
+
+def _sentence_text(text: str) -> str:
+    """The sentence texts of *text* joined by newlines: ``"\\n".join(_sentence_columns(text)[0])``.
+
+    Why a second path: the command that prints sentences needs neither offsets nor objects,
+    and the general one runs Python code per line and a regex split over all the text. Here
+    lines are stripped and joined in C, the common certain ends are marked (see
+    _UNCERTAIN_END), and only the units holding some other terminator are cut by the
+    per-line code (:func:`_easy_line_columns`).
+    """
+    if "\x00" in text:
+        return "\n".join(_sentence_columns(text)[0])
+    lines = list(filter(None, map(str.strip, text.split("\n"))))
+    if not _needs_general_path(text):
+        return _plain_sentence_text("\n".join(lines))
+    pieces: list[str] = []
+    run: list[str] = []
+    for line in lines:
+        if _needs_general_path(line):
+            if run:
+                pieces.append(_plain_sentence_text("\n".join(run)))
+                run = []
+            pieces.append("\n".join(_general(line, 0, len(line), 0)[0]))
+        else:
+            run.append(line)
+    if run:
+        pieces.append(_plain_sentence_text("\n".join(run)))
+    return "\n".join(pieces)
+
+
+def _plain_sentence_text(text: str) -> str:
+    """:func:`_sentence_text` of stripped, non-empty lines that need no general path.
+
+    Why cutting at the marks gives the per-line code's sentences: it makes each marked end
+    whatever the context, and it cuts a unit between two marks as it cuts it within its line:
+    the first end of the unit has whitespace before it, nothing is glued and no quote is
+    counted across a mark, and the pieces on both sides of a mark are too long to be taken for
+    stray terminators. The tests check this path against the general one on realistic text.
+    """
+    if "।" in text:
+        text = _UNCERTAIN_END.sub("। ", text.replace("। ", "।\x00"))
+    # (str finds a single character several times faster than re: look before scanning)
+    spots = [m.start() for c, hard in _UNIT_HARD_RES if c in text for m in hard.finditer(text)]
+    if "." in text:
+        spots += _dot_spots(text)
+    if not spots:
+        return text.replace("\x00", "\n")
+    spots.sort()
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    n = len(text)
+    for p in spots:
+        if p < done:
+            continue  # in a unit already cut
+        a = text.rfind("\n", 0, p) + 1
+        a = text.rfind("\x00", a, p) + 1 or a
+        b = text.find("\n", p)
+        b = n if b < 0 else b
+        z = text.find("\x00", p, b)
+        b = b if z < 0 else z
+        pieces += [text[done:a], "\n".join(_easy_line_columns(text[a:b], 0)[0])]
+        done = b
+    pieces.append(text[done:])
+    return "".join(pieces).replace("\x00", "\n")
+
+
+def _dot_spots(text: str) -> list[int]:
+    """Positions of the ``.`` that may end a sentence inside a unit (see _plain_sentence_text).
+
+    Left out, as the general code never ends a sentence there: a ``.`` between two digits
+    (``1.5``), a run of dots alone (``...``), and the period of a known abbreviation or initial
+    standing alone (``डॉ. ``).
+    """
+    alone = _ALONE_ABBRS()
+    spots = []
+    n = len(text)
+    for m in _HARD_DOT_RE.finditer(text):
+        p = m.start()
+        prev = text[p - 1] if p else " "
+        nxt = text[p + 1]  # the pattern excludes the end of the text
+        if prev.isdigit() and nxt.isdigit():
+            continue
+        if nxt == "." or prev == ".":
+            a = p
+            while a and text[a - 1] == ".":
+                a -= 1
+            e = p + 1
+            while e < n and text[e] == ".":
+                e += 1
+            if (not a or text[a - 1] not in "।॥৷?!") and (e == n or text[e] not in "।॥৷?!"):
+                continue
+        if nxt == " " and (prev.isalnum() or unicodedata.category(prev)[0] == "M"):
+            lo = p - 40 if p > 40 else 0
+            w = max(text.rfind(" ", lo, p), text.rfind("\n", lo, p))
+            if (w >= 0 or not lo) and text[w + 1 : p] in alone:
+                continue
+        spots.append(p)
+    return spots
+
+
 # -- output formats (pure text; the CLI writes them) --------------------------------------------
 
 
@@ -1057,8 +1189,8 @@ def render(
     if mode == "tokens" and fmt == "text":
         return tokenized_text(text)
     if mode == "sentences" and fmt == "text":
-        texts = _sentence_columns(text)[0]
-        return "\n".join(texts) + "\n" if texts else ""
+        out = _sentence_text(text)
+        return out + "\n" if out else ""
     sents = split_sentences(text)
     if not sents:
         return ""
