@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
@@ -903,12 +904,13 @@ _ALONE = '।॥৷?!;()[]{}“”‘«»„—–…|%"₹£€¥'
 
 @lru_cache(maxsize=1)
 def _fast_res() -> tuple[
-    tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str], re.Pattern[str]
+    tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]
 ]:
     """Patterns of the fast tokenized-text path (stdlib re: simple classes scan faster).
 
     Returns (lines that need the token pattern throughout, punctuation to space out, characters
-    that make a whitespace-delimited chunk need the token pattern, a plain word of letters).
+    that make a whitespace-delimited chunk need the token pattern, a plain word of letters, the
+    combining marks and joiners of the BMP).
     """
     # one pass over the BMP: combining marks, and the characters re's \w takes and the token
     # pattern's \w does not (², ½, ①: category No)
@@ -939,7 +941,7 @@ def _fast_res() -> tuple[
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
     letter = rf"[^\W\d_{other_numbers}{alone}]"  # (re's \w also takes ৷, a No character)
     plain = re.compile(rf"{letter}(?:{letter}|[{marks}])*")
-    return context, spaced, special, plain
+    return context, spaced, special, plain, frozenset([*mark_chars, ZWJ, ZWNJ])
 
 
 def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
@@ -1014,26 +1016,36 @@ def _ALONE_ABBRS() -> frozenset[str]:
     return abbreviations() | initials()[0]
 
 
-def _pad(m: re.Match[str]) -> str:
-    """Space out a punctuation mark; a comma between two digits stays (1,00,000)."""
-    c = m.group()
-    if c == ",":
-        text, p = m.string, m.start()
-        if 0 < p < len(text) - 1 and text[p - 1].isdecimal() and text[p + 1].isdecimal():
-            return c
-    return f" {c} "
-
-
-def _fast_tokenized(text: str) -> str:
+def _fast_tokenized(text: str) -> str | None:
     """Tokenized text without URLs, handles or hashtags, mostly in C.
 
     Why it is exact: every character of :data:`_ALONE` is a token of its own wherever it
     stands (outside URLs), so spacing it out changes no other token; a chunk made only of
     letters, marks and digits is one token; every other chunk is cut by the token pattern,
     run in place on the spaced-out text so that its look-behinds see the same context.
+    None if a combining mark follows one of those characters (it then belongs to it): the
+    caller sends such lines to the token pattern (looked for here, in the callback that runs
+    for every such character anyway, rather than in one more scan of every text).
     """
-    _, spaced, special, _ = _fast_res()
-    padded = spaced.sub(_pad, text)
+    _, spaced, special, _, marks = _fast_res()
+    glued = False
+
+    def pad(m: re.Match[str]) -> str:
+        """Space out a punctuation mark; a comma between two digits stays (1,00,000)."""
+        nonlocal glued
+        c = m.group()
+        p = m.end()
+        if text[p : p + 1] in marks:
+            glued = True
+        elif c == ",":
+            q = p - 1
+            if q and p < len(text) and text[q - 1].isdecimal() and text[p].isdecimal():
+                return c
+        return f" {c} "
+
+    padded = spaced.sub(pad, text)
+    if glued:
+        return None
     out = "\n".join([" ".join(line.split()) for line in padded.split("\n")])
     pieces: list[str] = []
     last = 0
@@ -1060,9 +1072,27 @@ def _fast_tokenized(text: str) -> str:
     return "".join(pieces)
 
 
-def _context_positions(text: str) -> list[int]:
-    """Sorted positions of what needs the token pattern for its whole line (see _fast_res)."""
-    found = [m.start() for pattern in _fast_res()[0] for m in pattern.finditer(text)]
+# Size of a str of kind 2 (UCS-2) minus its characters: a str above that size for its length
+# holds characters outside the BMP (CPython stores them 4 bytes each), so only then is the text
+# scanned for them.
+_UCS2_BASE = sys.getsizeof("\u0100") - 4
+
+
+def _context_positions(text: str, marks: bool = False) -> list[int]:
+    """Sorted positions of what needs the token pattern for its whole line (see _fast_res).
+
+    *marks*: also the combining marks after punctuation (otherwise :func:`_fast_tokenized`
+    reports them).
+    """
+    other_numbers, astral, punct_mark = _fast_res()[0]
+    patterns = [other_numbers]
+    if sys.implementation.name != "cpython" or sys.getsizeof(text) > _UCS2_BASE + 2 * (
+        len(text) + 1
+    ):
+        patterns.append(astral)
+    if marks:
+        patterns.append(punct_mark)
+    found = [m.start() for pattern in patterns for m in pattern.finditer(text)]
     for needle in ("://", "www.", "@", "#"):
         p = text.find(needle)
         while p >= 0:
@@ -1079,9 +1109,21 @@ def tokenized_text(text: str) -> str:
     This is the fast path behind ``newskit tokenize``: lines with URLs, e-mail addresses,
     handles or hashtags go through the token pattern, the rest through :func:`_fast_tokenized`.
     """
-    pieces: list[str] = []
+    out = _tokenized_lines(text, _context_positions(text))
+    if out is None:  # a combining mark after punctuation: those lines go to the token pattern
+        out = _tokenized_lines(text, _context_positions(text, marks=True))
+        assert out is not None
+    if "‘" in text and _INNER_APOS_RE.search(text):
+        out = _fix_apostrophe_lines(text, out)
+    return out
+
+
+def _tokenized_lines(text: str, context: list[int]) -> str | None:
+    """:func:`tokenized_text` (before the apostrophe fix) with the lines at *context* positions
+    done by the token pattern; None if :func:`_fast_tokenized` gave up on the others."""
+    pieces: list[str | None] = []
     done = 0  # text[:done] is in pieces
-    for p in _context_positions(text):
+    for p in context:
         if p < done:
             continue
         a = text.rfind("\n", 0, p) + 1
@@ -1092,14 +1134,12 @@ def tokenized_text(text: str) -> str:
         pieces.append(_reference_tokenized_text(text[a:b]))
         done = b
     if done == 0:
-        out = _fast_tokenized(text)
-    else:
-        if done < len(text):
-            pieces.append(_fast_tokenized(text[done:]))
-        out = "".join(pieces)
-    if "‘" in text and _INNER_APOS_RE.search(text):
-        out = _fix_apostrophe_lines(text, out)
-    return out
+        return _fast_tokenized(text)
+    if done < len(text):
+        pieces.append(_fast_tokenized(text[done:]))
+    if None in pieces:
+        return None
+    return "".join(pieces)  # type: ignore[arg-type]
 
 
 def to_jsonl(

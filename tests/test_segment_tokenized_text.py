@@ -1,0 +1,52 @@
+"""The tokenized-text fast path's bail-outs agree with the token pattern.
+
+``tokenized_text`` looks for characters outside the BMP only in texts that CPython stores with
+four bytes a character, and learns of a combining mark after punctuation from the padding step
+(``_fast_tokenized`` gives up, and the lines holding one go to the token pattern).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newskit import segment
+
+LINES = [
+    "डॉ. सिंह ने कहा, “ठीक है।” फिर 1,00,000 रुपये दिए.",
+    "দু’টি বই। তিনি বলেন, ‘আমরা যাব’সহ সবাই।",
+    "राम ने 2015-2016 में ₹5,000 दिए; (सूत्र) — बीबीसी",
+]
+
+
+def _check(text: str) -> None:
+    assert segment.tokenized_text(text) == segment._reference_tokenized_text(text)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "कहा,ि फिर",  # a vowel sign after a comma belongs to it
+        "(\u0901) चंद्रबिंदु",
+        "“\u200dजोड़”",  # a joiner after a quote
+        "सूची: १, २,\u093c ३",
+    ],
+)
+def test_mark_after_punctuation_among_plain_lines(odd: str) -> None:
+    _check("\n".join([*LINES, odd, *LINES]) + "\n")
+    _check(odd)
+    assert segment._fast_tokenized(odd) is None
+    assert segment._fast_tokenized("\n".join(LINES)) is not None
+
+
+@pytest.mark.parametrize("astral", ["हँसी 😀 आई।", "𝐁𝐨𝐥𝐝 शब्द", "a𐌰b, c"])
+def test_characters_outside_the_bmp(astral: str) -> None:
+    text = "\n".join([*LINES, astral, *LINES])
+    _check(text)
+    # the same lines without them are stored two bytes a character: no scan, same tokens
+    _check("\n".join(LINES))
+    assert segment._context_positions(text)  # found by the scan that the size asks for
+
+
+def test_latin1_and_ascii_texts() -> None:
+    _check("plain ascii text, with (brackets) and 1,000.5 numbers.\n")
+    _check("café – naïve ½ ² text\n")
