@@ -952,7 +952,19 @@ def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
     (``डॉ.``); words joined by ``-`` or ``/`` (``अलग-अलग``, ``ঢাকা-১৭``); ``News:``. Anything
     else goes to the token pattern, whose per-call cost is high.
     """
-    chunk = out[cs:ce]
+    toks = _chunk_shape(out[cs:ce])
+    if toks is not None:
+        return toks
+    w = max(0, cs - 40)  # enough left context for the look-behinds
+    window = out[w:ce]
+    return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
+
+
+def _chunk_shape(chunk: str) -> list[str] | None:
+    """Tokens of *chunk* if it has one of the common shapes (see _chunk_tokens), else None.
+
+    They depend on the chunk alone, so :func:`_fast_tokenized` caches them.
+    """
     if len(chunk) == 1:
         return [chunk]
     plain = _fast_res()[3].fullmatch
@@ -974,12 +986,7 @@ def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
             kinds = [2 if plain(w) else 1 if w.isdecimal() else 0 for w in words]
             if all(kinds) and "11" not in "".join(map(str, kinds)):
                 return [x for w in words for x in (w, sep)][:-1]
-    peeled = _peel(chunk, plain)
-    if peeled is not None:
-        return peeled
-    w = max(0, cs - 40)  # enough left context for the look-behinds
-    window = out[w:ce]
-    return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
+    return _peel(chunk, plain)
 
 
 def _peel(chunk: str, plain: Callable[[str], object]) -> list[str] | None:
@@ -1014,6 +1021,10 @@ _NUMBER_RE = re.compile(r"\$?(?:\d+(?:-\d+)+|\d+(?:[.,:/]\d+)*)")
 def _ALONE_ABBRS() -> frozenset[str]:
     """Abbreviations and initials that are one token with their period wherever they stand."""
     return abbreviations() | initials()[0]
+
+
+#: Chunk -> its tokens joined by spaces, or None if it is one token (see _chunk_shape).
+_SHAPES: dict[str, str | None] = {}
 
 
 def _fast_tokenized(text: str) -> str | None:
@@ -1054,17 +1065,30 @@ def _fast_tokenized(text: str) -> str | None:
     if "," in out:  # a comma left between digits: the chunk may be more than a number (a1,5)
         where += [m.start() for m in _DIGIT_COMMA_RE.finditer(out)]
         where.sort()
+    shapes = _SHAPES
     for p in where:
         if p < last:
             continue  # in a chunk already done
-        cs = max(out.rfind(" ", 0, p), out.rfind("\n", 0, p)) + 1
+        sp = out.rfind(" ", 0, p)
+        cs = max(sp, out.rfind("\n", sp + 1, p)) + 1
         ce = out.find(" ", p)
         ce = n if ce < 0 else ce
         nl = out.find("\n", p, ce)
         ce = ce if nl < 0 else nl
-        toks = _chunk_tokens(out, cs, ce)
-        if len(toks) > 1:
-            pieces += [out[last:cs], " ".join(toks)]
+        chunk = out[cs:ce]
+        cut = shapes.get(chunk, "")
+        if cut == "":  # not seen yet (a chunk is never empty, so "" cannot be a value)
+            toks = _chunk_shape(chunk)
+            if toks is None:  # the token pattern, with the left context: not cached
+                toks = _chunk_tokens(out, cs, ce)
+                cut = " ".join(toks) if len(toks) > 1 else None
+            else:
+                cut = " ".join(toks) if len(toks) > 1 else None
+                if len(shapes) > 100_000:  # keep memory flat on endless streams
+                    shapes.clear()
+                shapes[chunk] = cut
+        if cut is not None:
+            pieces += [out[last:cs], cut]
             last = ce
     if not pieces:
         return out
