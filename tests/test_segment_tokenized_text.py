@@ -50,3 +50,23 @@ def test_characters_outside_the_bmp(astral: str) -> None:
 def test_latin1_and_ascii_texts() -> None:
     _check("plain ascii text, with (brackets) and 1,000.5 numbers.\n")
     _check("café – naïve ½ ² text\n")
+
+
+@pytest.mark.parametrize(
+    "messy",
+    [
+        "दो  स्पेस, यहाँ।",
+        " आगे स्पेस (कोष्ठक)",
+        "पीछे स्पेस। ",
+        "टैब\tऔर\u00a0एनबीएसपी, “उद्धरण”",
+        "\u2009पतला स्पेस\u2009",
+        "कैरिज रिटर्न।\r",
+        "  ",
+        "",
+    ],
+)
+def test_whitespace_cleanup_only_where_needed(messy: str) -> None:
+    """Padding adds single spaces; lines with other whitespace are cleaned up alone."""
+    _check("\n".join([*LINES, messy, *LINES, messy]))
+    _check(messy)
+    _check("\n" + messy + "\n")

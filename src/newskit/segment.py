@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import regex
 
@@ -935,7 +935,8 @@ def _fast_res() -> tuple[
         re.compile(r"[\U00010000-\U0010ffff]"),
         re.compile(rf"[{alone},][{marks}]"),
     )
-    spaced = re.compile(rf"[{alone},]")
+    # (and the whitespace other than space and newline, which the padding step reports)
+    spaced = re.compile(rf"[{alone},{_OTHER_WS_RE}]")
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
     special = re.compile(rf"[^\w\s{indic}{alone},]")
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
@@ -1023,6 +1024,47 @@ def _ALONE_ABBRS() -> frozenset[str]:
     return abbreviations() | initials()[0]
 
 
+_OTHER_WS = _WS.replace(" ", "").replace("\n", "")
+_OTHER_WS_RE = "".join(map(re.escape, _OTHER_WS))
+# Before a mark that is spaced out: no space is added after these (one is there or will be).
+_NO_SPACE_BEFORE = f" \n{_ALONE},"
+
+
+def _single_spaced(padded: str, text: str, odd: list[int]) -> str:
+    """*padded* with the whitespace of each line as ``" ".join(line.split())`` leaves it.
+
+    Only the lines that need it are redone: those with other whitespace than space and
+    newline (at *odd*, positions in *text*, which has the same lines), two spaces in a row, or
+    a space at either end.
+    """
+    where = [text.count("\n", 0, p) for p in odd[:1]]
+    for a, b in pairwise(odd):
+        where.append(where[-1] + text.count("\n", a, b))
+    spots = []
+    for needle, shift in (("  ", 0), (" \n", 0), ("\n ", 1)):
+        p = padded.find(needle)
+        while p >= 0:
+            spots.append(p + shift)
+            p = padded.find(needle, p + 1)
+    if padded[:1] == " ":
+        spots.append(0)
+    if padded[-1:] == " ":
+        spots.append(len(padded) - 1)
+    if spots:
+        spots.sort()
+        line = padded.count("\n", 0, spots[0])
+        where.append(line)
+        for a, b in pairwise(spots):
+            line += padded.count("\n", a, b)
+            where.append(line)
+    if not where:
+        return padded
+    lines = padded.split("\n")
+    for i in set(where):
+        lines[i] = " ".join(lines[i].split())
+    return "\n".join(lines)
+
+
 #: Chunk -> its tokens joined by spaces, or None if it is one token (see _chunk_shape).
 _SHAPES: dict[str, str | None] = {}
 
@@ -1040,24 +1082,35 @@ def _fast_tokenized(text: str) -> str | None:
     """
     _, spaced, special, _, marks = _fast_res()
     glued = False
+    odd: list[int] = []  # where other whitespace than space and newline is
 
     def pad(m: re.Match[str]) -> str:
-        """Space out a punctuation mark; a comma between two digits stays (1,00,000)."""
+        """Space out a punctuation mark; a comma between two digits stays (1,00,000).
+
+        A space is added only where none is or will be (next to a space, a newline, the text's
+        ends or a mark that is spaced out itself), so that lines with single spaces between
+        words come out with single spaces and need no whitespace clean-up.
+        """
         nonlocal glued
         c = m.group()
         p = m.end()
-        if text[p : p + 1] in marks:
+        if c in _OTHER_WS:
+            odd.append(p)
+            return c
+        nxt = text[p : p + 1]
+        if nxt in marks:
             glued = True
         elif c == ",":
             q = p - 1
-            if q and p < len(text) and text[q - 1].isdecimal() and text[p].isdecimal():
+            if q and nxt and text[q - 1].isdecimal() and nxt.isdecimal():
                 return c
-        return f" {c} "
+        before = "" if text[p - 2 : p - 1] in _NO_SPACE_BEFORE else " "
+        return f"{before}{c} " if nxt not in " \n" else before + c
 
     padded = spaced.sub(pad, text)
     if glued:
         return None
-    out = "\n".join([" ".join(line.split()) for line in padded.split("\n")])
+    out = _single_spaced(padded, text, odd)
     pieces: list[str] = []
     last = 0
     n = len(out)
