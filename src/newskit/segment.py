@@ -770,22 +770,44 @@ def _sentence_text(text: str) -> str:
     """
     if "\x00" in text:
         return "\n".join(_sentence_columns(text)[0])
-    lines = list(filter(None, map(str.strip, text.split("\n"))))
-    if not _needs_general_path(text):
-        return _plain_sentence_text("\n".join(lines))
+    text = "\n".join(filter(None, map(str.strip, text.split("\n"))))
+    general = _general_positions(text)
+    if not general:
+        return _plain_sentence_text(text)
     pieces: list[str] = []
-    run: list[str] = []
-    for line in lines:
-        if _needs_general_path(line):
-            if run:
-                pieces.append(_plain_sentence_text("\n".join(run)))
-                run = []
-            pieces.append("\n".join(_general(line, 0, len(line), 0)[0]))
-        else:
-            run.append(line)
-    if run:
-        pieces.append(_plain_sentence_text("\n".join(run)))
+    done = 0  # text[:done] is in pieces
+    for p in general:
+        if p < done:
+            continue
+        a = text.rfind("\n", 0, p) + 1
+        b = text.find("\n", p)
+        b = len(text) if b < 0 else b
+        if a > done:
+            pieces.append(_plain_sentence_text(text[done : a - 1]))
+        pieces.append("\n".join(_general(text, a, b, 0)[0]))
+        done = b + 1
+    if done < len(text):
+        pieces.append(_plain_sentence_text(text[done:]))
     return "\n".join(pieces)
+
+
+_APOS_DIGIT_RES = tuple((q, re.compile(f"{q}(?=[০-৯])")) for q in "’'")
+
+
+def _general_positions(text: str) -> list[int]:
+    """Sorted positions of what makes a line need the general path (see _needs_general_path).
+
+    Found by fast searches for literals rather than one regex scan of every character.
+    """
+    found = [
+        m.start() for q, pattern in _APOS_DIGIT_RES if q in text for m in pattern.finditer(text)
+    ]
+    for needle in ("@", "://", "www."):
+        p = text.find(needle)
+        while p >= 0:
+            found.append(p)
+            p = text.find(needle, p + 1)
+    return sorted(found)
 
 
 def _plain_sentence_text(text: str) -> str:
