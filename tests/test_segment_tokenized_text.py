@@ -70,3 +70,14 @@ def test_whitespace_cleanup_only_where_needed(messy: str) -> None:
     _check("\n".join([*LINES, messy, *LINES, messy]))
     _check(messy)
     _check("\n" + messy + "\n")
+
+
+def test_chunk_cache_keeps_context_dependent_chunks_out() -> None:
+    """Cut chunks are cached; a chunk whose tokens depend on the one before is not."""
+    text = "बी. सी. राय आए.\nसी. आया. डॉ. राम, कहा-सुनी 1,00,000 ''शब्द''\nके.आर. नारायणन."
+    segment._SHAPES.clear()
+    first = segment.tokenized_text(text)
+    again = segment.tokenized_text(text)  # now from the cache
+    assert first == again == segment._reference_tokenized_text(text)
+    assert "सी." not in segment._SHAPES  # needs the token pattern and its left context
+    assert segment._SHAPES["आए."] == "आए ."
