@@ -36,6 +36,9 @@ MARK_PIECES = [
     "১৯৬৭",
     "है.",
     "कहा.",
+    "है.सईद",
+    "गया. ",
+    "प्रो.",
     "।”",
     '।"',
     "।’",
@@ -99,6 +102,11 @@ def test_sentence_text_on_terminator_soup(text: str) -> None:
         # general-path lines (URLs, addresses, apostrophe years) among plain ones
         ("देखें www.bbc.com/hindi पर। फिर पढ़ें।\nराम आया। श्याम गया।", None),
         ("’৭১ সালে যুদ্ধ হয়। দেশ স্বাধীন হয়।\nসে এল। সে গেল।", None),
+        # BBC Hindi full stops, spaced and glued; abbreviations, initials and short words not
+        ("वह आया है. सईद ने कहा है.सईद फिर बोले. डॉ. राम आए.", None),
+        ("यह है.वह. फिर कहा है.”बात खत्म. प्रो. सिंह, के. आर. नारायणन आए.", None),
+        ("वो कौन है.(बीबीसी हिन्दी) ठीक. अब है. और.. क. ख", None),
+        ("पर वह गया.सईद.राम ने कहा. हाँ", None),
         # NUL in the text: the marks cannot be used, the general code runs
         ("राम\x00 आया। श्याम गया।", None),
     ],

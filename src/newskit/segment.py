@@ -755,6 +755,38 @@ _UNCERTAIN_END = re.compile(
 # What makes a unit (a stripped line, or a piece of one between marks) more than one plain
 # sentence: a terminator that is not at its end (closing marks aside).
 _UNIT_END = r"(?![”’»)\]}›\"']*(?:[\x00\n]|\Z))"
+
+
+@lru_cache(maxsize=1)
+def _full_stop_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The certain full stops of BBC Hindi style text: ``है. सईद`` (NUL) and ``है.सईद`` (U+0001).
+
+    As _suspect_ends decides them: a ``.`` right after a word of Devanagari/Bengali letters and
+    marks that starts after a space (a mark, or the line start) and is no abbreviation or
+    initial; glued, a space must come before the next terminator. The piece before must be long
+    enough (a word of three characters, or of two after a space after a word; see _ORDINARY),
+    and so must the piece after. A glued mark is not a whitespace: the next word's full stop
+    would be suspect, so such words are never marked (the look-behind wants a space or NUL).
+    """
+    letter = f"[{INDIC_LETTER}{INDIC_MARK}{ZWJ}{ZWNJ}]"
+    word = "|".join(
+        [rf"(?<={_ORDINARY} {letter}{{2}}\.)"]
+        + [rf"(?<=[ \x00\n]{letter}{{{k}}}\.)" for k in range(3, 31)]
+    )
+    by_length: dict[int, list[str]] = {}
+    for name in sorted(_names()):
+        if _PLAIN_WORD_RE.fullmatch(name):
+            by_length.setdefault(len(name), []).append(re.escape(name))
+    no_name = "".join(rf"(?<![ \x00\n](?:{'|'.join(names)})\.)" for names in by_length.values())
+    next_word = rf"(?:[{_WORD_START}]|[“‘(\[{{«][{_WORD_START}])"
+    ahead = r"[^।॥৷?!.\n\x00]{3}"
+    spaced = re.compile(rf"\.(?:{word}){no_name} (?={next_word})(?={ahead})")
+    glued = re.compile(
+        rf"\.(?:{word}){no_name}(?=[{INDIC_LETTER}])(?=[^ ।॥৷?!.\n\x00]* )(?={ahead})"
+    )
+    return spaced, glued
+
+
 _UNIT_HARD_RES = tuple((c, re.compile(rf"{re.escape(c)}{_UNIT_END}")) for c in "।?!॥৷")
 _HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
 
@@ -821,6 +853,9 @@ def _plain_sentence_text(text: str) -> str:
     """
     if "।" in text:
         text = _UNCERTAIN_END.sub("। ", text.replace("। ", "।\x00"))
+    if "." in text:
+        spaced, glued = _full_stop_res()
+        text = glued.sub(".\x00", spaced.sub(".\x00", text))
     # (str finds a single character several times faster than re: look before scanning)
     spots = [m.start() for c, hard in _UNIT_HARD_RES if c in text for m in hard.finditer(text)]
     if "." in text:
