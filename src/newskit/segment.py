@@ -18,7 +18,10 @@ sentence ends, so an unbalanced quote can never swallow the rest of a document.
 
 Speed: one compiled :mod:`regex` pattern drives the tokenizer (``finditer`` over the text); the
 sentence splitter only looks at terminator characters and consults the tokenizer for the few
-``.`` whose role is unclear, so it runs much faster than tokenization.
+``.`` whose role is unclear, so it runs much faster than tokenization. What the commands print
+(tokenized text, sentence text) has faster paths that work on whole blocks with ``str`` methods
+and stdlib :mod:`re`, and hand only the unusual lines or pieces to the general code; the tests
+check them against it.
 """
 
 from __future__ import annotations
@@ -759,14 +762,17 @@ _UNIT_END = r"(?![”’»)\]}›\"']*(?:[\x00\n]|\Z))"
 
 @lru_cache(maxsize=1)
 def _full_stop_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The certain full stops of BBC Hindi style text: ``है. सईद`` (NUL) and ``है.सईद`` (U+0001).
+    """The certain full stops of BBC Hindi style text, spaced (``है. सईद``: the space becomes
+    NUL) and glued (``है.सईद``: NUL is inserted), as two patterns for ``re.sub``.
 
     As _suspect_ends decides them: a ``.`` right after a word of Devanagari/Bengali letters and
-    marks that starts after a space (a mark, or the line start) and is no abbreviation or
-    initial; glued, a space must come before the next terminator. The piece before must be long
-    enough (a word of three characters, or of two after a space after a word; see _ORDINARY),
-    and so must the piece after. A glued mark is not a whitespace: the next word's full stop
-    would be suspect, so such words are never marked (the look-behind wants a space or NUL).
+    marks that starts after a space (a NUL that stands for one, or the line start) and is no
+    abbreviation or initial; glued, a space must come before the next terminator, so the unit
+    after a glued mark still has whitespace before its first end (its first word's full stop
+    would be suspect otherwise; a glued mark inserted by the same ``sub`` is never seen by the
+    look-behinds, which run on the text before it). The piece before must be long enough (a
+    word of three characters, or of two after a space after a word; see _ORDINARY), and so must
+    the piece after.
     """
     letter = f"[{INDIC_LETTER}{INDIC_MARK}{ZWJ}{ZWNJ}]"
     word = "|".join(
@@ -847,9 +853,10 @@ def _plain_sentence_text(text: str) -> str:
 
     Why cutting at the marks gives the per-line code's sentences: it makes each marked end
     whatever the context, and it cuts a unit between two marks as it cuts it within its line:
-    the first end of the unit has whitespace before it, nothing is glued and no quote is
-    counted across a mark, and the pieces on both sides of a mark are too long to be taken for
-    stray terminators. The tests check this path against the general one on realistic text.
+    the first end of the unit has whitespace before it (see _full_stop_res for the glued full
+    stops), nothing is glued and no quote is counted across a mark, and the pieces on both
+    sides of a mark are too long to be taken for stray terminators. The tests check this path
+    against the general one on realistic and random text.
     """
     if "।" in text:
         text = _UNCERTAIN_END.sub("। ", text.replace("। ", "।\x00"))
