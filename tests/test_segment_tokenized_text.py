@@ -81,3 +81,19 @@ def test_chunk_cache_keeps_context_dependent_chunks_out() -> None:
     assert first == again == segment._reference_tokenized_text(text)
     assert "सी." not in segment._SHAPES  # needs the token pattern and its left context
     assert segment._SHAPES["आए."] == "आए ."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "।शुरू में दंड, और अंत में।",
+        "कहा।”फिर “क्या?”।(देखें),,और 1,00,000, 1,। ,2 a,b ।, ।।",
+        "१,२५०.५ रुपये,১,০০০ টাকা, ২,৩ ও 3,4,5",
+        "दंड के बाद मात्रा।ि और अल्पविराम के बाद,ं",
+        " । , ",
+    ],
+)
+def test_danda_and_comma_padded_in_bulk(line: str) -> None:
+    """The danda and the comma are spaced out with re.sub before the callback: same tokens."""
+    _check(line)
+    _check("\n".join([*LINES, line, *LINES]))

@@ -999,8 +999,9 @@ def _fast_res() -> tuple[
         re.compile(r"[\U00010000-\U0010ffff]"),
         re.compile(rf"[{alone},][{marks}]"),
     )
-    # (and the whitespace other than space and newline, which the padding step reports)
-    spaced = re.compile(rf"[{alone},{_OTHER_WS_RE}]")
+    # (but "।" and ",", padded in bulk first: see _bulk_pads; and the whitespace other than
+    # space and newline, which the padding step reports)
+    spaced = re.compile(rf"[{re.escape(_ALONE.replace('।', ''))}{_OTHER_WS_RE}]")
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
     special = re.compile(rf"[^\w\s{indic}{alone},]")
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
@@ -1129,6 +1130,27 @@ def _single_spaced(padded: str, text: str, odd: list[int]) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=1)
+def _bulk_pads() -> list[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], str]]:
+    """For "।" and ",", the commonest marks to space out: patterns that find one glued to a
+    combining mark, and that add the space before and after it where the padding callback of
+    :func:`_fast_tokenized` would (a comma between two digits stays), with a literal
+    replacement: ``re.sub`` then runs in C, where the callback costs a Python call each."""
+    marks = "".join(map(re.escape, sorted(_fast_res()[4])))
+    no_space = f" \n{re.escape(_ALONE)},"
+    pads = []
+    for c, keep in (("।", ""), (",", r"(?:(?<!\d,)|(?!\d))")):
+        pads.append(
+            (
+                re.compile(f"{c}[{marks}]"),
+                re.compile(rf"{c}(?<=[^{no_space}]{c}){keep}"),
+                re.compile(rf"{c}(?=[^ \n]){keep}"),
+                c,
+            )
+        )
+    return pads
+
+
 #: Chunk -> its tokens joined by spaces, or None if it is one token (see _chunk_shape).
 _SHAPES: dict[str, str | None] = {}
 
@@ -1145,11 +1167,16 @@ def _fast_tokenized(text: str) -> str | None:
     for every such character anyway, rather than in one more scan of every text).
     """
     _, spaced, special, _, marks = _fast_res()
+    for glued_mark, before, after, c in _bulk_pads():
+        if c in text:
+            if glued_mark.search(text):
+                return None
+            text = after.sub(c + " ", before.sub(" " + c, text))
     glued = False
     odd: list[int] = []  # where other whitespace than space and newline is
 
     def pad(m: re.Match[str]) -> str:
-        """Space out a punctuation mark; a comma between two digits stays (1,00,000).
+        """Space out a punctuation mark (other than "।" and ",": done before).
 
         A space is added only where none is or will be (next to a space, a newline, the text's
         ends or a mark that is spaced out itself), so that lines with single spaces between
@@ -1164,10 +1191,6 @@ def _fast_tokenized(text: str) -> str | None:
         nxt = text[p : p + 1]
         if nxt in marks:
             glued = True
-        elif c == ",":
-            q = p - 1
-            if q and nxt and text[q - 1].isdecimal() and nxt.isdecimal():
-                return c
         before = "" if text[p - 2 : p - 1] in _NO_SPACE_BEFORE else " "
         return f"{before}{c} " if nxt not in " \n" else before + c
 
