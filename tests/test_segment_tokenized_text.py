@@ -97,3 +97,20 @@ def test_danda_and_comma_padded_in_bulk(line: str) -> None:
     """The danda and the comma are spaced out with re.sub before the callback: same tokens."""
     _check(line)
     _check("\n".join([*LINES, line, *LINES]))
+
+
+def test_closing_apostrophe_fixed_in_its_lines_only() -> None:
+    """‘…’ with a clitic (``’সহ``) is split; elsewhere ``দু’টি`` stays; URL lines too."""
+    quoted = "তিনি বলেন, ‘আমরা যাব’সহ সবাই দু’টি বই নিল। ‘ফের’ এল।"
+    lines = [
+        *LINES,
+        quoted,
+        "দু’টি বই, কোনো উদ্ধৃতি নেই।",
+        "‘খোলা উদ্ধৃতি, দু’টি আর বন্ধ নয়",
+        f"দেখুন https://example.com/a ‘লিংক’সহ {quoted}",
+        "\r",
+        quoted + "\r",
+    ]
+    _check("\n".join(lines))
+    _check("\n".join(reversed(lines)))
+    assert "যাব ’ সহ" in segment.tokenized_text(quoted)

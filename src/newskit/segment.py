@@ -953,11 +953,46 @@ def _reference_tokenized_text(text: str) -> str:
 
 
 def _fix_apostrophe_lines(text: str, out: str) -> str:
-    """Redo the output lines where an apostrophe may close a quote (see _fix_apostrophes)."""
+    """Redo the output lines where an apostrophe may close a quote (see _fix_apostrophes).
+
+    Only lines with a ``‘`` are looked at (found with ``str.find``), and their tokens are taken
+    from *out* (line i of *out* holds the tokens of line i of *text*) rather than from the
+    token pattern, which is slow on long lines.
+    """
+    todo: dict[int, str] = {}
+    line_no = 0
+    last = 0
+    p = text.find("‘")
+    while p >= 0:
+        line_no += text.count("\n", last, p)
+        a = text.rfind("\n", 0, p) + 1
+        b = text.find("\n", p)
+        b = len(text) if b < 0 else b
+        line = text[a:b]
+        if _INNER_APOS_RE.search(line):
+            todo[line_no] = line
+        last = p
+        p = text.find("‘", b)
+    if not todo:
+        return out
     lines = out.split("\n")
-    for i, line in enumerate(text.split("\n")):
-        if "‘" in line and _INNER_APOS_RE.search(line):
-            lines[i] = " ".join(_spans(line)[0])
+    for i, line in todo.items():
+        toks = lines[i].split(" ") if lines[i] else []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for tok in toks:
+            while pos < len(line) and line[pos].isspace():
+                pos += 1
+            if not line.startswith(tok, pos):  # (cannot happen: the tokens are the line's)
+                toks, starts, ends = _spans(line)
+                break
+            starts.append(pos)
+            pos += len(tok)
+            ends.append(pos)
+        else:
+            _fix_apostrophes(line, toks, starts, ends)
+        lines[i] = " ".join(toks)
     return "\n".join(lines)
 
 
