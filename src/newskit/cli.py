@@ -1142,7 +1142,7 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
                 ) -> Iterator[tuple[Any, ...]]:
                     for chunk in iter_raw_chunks(source, report):
                         yield (chunk, source.name, inputs.errors, mode, fmt, norm, offset[0])
-                        if not exact:
+                        if not exact and fmt != "text":  # (text output has no offsets)
                             offset[0] += len(chunk.data.translate(None, _UTF8_CONTINUATION))
 
                 for data, chars, replaced, error in ordered_map(_segment_chunk, tasks(), n_jobs):

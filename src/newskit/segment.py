@@ -18,20 +18,24 @@ sentence ends, so an unbalanced quote can never swallow the rest of a document.
 
 Speed: one compiled :mod:`regex` pattern drives the tokenizer (``finditer`` over the text); the
 sentence splitter only looks at terminator characters and consults the tokenizer for the few
-``.`` whose role is unclear, so it runs much faster than tokenization.
+``.`` whose role is unclear, so it runs much faster than tokenization. What the commands print
+(tokenized text, sentence text) has faster paths that work on whole blocks with ``str`` methods
+and stdlib :mod:`re`, and hand only the unusual lines or pieces to the general code; the tests
+check them against it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import regex
 
@@ -725,6 +729,199 @@ def _general(line: str, a: int, b: int, base: int) -> tuple[list[str], list[int]
     )
 
 
+# -- sentence text, mostly in C (what ``newskit sentences`` prints) ------------------------------
+
+# The common certain sentence end, "। " followed by a word, is marked with NUL in C
+# (``str.replace`` then one ``re.sub`` that undoes the marks that are not certain), and only the
+# units between marks that hold another terminator go through the general per-line code.
+# A mark is certain when the general code makes that end whatever the context:
+# - the danda is the whole terminator run: no space or terminator right before it;
+# - the piece before it is not a possible stray terminator, which the easy split
+#   (_easy_line_columns) decides with its neighbours: three ordinary characters before the
+#   danda, or a word and a space in them;
+# - a word follows the space (or an opening quote or bracket and a word), so nothing can be
+#   glued back across the mark, and no terminator in the next three characters (same reason).
+# (patterns that start with a literal: re finds candidates by fast search, while a pattern that
+# starts with a character class is tried at every position, several times slower)
+_WORD_START = rf"{INDIC_LETTER}{INDIC_DIGIT}A-Za-z0-9"
+_ORDINARY = rf"[^{_WS_CLASS_RE}।॥৷?!.\x00”’»)\]}}›\"']"
+_LONG_BEFORE = (
+    rf"{_ORDINARY}{{3}}",
+    rf"{_ORDINARY}[{_WS_CLASS_RE}]{_ORDINARY}{{2}}",
+    rf"{_ORDINARY}{{2}}[{_WS_CLASS_RE}]{_ORDINARY}",
+)
+_UNCERTAIN_END = re.compile(
+    "।\x00(?:"
+    + "".join(rf"(?<!{long}।\x00)" for long in _LONG_BEFORE)
+    + rf"|(?![{_WORD_START}]|[“‘(\[{{«][{_WORD_START}])|(?![^।॥৷?!.\n\x00]{{3}}))"
+)
+# What makes a unit (a stripped line, or a piece of one between marks) more than one plain
+# sentence: a terminator that is not at its end (closing marks aside).
+_UNIT_END = r"(?![”’»)\]}›\"']*(?:[\x00\n]|\Z))"
+
+
+@lru_cache(maxsize=1)
+def _full_stop_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The certain full stops of BBC Hindi style text, spaced (``है. सईद``: the space becomes
+    NUL) and glued (``है.सईद``: NUL is inserted), as two patterns for ``re.sub``.
+
+    As _suspect_ends decides them: a ``.`` right after a word of Devanagari/Bengali letters and
+    marks that starts after a space (a NUL that stands for one, or the line start) and is no
+    abbreviation or initial; glued, a space must come before the next terminator, so the unit
+    after a glued mark still has whitespace before its first end (its first word's full stop
+    would be suspect otherwise; a glued mark inserted by the same ``sub`` is never seen by the
+    look-behinds, which run on the text before it). The piece before must be long enough (a
+    word of three characters, or of two after a space after a word; see _ORDINARY), and so must
+    the piece after.
+    """
+    letter = f"[{INDIC_LETTER}{INDIC_MARK}{ZWJ}{ZWNJ}]"
+    word = "|".join(
+        [rf"(?<={_ORDINARY} {letter}{{2}}\.)"]
+        + [rf"(?<=[ \x00\n]{letter}{{{k}}}\.)" for k in range(3, 31)]
+    )
+    by_length: dict[int, list[str]] = {}
+    for name in sorted(_names()):
+        if _PLAIN_WORD_RE.fullmatch(name):
+            by_length.setdefault(len(name), []).append(re.escape(name))
+    no_name = "".join(rf"(?<![ \x00\n](?:{'|'.join(names)})\.)" for names in by_length.values())
+    next_word = rf"(?:[{_WORD_START}]|[“‘(\[{{«][{_WORD_START}])"
+    ahead = r"[^।॥৷?!.\n\x00]{3}"
+    spaced = re.compile(rf"\.(?:{word}){no_name} (?={next_word})(?={ahead})")
+    glued = re.compile(
+        rf"\.(?:{word}){no_name}(?=[{INDIC_LETTER}])(?=[^ ।॥৷?!.\n\x00]* )(?={ahead})"
+    )
+    return spaced, glued
+
+
+_UNIT_HARD_RES = tuple((c, re.compile(rf"{re.escape(c)}{_UNIT_END}")) for c in "।?!॥৷")
+_HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
+
+
+def _sentence_text(text: str) -> str:
+    """The sentence texts of *text* joined by newlines: ``"\\n".join(_sentence_columns(text)[0])``.
+
+    Why a second path: the command that prints sentences needs neither offsets nor objects,
+    and the general one runs Python code per line and a regex split over all the text. Here
+    lines are stripped and joined in C, the common certain ends are marked (see
+    _UNCERTAIN_END), and only the units holding some other terminator are cut by the
+    per-line code (:func:`_easy_line_columns`).
+    """
+    if "\x00" in text:
+        return "\n".join(_sentence_columns(text)[0])
+    text = "\n".join(filter(None, map(str.strip, text.split("\n"))))
+    general = _general_positions(text)
+    if not general:
+        return _plain_sentence_text(text)
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    for p in general:
+        if p < done:
+            continue
+        a = text.rfind("\n", 0, p) + 1
+        b = text.find("\n", p)
+        b = len(text) if b < 0 else b
+        if a > done:
+            pieces.append(_plain_sentence_text(text[done : a - 1]))
+        pieces.append("\n".join(_general(text, a, b, 0)[0]))
+        done = b + 1
+    if done < len(text):
+        pieces.append(_plain_sentence_text(text[done:]))
+    return "\n".join(pieces)
+
+
+_APOS_DIGIT_RES = tuple((q, re.compile(f"{q}(?=[০-৯])")) for q in "’'")
+
+
+def _general_positions(text: str) -> list[int]:
+    """Sorted positions of what makes a line need the general path (see _needs_general_path).
+
+    Found by fast searches for literals rather than one regex scan of every character.
+    """
+    found = [
+        m.start() for q, pattern in _APOS_DIGIT_RES if q in text for m in pattern.finditer(text)
+    ]
+    for needle in ("@", "://", "www."):
+        p = text.find(needle)
+        while p >= 0:
+            found.append(p)
+            p = text.find(needle, p + 1)
+    return sorted(found)
+
+
+def _plain_sentence_text(text: str) -> str:
+    """:func:`_sentence_text` of stripped, non-empty lines that need no general path.
+
+    Why cutting at the marks gives the per-line code's sentences: it makes each marked end
+    whatever the context, and it cuts a unit between two marks as it cuts it within its line:
+    the first end of the unit has whitespace before it (see _full_stop_res for the glued full
+    stops), nothing is glued and no quote is counted across a mark, and the pieces on both
+    sides of a mark are too long to be taken for stray terminators. The tests check this path
+    against the general one on realistic and random text.
+    """
+    if "।" in text:
+        text = _UNCERTAIN_END.sub("। ", text.replace("। ", "।\x00"))
+    if "." in text:
+        spaced, glued = _full_stop_res()
+        text = glued.sub(".\x00", spaced.sub(".\x00", text))
+    # (str finds a single character several times faster than re: look before scanning)
+    spots = [m.start() for c, hard in _UNIT_HARD_RES if c in text for m in hard.finditer(text)]
+    if "." in text:
+        spots += _dot_spots(text)
+    if not spots:
+        return text.replace("\x00", "\n")
+    spots.sort()
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    n = len(text)
+    for p in spots:
+        if p < done:
+            continue  # in a unit already cut
+        a = text.rfind("\n", 0, p) + 1
+        a = text.rfind("\x00", a, p) + 1 or a
+        b = text.find("\n", p)
+        b = n if b < 0 else b
+        z = text.find("\x00", p, b)
+        b = b if z < 0 else z
+        pieces += [text[done:a], "\n".join(_easy_line_columns(text[a:b], 0)[0])]
+        done = b
+    pieces.append(text[done:])
+    return "".join(pieces).replace("\x00", "\n")
+
+
+def _dot_spots(text: str) -> list[int]:
+    """Positions of the ``.`` that may end a sentence inside a unit (see _plain_sentence_text).
+
+    Left out, as the general code never ends a sentence there: a ``.`` between two digits
+    (``1.5``), a run of dots alone (``...``), and the period of a known abbreviation or initial
+    standing alone (``डॉ. ``).
+    """
+    alone = _ALONE_ABBRS()
+    spots = []
+    n = len(text)
+    for m in _HARD_DOT_RE.finditer(text):
+        p = m.start()
+        prev = text[p - 1] if p else " "
+        nxt = text[p + 1]  # the pattern excludes the end of the text
+        if prev.isdigit() and nxt.isdigit():
+            continue
+        if nxt == "." or prev == ".":
+            a = p
+            while a and text[a - 1] == ".":
+                a -= 1
+            e = p + 1
+            while e < n and text[e] == ".":
+                e += 1
+            if (not a or text[a - 1] not in "।॥৷?!") and (e == n or text[e] not in "।॥৷?!"):
+                continue
+        if nxt == " " and (prev.isalnum() or unicodedata.category(prev)[0] == "M"):
+            lo = p - 40 if p > 40 else 0
+            w = max(text.rfind(" ", lo, p), text.rfind("\n", lo, p))
+            if (w >= 0 or not lo) and text[w + 1 : p] in alone:
+                continue
+        spots.append(p)
+    return spots
+
+
 # -- output formats (pure text; the CLI writes them) --------------------------------------------
 
 
@@ -756,11 +953,46 @@ def _reference_tokenized_text(text: str) -> str:
 
 
 def _fix_apostrophe_lines(text: str, out: str) -> str:
-    """Redo the output lines where an apostrophe may close a quote (see _fix_apostrophes)."""
+    """Redo the output lines where an apostrophe may close a quote (see _fix_apostrophes).
+
+    Only lines with a ``‘`` are looked at (found with ``str.find``), and their tokens are taken
+    from *out* (line i of *out* holds the tokens of line i of *text*) rather than from the
+    token pattern, which is slow on long lines.
+    """
+    todo: dict[int, str] = {}
+    line_no = 0
+    last = 0
+    p = text.find("‘")
+    while p >= 0:
+        line_no += text.count("\n", last, p)
+        a = text.rfind("\n", 0, p) + 1
+        b = text.find("\n", p)
+        b = len(text) if b < 0 else b
+        line = text[a:b]
+        if _INNER_APOS_RE.search(line):
+            todo[line_no] = line
+        last = p
+        p = text.find("‘", b)
+    if not todo:
+        return out
     lines = out.split("\n")
-    for i, line in enumerate(text.split("\n")):
-        if "‘" in line and _INNER_APOS_RE.search(line):
-            lines[i] = " ".join(_spans(line)[0])
+    for i, line in todo.items():
+        toks = lines[i].split(" ") if lines[i] else []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for tok in toks:
+            while pos < len(line) and line[pos].isspace():
+                pos += 1
+            if not line.startswith(tok, pos):  # (cannot happen: the tokens are the line's)
+                toks, starts, ends = _spans(line)
+                break
+            starts.append(pos)
+            pos += len(tok)
+            ends.append(pos)
+        else:
+            _fix_apostrophes(line, toks, starts, ends)
+        lines[i] = " ".join(toks)
     return "\n".join(lines)
 
 
@@ -771,12 +1003,13 @@ _ALONE = '।॥৷?!;()[]{}“”‘«»„—–…|%"₹£€¥'
 
 @lru_cache(maxsize=1)
 def _fast_res() -> tuple[
-    tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str], re.Pattern[str]
+    tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]
 ]:
     """Patterns of the fast tokenized-text path (stdlib re: simple classes scan faster).
 
     Returns (lines that need the token pattern throughout, punctuation to space out, characters
-    that make a whitespace-delimited chunk need the token pattern, a plain word of letters).
+    that make a whitespace-delimited chunk need the token pattern, a plain word of letters, the
+    combining marks and joiners of the BMP).
     """
     # one pass over the BMP: combining marks, and the characters re's \w takes and the token
     # pattern's \w does not (², ½, ①: category No)
@@ -801,13 +1034,15 @@ def _fast_res() -> tuple[
         re.compile(r"[\U00010000-\U0010ffff]"),
         re.compile(rf"[{alone},][{marks}]"),
     )
-    spaced = re.compile(rf"[{alone},]")
+    # (but "।" and ",", padded in bulk first: see _bulk_pads; and the whitespace other than
+    # space and newline, which the padding step reports)
+    spaced = re.compile(rf"[{re.escape(_ALONE.replace('।', ''))}{_OTHER_WS_RE}]")
     indic = INDIC_LETTER + INDIC_MARK + INDIC_DIGIT + ZWJ + ZWNJ
     special = re.compile(rf"[^\w\s{indic}{alone},]")
     # letters and marks, starting with a letter (a mark after punctuation stays with it)
     letter = rf"[^\W\d_{other_numbers}{alone}]"  # (re's \w also takes ৷, a No character)
     plain = re.compile(rf"{letter}(?:{letter}|[{marks}])*")
-    return context, spaced, special, plain
+    return context, spaced, special, plain, frozenset([*mark_chars, ZWJ, ZWNJ])
 
 
 def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
@@ -818,7 +1053,19 @@ def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
     (``डॉ.``); words joined by ``-`` or ``/`` (``अलग-अलग``, ``ঢাকা-১৭``); ``News:``. Anything
     else goes to the token pattern, whose per-call cost is high.
     """
-    chunk = out[cs:ce]
+    toks = _chunk_shape(out[cs:ce])
+    if toks is not None:
+        return toks
+    w = max(0, cs - 40)  # enough left context for the look-behinds
+    window = out[w:ce]
+    return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
+
+
+def _chunk_shape(chunk: str) -> list[str] | None:
+    """Tokens of *chunk* if it has one of the common shapes (see _chunk_tokens), else None.
+
+    They depend on the chunk alone, so :func:`_fast_tokenized` caches them.
+    """
     if len(chunk) == 1:
         return [chunk]
     plain = _fast_res()[3].fullmatch
@@ -840,12 +1087,7 @@ def _chunk_tokens(out: str, cs: int, ce: int) -> list[str]:
             kinds = [2 if plain(w) else 1 if w.isdecimal() else 0 for w in words]
             if all(kinds) and "11" not in "".join(map(str, kinds)):
                 return [x for w in words for x in (w, sep)][:-1]
-    peeled = _peel(chunk, plain)
-    if peeled is not None:
-        return peeled
-    w = max(0, cs - 40)  # enough left context for the look-behinds
-    window = out[w:ce]
-    return [window[slice(*t.span(t.lastgroup))] for t in _token_re().finditer(window, cs - w)]
+    return _peel(chunk, plain)
 
 
 def _peel(chunk: str, plain: Callable[[str], object]) -> list[str] | None:
@@ -882,27 +1124,115 @@ def _ALONE_ABBRS() -> frozenset[str]:
     return abbreviations() | initials()[0]
 
 
-def _pad(m: re.Match[str]) -> str:
-    """Space out a punctuation mark; a comma between two digits stays (1,00,000)."""
-    c = m.group()
-    if c == ",":
-        text, p = m.string, m.start()
-        if 0 < p < len(text) - 1 and text[p - 1].isdecimal() and text[p + 1].isdecimal():
-            return c
-    return f" {c} "
+_OTHER_WS = _WS.replace(" ", "").replace("\n", "")
+_OTHER_WS_RE = "".join(map(re.escape, _OTHER_WS))
+# Before a mark that is spaced out: no space is added after these (one is there or will be).
+_NO_SPACE_BEFORE = f" \n{_ALONE},"
 
 
-def _fast_tokenized(text: str) -> str:
+def _single_spaced(padded: str, text: str, odd: list[int]) -> str:
+    """*padded* with the whitespace of each line as ``" ".join(line.split())`` leaves it.
+
+    Only the lines that need it are redone: those with other whitespace than space and
+    newline (at *odd*, positions in *text*, which has the same lines), two spaces in a row, or
+    a space at either end.
+    """
+    where = [text.count("\n", 0, p) for p in odd[:1]]
+    for a, b in pairwise(odd):
+        where.append(where[-1] + text.count("\n", a, b))
+    spots = []
+    for needle, shift in (("  ", 0), (" \n", 0), ("\n ", 1)):
+        p = padded.find(needle)
+        while p >= 0:
+            spots.append(p + shift)
+            p = padded.find(needle, p + 1)
+    if padded[:1] == " ":
+        spots.append(0)
+    if padded[-1:] == " ":
+        spots.append(len(padded) - 1)
+    if spots:
+        spots.sort()
+        line = padded.count("\n", 0, spots[0])
+        where.append(line)
+        for a, b in pairwise(spots):
+            line += padded.count("\n", a, b)
+            where.append(line)
+    if not where:
+        return padded
+    lines = padded.split("\n")
+    for i in set(where):
+        lines[i] = " ".join(lines[i].split())
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def _bulk_pads() -> list[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], str]]:
+    """For "।" and ",", the commonest marks to space out: patterns that find one glued to a
+    combining mark, and that add the space before and after it where the padding callback of
+    :func:`_fast_tokenized` would (a comma between two digits stays), with a literal
+    replacement: ``re.sub`` then runs in C, where the callback costs a Python call each."""
+    marks = "".join(map(re.escape, sorted(_fast_res()[4])))
+    no_space = f" \n{re.escape(_ALONE)},"
+    pads = []
+    for c, keep in (("।", ""), (",", r"(?:(?<!\d,)|(?!\d))")):
+        pads.append(
+            (
+                re.compile(f"{c}[{marks}]"),
+                re.compile(rf"{c}(?<=[^{no_space}]{c}){keep}"),
+                re.compile(rf"{c}(?=[^ \n]){keep}"),
+                c,
+            )
+        )
+    return pads
+
+
+#: Chunk -> its tokens joined by spaces, or None if it is one token (see _chunk_shape).
+_SHAPES: dict[str, str | None] = {}
+
+
+def _fast_tokenized(text: str) -> str | None:
     """Tokenized text without URLs, handles or hashtags, mostly in C.
 
     Why it is exact: every character of :data:`_ALONE` is a token of its own wherever it
     stands (outside URLs), so spacing it out changes no other token; a chunk made only of
     letters, marks and digits is one token; every other chunk is cut by the token pattern,
     run in place on the spaced-out text so that its look-behinds see the same context.
+    None if a combining mark follows one of those characters (it then belongs to it): the
+    caller sends such lines to the token pattern (looked for here, in the callback that runs
+    for every such character anyway, rather than in one more scan of every text).
     """
-    _, spaced, special, _ = _fast_res()
-    padded = spaced.sub(_pad, text)
-    out = "\n".join([" ".join(line.split()) for line in padded.split("\n")])
+    _, spaced, special, _, marks = _fast_res()
+    for glued_mark, before, after, c in _bulk_pads():
+        if c in text:
+            if glued_mark.search(text):
+                return None
+            text = after.sub(c + " ", before.sub(" " + c, text))
+    glued = False
+    odd: list[int] = []  # where other whitespace than space and newline is
+
+    def pad(m: re.Match[str]) -> str:
+        """Space out a punctuation mark (other than "।" and ",": done before).
+
+        A space is added only where none is or will be (next to a space, a newline, the text's
+        ends or a mark that is spaced out itself), so that lines with single spaces between
+        words come out with single spaces and need no whitespace clean-up.
+        """
+        nonlocal glued
+        c = m.group()
+        p = m.end()
+        if c in _OTHER_WS:
+            odd.append(p)
+            return c
+        nxt = text[p : p + 1]
+        if nxt in marks:
+            glued = True
+        before = "" if text[p - 2 : p - 1] in _NO_SPACE_BEFORE else " "
+        return f"{before}{c} " if nxt not in " \n" else before + c
+
+    padded = spaced.sub(pad, text)
+    if glued:
+        return None
+    out = _single_spaced(padded, text, odd)
     pieces: list[str] = []
     last = 0
     n = len(out)
@@ -910,17 +1240,30 @@ def _fast_tokenized(text: str) -> str:
     if "," in out:  # a comma left between digits: the chunk may be more than a number (a1,5)
         where += [m.start() for m in _DIGIT_COMMA_RE.finditer(out)]
         where.sort()
+    shapes = _SHAPES
     for p in where:
         if p < last:
             continue  # in a chunk already done
-        cs = max(out.rfind(" ", 0, p), out.rfind("\n", 0, p)) + 1
+        sp = out.rfind(" ", 0, p)
+        cs = max(sp, out.rfind("\n", sp + 1, p)) + 1
         ce = out.find(" ", p)
         ce = n if ce < 0 else ce
         nl = out.find("\n", p, ce)
         ce = ce if nl < 0 else nl
-        toks = _chunk_tokens(out, cs, ce)
-        if len(toks) > 1:
-            pieces += [out[last:cs], " ".join(toks)]
+        chunk = out[cs:ce]
+        cut = shapes.get(chunk, "")
+        if cut == "":  # not seen yet (a chunk is never empty, so "" cannot be a value)
+            toks = _chunk_shape(chunk)
+            if toks is None:  # the token pattern, with the left context: not cached
+                toks = _chunk_tokens(out, cs, ce)
+                cut = " ".join(toks) if len(toks) > 1 else None
+            else:
+                cut = " ".join(toks) if len(toks) > 1 else None
+                if len(shapes) > 100_000:  # keep memory flat on endless streams
+                    shapes.clear()
+                shapes[chunk] = cut
+        if cut is not None:
+            pieces += [out[last:cs], cut]
             last = ce
     if not pieces:
         return out
@@ -928,9 +1271,27 @@ def _fast_tokenized(text: str) -> str:
     return "".join(pieces)
 
 
-def _context_positions(text: str) -> list[int]:
-    """Sorted positions of what needs the token pattern for its whole line (see _fast_res)."""
-    found = [m.start() for pattern in _fast_res()[0] for m in pattern.finditer(text)]
+# Size of a str of kind 2 (UCS-2) minus its characters: a str above that size for its length
+# holds characters outside the BMP (CPython stores them 4 bytes each), so only then is the text
+# scanned for them.
+_UCS2_BASE = sys.getsizeof("\u0100") - 4
+
+
+def _context_positions(text: str, marks: bool = False) -> list[int]:
+    """Sorted positions of what needs the token pattern for its whole line (see _fast_res).
+
+    *marks*: also the combining marks after punctuation (otherwise :func:`_fast_tokenized`
+    reports them).
+    """
+    other_numbers, astral, punct_mark = _fast_res()[0]
+    patterns = [other_numbers]
+    if sys.implementation.name != "cpython" or sys.getsizeof(text) > _UCS2_BASE + 2 * (
+        len(text) + 1
+    ):
+        patterns.append(astral)
+    if marks:
+        patterns.append(punct_mark)
+    found = [m.start() for pattern in patterns for m in pattern.finditer(text)]
     for needle in ("://", "www.", "@", "#"):
         p = text.find(needle)
         while p >= 0:
@@ -947,9 +1308,21 @@ def tokenized_text(text: str) -> str:
     This is the fast path behind ``newskit tokenize``: lines with URLs, e-mail addresses,
     handles or hashtags go through the token pattern, the rest through :func:`_fast_tokenized`.
     """
-    pieces: list[str] = []
+    out = _tokenized_lines(text, _context_positions(text))
+    if out is None:  # a combining mark after punctuation: those lines go to the token pattern
+        out = _tokenized_lines(text, _context_positions(text, marks=True))
+        assert out is not None
+    if "‘" in text and _INNER_APOS_RE.search(text):
+        out = _fix_apostrophe_lines(text, out)
+    return out
+
+
+def _tokenized_lines(text: str, context: list[int]) -> str | None:
+    """:func:`tokenized_text` (before the apostrophe fix) with the lines at *context* positions
+    done by the token pattern; None if :func:`_fast_tokenized` gave up on the others."""
+    pieces: list[str | None] = []
     done = 0  # text[:done] is in pieces
-    for p in _context_positions(text):
+    for p in context:
         if p < done:
             continue
         a = text.rfind("\n", 0, p) + 1
@@ -960,14 +1333,12 @@ def tokenized_text(text: str) -> str:
         pieces.append(_reference_tokenized_text(text[a:b]))
         done = b
     if done == 0:
-        out = _fast_tokenized(text)
-    else:
-        if done < len(text):
-            pieces.append(_fast_tokenized(text[done:]))
-        out = "".join(pieces)
-    if "‘" in text and _INNER_APOS_RE.search(text):
-        out = _fix_apostrophe_lines(text, out)
-    return out
+        return _fast_tokenized(text)
+    if done < len(text):
+        pieces.append(_fast_tokenized(text[done:]))
+    if None in pieces:
+        return None
+    return "".join(pieces)  # type: ignore[arg-type]
 
 
 def to_jsonl(
@@ -1057,8 +1428,8 @@ def render(
     if mode == "tokens" and fmt == "text":
         return tokenized_text(text)
     if mode == "sentences" and fmt == "text":
-        texts = _sentence_columns(text)[0]
-        return "\n".join(texts) + "\n" if texts else ""
+        out = _sentence_text(text)
+        return out + "\n" if out else ""
     sents = split_sentences(text)
     if not sents:
         return ""

@@ -1,0 +1,134 @@
+"""The sentence-text fast path behind ``newskit sentences`` agrees with split_sentences.
+
+``segment._sentence_text`` marks the common certain sentence ends ("। " before a word) in C and
+sends only the units holding other terminators through the per-line code; these tests check it
+against ``split_sentences`` on realistic text built to hit the marks, the cases where a mark
+must be undone, and the fallbacks (general-path lines, NUL in the text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newskit import segment
+from newskit.segment import render, split_sentences
+from test_segment_properties import PIECES, SEPARATORS
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "corpus").glob("*/*.txt"))
+
+
+def _expected(text: str) -> str:
+    return "\n".join(s.text for s in split_sentences(text))
+
+
+# Pieces around the marks: dandas glued or spaced, closers, short pieces, dots of every kind.
+MARK_PIECES = [
+    "कहा।",
+    "है।",
+    "ने",
+    "उन्होंने",
+    "রহমান।",
+    "১৯৬৭",
+    "है.",
+    "कहा.",
+    "है.सईद",
+    "गया. ",
+    "प्रो.",
+    "।”",
+    '।"',
+    "।’",
+    ".”",
+    ".(",
+    "?”",
+    "।।",
+    "क।",
+    "ab।",
+    "डॉ.",
+    "Mr.",
+    "1.5",
+    "...",
+    "।-",
+    "“",
+    "‘",
+    "(",
+    "-",
+]
+dense = st.lists(
+    st.tuples(
+        st.sampled_from(PIECES + MARK_PIECES * 3),
+        st.sampled_from([*SEPARATORS, " ", " ", ""]),
+    ),
+    min_size=0,
+    max_size=50,
+).map(lambda pairs: "".join(p + s for p, s in pairs))
+
+
+@settings(max_examples=500, deadline=None)
+@given(dense)
+def test_sentence_text_is_split_sentences(text: str) -> None:
+    assert segment._sentence_text(text) == _expected(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="कखा है।?!.\"'”’( \n\t\xa0১", max_size=80))
+def test_sentence_text_on_terminator_soup(text: str) -> None:
+    assert segment._sentence_text(text) == _expected(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # certain marks: cut in C
+        ("राम घर गया। वह सो गया। फिर उठा।", ["राम घर गया।", "वह सो गया।", "फिर उठा।"]),
+        ("वह आया। “हाँ,” उसने कहा।", ["वह आया।", "“हाँ,” उसने कहा।"]),
+        # a short piece before or after the danda: the per-line code decides (stray marks)
+        ("राम आया। ! ! फिर गया।", ["राम आया। ! !", "फिर गया।"]),
+        ("वह आया। ठीक", ["वह आया।", "ठीक"]),
+        # other terminators inside a unit: the per-line code cuts it
+        ("डॉ. सिंह ने कहा. फिर वे गए। सब ठीक है।", ["डॉ. सिंह ने कहा.", "फिर वे गए।", "सब ठीक है।"]),
+        ("दाम 1.5 प्रतिशत बढ़ा... फिर घटा। अब स्थिर है।", None),
+        ("उसने पूछा, “क्या?” और चला गया। कल लौटेगा।", None),
+        ('वह बोला। "चलो।" सब गए।', None),
+        ("कहा।सईद ने भी कहा। सब चुप।", None),
+        # lines: stripped, blank lines dropped, \r\n
+        ("  एक।  दो?\r\n\n  तीन  \n", ["एक।", "दो?", "तीन"]),
+        ("", []),
+        (" \n\t\n", []),
+        # general-path lines (URLs, addresses, apostrophe years) among plain ones
+        ("देखें www.bbc.com/hindi पर। फिर पढ़ें।\nराम आया। श्याम गया।", None),
+        ("’৭১ সালে যুদ্ধ হয়। দেশ স্বাধীন হয়।\nসে এল। সে গেল।", None),
+        # BBC Hindi full stops, spaced and glued; abbreviations, initials and short words not
+        ("वह आया है. सईद ने कहा है.सईद फिर बोले. डॉ. राम आए.", None),
+        ("यह है.वह. फिर कहा है.”बात खत्म. प्रो. सिंह, के. आर. नारायणन आए.", None),
+        ("वो कौन है.(बीबीसी हिन्दी) ठीक. अब है. और.. क. ख", None),
+        ("पर वह गया.सईद.राम ने कहा. हाँ", None),
+        # NUL in the text: the marks cannot be used, the general code runs
+        ("राम\x00 आया। श्याम गया।", None),
+    ],
+)
+def test_sentence_text_cases(text: str, sentences: list[str] | None) -> None:
+    got = segment._sentence_text(text)
+    assert got == _expected(text)
+    if sentences is not None:
+        assert (got.split("\n") if got else []) == sentences
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_sentence_text_on_sample_articles(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert segment._sentence_text(text) == _expected(text)
+    lines = text.split("\n")
+    for i in range(len(lines)):  # every line alone, and with its neighbour
+        chunk = "\n".join(lines[i : i + 2])
+        assert segment._sentence_text(chunk) == _expected(chunk)
+
+
+def test_render_sentences_text_uses_it() -> None:
+    text = "राम आया। श्याम गया।\n\nदेखो.\n"
+    assert render(text, "sentences", "text") == "राम आया।\nश्याम गया।\nदेखो.\n"
+    assert render(" \n", "sentences", "text") == ""
