@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,30 @@ def test_help_lists_the_commands() -> None:
     assert "tokenize" in out and "sentences" in out
     code, out, _ = run("tokenize", "--help")
     assert "--sentences" in out and "conllu" in out and "--normalize" in out and "--jobs" in out
+
+
+def _command(*args: str) -> subprocess.CompletedProcess[bytes]:
+    # a real stdout: with --jobs 2 the workers write to it themselves, in turn
+    return subprocess.run([sys.executable, "-m", "newskit", *args], capture_output=True)
+
+
+@pytest.mark.parametrize("args", [["tokenize"], ["tokenize", "--format", "conllu"], ["sentences"]])
+def test_workers_write_stdout_in_order(tmp_path: Path, args: list[str]) -> None:
+    both = (HI.read_text("utf-8") + "\n" + BN.read_text("utf-8") + "\n").encode()
+    big = tmp_path / "big.txt"
+    big.write_bytes(both * (3_500_000 // len(both) + 1))  # several 1 MiB chunks
+    one = _command(*args, "--jobs", "1", str(big))
+    two = _command(*args, "--jobs", "2", str(big))
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    assert one.stdout.count(b"\n") > 3_500_000 // len(both) * 19
+
+
+def test_workers_stop_at_a_bad_byte(tmp_path: Path) -> None:
+    good = "उन्होंने कहा कि यह ठीक है। दूसरा वाक्य।\n" * 40_000  # about 3.4 MB
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(good.encode() + b"x \xff\n" + "बाद में।\n".encode() * 40_000)
+    proc = _command("sentences", "--jobs", "2", str(bad))
+    assert proc.returncode == 1
+    assert proc.stdout.decode() == "उन्होंने कहा कि यह ठीक है।\nदूसरा वाक्य।\n" * 40_000
+    assert f"{bad}:40001: invalid UTF-8".encode() in proc.stderr

@@ -345,10 +345,17 @@ def ordered_write(
         _write_turn = None
 
 
-def can_fork() -> bool:
+def writer_fd(out: BinaryIO, jobs: int) -> int:
+    """The file descriptor workers can write ``out`` through with :func:`ordered_write`,
+    or -1: one job, no ``fork``, or not a real file (Click's test runner)."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return -1
+    try:
+        return out.fileno()
+    except (OSError, ValueError, AttributeError):
+        return -1
 
 
 # ---------------------------------------------------------------------------
@@ -492,14 +499,9 @@ class _NormalizeRun:
 
     def write(self, source: Source, report: DecodeReport, out: BinaryIO) -> bool:
         """Write the normalized ``source`` to ``out``; return whether it changed."""
-        direct = self.jobs > 1 and source.path is not None and can_fork()
-        if direct and not (source.jsonl or source.gzipped):
-            try:
-                fd = out.fileno()
-            except (OSError, ValueError, AttributeError):  # not a real file (tests)
-                fd = -1
-            if fd >= 0:
-                return self._write_from_workers(source, report, out, fd)
+        fd = writer_fd(out, self.jobs)
+        if fd >= 0 and source.path is not None and not (source.jsonl or source.gzipped):
+            return self._write_from_workers(source, report, out, fd)
         changed = False
         for original, new in self.pairs(source, report):
             changed = changed or new != original
@@ -1107,6 +1109,15 @@ def _segment_chunk(
     return out.encode(), len(text), replaced, error
 
 
+def _segment_for_writing(
+    task: tuple[RawChunk, str, str, str, str, bool, int],
+) -> tuple[bytes, tuple[int, DecodeError | None], bool]:
+    """:func:`_segment_chunk` for :func:`ordered_write` (only with ``n_jobs > 1``, so
+    never in the exact mode that needs the character counts back)."""
+    data, _, replaced, error = _segment_chunk(task)
+    return data, (replaced, error), error is not None
+
+
 def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int | None) -> None:
     """Shared body of ``tokenize`` and ``sentences``: stream every input through the segmenter.
 
@@ -1145,13 +1156,23 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
                         if not exact and fmt != "text":  # (text output has no offsets)
                             offset[0] += len(chunk.data.translate(None, _UTF8_CONTINUATION))
 
-                for data, chars, replaced, error in ordered_map(_segment_chunk, tasks(), n_jobs):
-                    report.replacements += replaced
-                    if exact:
-                        offset[0] += chars
-                    out.write(data)
-                    if error is not None:
-                        raise error
+                fd = writer_fd(out, n_jobs)
+                if fd >= 0:  # the workers write their output themselves, in turn
+                    out.flush()
+                    for replaced, error in ordered_write(_segment_for_writing, tasks(), n_jobs, fd):
+                        report.replacements += replaced
+                        if error is not None:
+                            raise error
+                else:
+                    for data, chars, replaced, error in ordered_map(
+                        _segment_chunk, tasks(), n_jobs
+                    ):
+                        report.replacements += replaced
+                        if exact:
+                            offset[0] += chars
+                        out.write(data)
+                        if error is not None:
+                            raise error
         except SkipInput as exc:
             diag.warn(str(exc))
         except InputError as exc:
