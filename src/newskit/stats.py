@@ -80,7 +80,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, filterfalse, repeat
 from operator import and_, sub
 from typing import TYPE_CHECKING, Any
 
@@ -539,7 +539,6 @@ class _WordCache(dict[str, str]):
             self[word] = out
         return out
 
-
     def normalize_all(self, words: Iterable[str]) -> list[str]:
         """``[self[w] for w in words]``, normalizing the new words in one call.
 
@@ -548,7 +547,8 @@ class _WordCache(dict[str, str]):
         exactly as its lines do, one by one).
         """
         words = list(words)
-        missing = list(set(words).difference(self))
+        # (not set(words).difference(self): with a dict argument it walks the whole dict)
+        missing = list(filterfalse(self.__contains__, set(words)))
         if len(missing) > 8:
             from newskit.normalization import normalize
 
