@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import benchlib
+
 ARTICLES_PER_FILE = 100
 
 
@@ -66,6 +68,7 @@ def _run(corpus: Path, jobs: int) -> tuple[float, int, float, dict]:
     """
     cmd = [sys.executable, "-m", "newskit", "stats", str(corpus), "--doc-sep", "blank"]
     cmd += ["--format", "json", "--jobs", str(jobs), "--top", "5"]
+    benchlib.warm([str(corpus)])  # (see benchlib.warm)
     proc = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, check=True, text=True
     )
