@@ -69,7 +69,10 @@ def warm(args: list[str]) -> None:
     """
     for arg in args:
         path = Path(arg)
-        files = sorted(path.rglob("*")) if path.is_dir() else [path] if path.is_file() else []
+        try:
+            files = sorted(path.rglob("*")) if path.is_dir() else [path] if path.is_file() else []
+        except OSError:  # not a path (an option, a -c program)
+            continue
         for f in files:
             if f.is_file():
                 with open(f, "rb") as fh:
