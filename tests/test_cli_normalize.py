@@ -413,3 +413,23 @@ def test_workers_write_to_stdout_and_stop_at_a_bad_byte(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.decode() == "दुःख है ।\n" * 100_000
     assert f"{bad}:100001: invalid UTF-8".encode() in proc.stderr
+
+
+def test_nul_byte_mid_file_writes_the_lines_before_it(run, tmp_path: Path, monkeypatch) -> None:
+    # Like invalid UTF-8: the whole lines before the bad one are written, then the
+    # error names its line; with one process, with workers reading their own ranges,
+    # with workers writing a file, and with workers fed from standard input.
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
+    bad = tmp_path / "nul.txt"
+    bad.write_bytes(("दु:ख है |\n" * 2000).encode() + b"x\x00y\n" + b"after\n")
+    expected = "दुःख है ।\n" * 2000
+    for jobs in ("1", "2"):
+        r = run("normalize", "--jobs", jobs, str(bad))
+        assert (r.exit_code, r.stdout) == (1, expected)
+        assert f"{bad}:2001: NUL byte in text" in r.stderr
+        out = tmp_path / f"out{jobs}.txt"
+        r = run("normalize", "--jobs", jobs, "-o", str(out), str(bad))
+        assert r.exit_code == 1 and out.read_text("utf-8") == expected
+        r = run("normalize", "--jobs", jobs, input=bad.read_bytes())
+        assert (r.exit_code, r.stdout) == (1, expected)
+        assert ":2001: NUL byte in text" in r.stderr

@@ -189,3 +189,14 @@ def test_workers_stop_at_a_bad_byte(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.decode() == "उन्होंने कहा कि यह ठीक है।\nदूसरा वाक्य।\n" * 40_000
     assert f"{bad}:40001: invalid UTF-8".encode() in proc.stderr
+
+
+def test_workers_report_a_late_nul_byte_at_its_line(tmp_path: Path) -> None:
+    line = "उन्होंने कहा कि यह ठीक है। दूसरा वाक्य।\n"
+    bad = tmp_path / "nul.txt"
+    bad.write_bytes((line * 40_000).encode() + b"x\x00y\n" + line.encode())  # NUL in chunk 4
+    one, two = (_command("tokenize", "--jobs", j, str(bad)) for j in ("1", "2"))
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert f"{bad}:40001: NUL byte in text".encode() in two.stderr
+    assert one.stderr == two.stderr

@@ -256,7 +256,17 @@ def ordered_map(
         warm()  # before forking, so every worker inherits compiled patterns and tables
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init) as pool:
         pending: collections.deque[Any] = collections.deque()
-        for item in items:
+        it = iter(items)
+        while True:
+            try:
+                item = next(it)
+            except StopIteration:
+                break
+            except Exception:
+                # the input failed (a NUL byte, a read error): what came before it first
+                while pending:
+                    yield pending.popleft().result()
+                raise
             pending.append(pool.submit(fn, item))
             if len(pending) >= jobs * 3:
                 yield pending.popleft().result()
@@ -393,7 +403,7 @@ def _normalize_chunk(
     before the bad byte are still normalized and the error is returned, not
     raised, so the parent writes them first.
     """
-    from newskit.io import DecodeError, InputError, SkipInput, decode_chunk, read_range
+    from newskit.io import DecodeError, NulError, RawChunk, decode_chunk, read_range
     from newskit.normalization import explain, normalize
 
     chunk, name, errors, opts, want_counts, want_original = task
@@ -401,11 +411,9 @@ def _normalize_chunk(
     ranged = isinstance(chunk, tuple)
     if ranged:
         try:
-            chunk = read_range(*chunk, name)
-        except SkipInput:
-            raise  # the first range only: nothing was written yet
-        except InputError as exc:
-            return b"", b"", {}, 0, exc, 0
+            chunk = read_range(*chunk, name)  # (SkipInput: the first range, nothing written yet)
+        except NulError as exc:  # the lines before it, then the error
+            chunk, error = RawChunk(exc.good, 1, chunk[1]), exc
     try:
         text, replaced = decode_chunk(chunk, name, errors)  # type: ignore[arg-type]
         original = chunk.data
@@ -1110,12 +1118,25 @@ def _segment_chunk(
 
 
 def _segment_for_writing(
-    task: tuple[RawChunk, str, str, str, str, bool, int],
-) -> tuple[bytes, tuple[int, DecodeError | None], bool]:
+    task: tuple[Any, str, str, str, str, bool, int],
+) -> tuple[bytes, tuple[int, DecodeError | None, int], bool]:
     """:func:`_segment_chunk` for :func:`ordered_write` (only with ``n_jobs > 1``, so
-    never in the exact mode that needs the character counts back)."""
+    never in the exact mode that needs the character counts back). Also returns the
+    number of lines of a byte range the worker read itself, for error line numbers."""
+    newlines = 0
+    nul = None
+    if isinstance(task[0], tuple):  # a byte range the worker reads itself (text output)
+        from newskit.io import NulError, RawChunk, read_range
+
+        try:
+            chunk = read_range(*task[0], task[1])  # (SkipInput: the first range)
+        except NulError as exc:  # the lines before it, then the error
+            chunk, nul = RawChunk(exc.good, 1, task[0][1]), exc
+        newlines = chunk.data.count(b"\n")
+        task = (chunk, *task[1:])
     data, _, replaced, error = _segment_chunk(task)
-    return data, (replaced, error), error is not None
+    error = error or nul
+    return data, (replaced, error, newlines), error is not None
 
 
 def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int | None) -> None:
@@ -1126,7 +1147,15 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
     except with ``--normalize``, where they refer to the normalized text and chunks are done
     one after another so that the normalized lengths are known.
     """
-    from newskit.io import DecodeReport, InputError, SkipInput, iter_raw_chunks, iter_records
+    from newskit.io import (
+        DecodeReport,
+        InputError,
+        SkipInput,
+        iter_file_ranges,
+        iter_raw_chunks,
+        iter_records,
+        starts_with_bom,
+    )
     from newskit.segment import render
 
     diag = inputs.diag
@@ -1159,10 +1188,25 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
                 fd = writer_fd(out, n_jobs)
                 if fd >= 0:  # the workers write their output themselves, in turn
                     out.flush()
-                    for replaced, error in ordered_write(_segment_for_writing, tasks(), n_jobs, fd):
+                    work: Iterator[tuple[Any, ...]] = tasks()
+                    path = source.path
+                    if fmt == "text" and path is not None and not source.gzipped:
+                        # no offsets to count: the workers read their own ranges too
+                        report.bom = starts_with_bom(path)
+                        work = (
+                            ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
+                            for a, b in iter_file_ranges(path)
+                        )
+                    lines_before = 0
+                    for replaced, error, newlines in ordered_write(
+                        _segment_for_writing, work, n_jobs, fd
+                    ):
                         report.replacements += replaced
                         if error is not None:
+                            if error.line is not None:
+                                error.line += lines_before  # counted from the range
                             raise error
+                        lines_before += newlines
                 else:
                     for data, chars, replaced, error in ordered_map(
                         _segment_chunk, tasks(), n_jobs

@@ -71,6 +71,21 @@ class InputError(Exception):
         return (_rebuild_error, (type(self), self.__dict__))
 
 
+class NulError(InputError):
+    """A NUL byte after the start of a file; ``good`` holds the whole lines before it
+    (of the range being read), which are written before the error is reported."""
+
+    def __init__(self, path: str, line: int | None, message: str, good: bytes) -> None:
+        super().__init__(path, line, message)
+        self.good = good
+
+
+def _nul_error(name: str, first_line: int, data: bytes) -> NulError:
+    nul = data.index(b"\x00")
+    good = data[: data.rfind(b"\n", 0, nul) + 1]
+    return NulError(name, first_line + data.count(b"\n", 0, nul), "NUL byte in text", good)
+
+
 def _rebuild_error(cls: type[InputError], state: dict[str, object]) -> InputError:
     exc = cls.__new__(cls)
     Exception.__init__(exc, state.get("message"))
@@ -220,8 +235,10 @@ def iter_raw_chunks(
                 if b"\x00" in data:
                     raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
             elif b"\x00" in data:
-                nl = data.count(b"\n", 0, data.index(b"\x00"))
-                raise InputError(name, line_no + nl, "NUL byte in text")
+                error = _nul_error(name, line_no, data)
+                if error.good:  # the whole lines before it first, as for invalid UTF-8
+                    yield RawChunk(error.good, line_no, offset)
+                raise error
             yield RawChunk(data, line_no, offset)
             newlines = data.count(b"\n")
             report.lines += newlines + (0 if data.endswith(b"\n") else 1)
@@ -281,7 +298,7 @@ def read_range(path: Path, start: int, end: int, name: str) -> RawChunk:
         if b"\x00" in data:
             raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
     elif b"\x00" in data:
-        raise InputError(name, 1 + data.count(b"\n", 0, data.index(b"\x00")), "NUL byte in text")
+        raise _nul_error(name, 1, data)
     return RawChunk(data, 1, offset)
 
 
