@@ -186,3 +186,23 @@ def test_explain_nfc_count_matches_word_by_word_reference(text: str) -> None:
         assert N._changed_words(t, out) == _changed_words_reference(t, out)
         # and with the line count changed (pairs words across the whole text)
         assert N._changed_words(t, out + "\nx") == _changed_words_reference(t, out + "\nx")
+
+
+def test_long_text_is_normalized_in_pieces_like_line_by_line() -> None:
+    # Texts over 64K characters are normalized in pieces of whole lines; the result
+    # and the per-step counts are those of normalizing every line alone.
+    lines = [
+        f"{FILLER} दु:ख  है |\n",
+        "অ\u09be\u09ae\u09be\u09b0\u00a0 দেশ \r\n",
+        "\u200bक\u094d\u093c \u095c ाे  \n",
+        "plain ascii line\n",
+    ]
+    text = "".join(lines) * 300  # about 120K characters: several pieces
+    assert len(text) > 3 * N._PIECE
+    assert normalize(text) == "".join(normalize(line) for line in lines) * 300
+    out, counts = N.explain(text)
+    assert out == normalize(text)
+    per_line = [N.explain(line)[1] for line in lines]
+    assert counts == {k: 300 * sum(c[k] for c in per_line) for k in counts}
+    clean = normalize(text)
+    assert normalize(clean) is clean  # unchanged: the very same object
