@@ -9,10 +9,13 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
+# compileall: bytecode written as a regular (non-editable) install writes it, so that
+# start-up does not compile the sources where PYTHONDONTWRITEBYTECODE=1 is set.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -26,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks tools
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python benchmarks/run.py --data $(DATA)
 
 eval: $(STAMP)
@@ -33,3 +37,4 @@ eval: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	find src tests benchmarks -name __pycache__ -prune -exec rm -rf {} +
