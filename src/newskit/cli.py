@@ -259,24 +259,27 @@ def ordered_map(
     import gc
 
     gc.freeze()  # the collector then leaves inherited objects alone: fewer copied pages
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init) as pool:
-        pending: collections.deque[Any] = collections.deque()
-        it = iter(items)
-        while True:
-            try:
-                item = next(it)
-            except StopIteration:
-                break
-            except Exception:
-                # the input failed (a NUL byte, a read error): what came before it first
-                while pending:
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init) as pool:
+            pending: collections.deque[Any] = collections.deque()
+            it = iter(items)
+            while True:
+                try:
+                    item = next(it)
+                except StopIteration:
+                    break
+                except Exception:
+                    # the input failed (a NUL byte, a read error): what came before it first
+                    while pending:
+                        yield pending.popleft().result()
+                    raise
+                pending.append(pool.submit(fn, item))
+                if len(pending) >= jobs * depth:
                     yield pending.popleft().result()
-                raise
-            pending.append(pool.submit(fn, item))
-            if len(pending) >= jobs * depth:
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    finally:
+        gc.unfreeze()  # (the workers are gone by now)
 
 
 # Set in the parent just before the workers are forked (they inherit it) by
