@@ -1053,60 +1053,47 @@ def _unbalanced(chars: dict[str, int]) -> bool:
 class _MattrWindow:
     """Streaming MATTR sums over one document's words, fed in pieces.
 
-    Keeps only the last ``window`` words and their counts, so feeding a
-    document in chunks gives exactly the sums of :func:`_mattr_sums` on the
-    whole word list.
+    Counted per position rather than per window: the word at position j is a new
+    type in every window that starts after its previous occurrence p and at most
+    ``window`` positions back, so it adds ``min(j - p, window)``, as if the text
+    went on for ever (one dict lookup a word, no window bookkeeping). The windows
+    that would start in the last ``window - 1`` positions do not exist; ``sums``
+    takes them off using the last ``window`` words alone. Feeding a document in
+    chunks gives exactly the sums of :func:`_mattr_sums` on the whole word list.
     """
 
     def __init__(self, window: int) -> None:
         self.window = window
-        self.recent: collections.deque[str] = collections.deque()
-        self.counts: dict[str, int] = {}
+        self.last: dict[str, int] = {}  # word -> its last position
+        self.recent: collections.deque[str] = collections.deque(maxlen=window)
         self.n = 0
         self.total = 0
 
     def feed(self, words: list[str]) -> None:
-        window, recent, counts = self.window, self.recent, self.counts
-        get = counts.get
-        i = 0
-        # fill the first window
-        while self.n < window and i < len(words):
-            w = words[i]
-            counts[w] = get(w, 0) + 1
-            recent.append(w)
-            self.n += 1
-            i += 1
-            if self.n == window:
-                self.total = len(counts)
-        if i >= len(words):
-            return
-        distinct = len(counts)
-        total = self.total
-        popleft, append = recent.popleft, recent.append
-        for new in words[i:]:
-            old = popleft()
-            c = counts[old]
-            if c == 1:
-                del counts[old]
-                distinct -= 1
-            else:
-                counts[old] = c - 1
-            c = get(new, 0)
-            if not c:
-                distinct += 1
-            counts[new] = c + 1
-            append(new)
-            total += distinct
-        self.n += len(words) - i
-        self.total = total
+        window, last = self.window, self.last
+        get = last.get
+        j, total = self.n, self.total
+        for w in words:
+            d = j - get(w, -1)
+            total += d if d < window else window
+            last[w] = j
+            j += 1
+        self.n, self.total = j, total
+        self.recent.extend(words)
 
     def sums(self) -> tuple[int, int]:
         """(sum of types per window, sum of window sizes); short documents are one window."""
-        if self.n == 0:
-            return 0, 0
-        if self.n <= self.window:
-            return len(self.counts), self.n
-        return self.total, (self.n - self.window + 1) * self.window
+        n, window = self.n, self.window
+        if n <= window:
+            return len(self.last), n
+        start = n - window  # the last real window starts here
+        seen: dict[str, int] = {}
+        extra = 0
+        for j, w in enumerate(self.recent, start):
+            if j > start:  # counted for windows start+1 .. j, which do not exist
+                extra += j - seen.get(w, start)
+            seen[w] = j
+        return self.total - extra, (start + 1) * window
 
 
 def _mattr_sums(words: list[str], window: int) -> tuple[int, int]:
