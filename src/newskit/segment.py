@@ -812,21 +812,34 @@ def _sentence_text(text: str) -> str:
     general = _general_positions(text)
     if not general:
         return _plain_sentence_text(text)
-    pieces: list[str] = []
-    done = 0  # text[:done] is in pieces
-    for p in general:
+    pieces = []
+    for a, b, marked in _marked_lines(text, general):
+        if marked:
+            pieces.append("\n".join(_general(text, a, b, 0)[0]))
+        else:  # whole non-empty lines: the newlines at the ends only join them to the rest
+            stretch = text[a:b].strip("\n")
+            if stretch:
+                pieces.append(_plain_sentence_text(stretch))
+    return "\n".join(pieces)
+
+
+def _marked_lines(text: str, positions: list[int]) -> Iterator[tuple[int, int, bool]]:
+    """``(start, end, marked)`` spans that cover *text* in order: each line holding one of
+    the ascending *positions* (``marked``, without its newline) and the stretches between
+    them (newlines included)."""
+    done = 0  # text[:done] is covered
+    for p in positions:
         if p < done:
             continue
         a = text.rfind("\n", 0, p) + 1
         b = text.find("\n", p)
         b = len(text) if b < 0 else b
         if a > done:
-            pieces.append(_plain_sentence_text(text[done : a - 1]))
-        pieces.append("\n".join(_general(text, a, b, 0)[0]))
-        done = b + 1
+            yield done, a, False
+        yield a, b, True
+        done = b
     if done < len(text):
-        pieces.append(_plain_sentence_text(text[done:]))
-    return "\n".join(pieces)
+        yield done, len(text), False
 
 
 _APOS_DIGIT_RES = tuple((q, re.compile(f"{q}(?=[০-৯])")) for q in "’'")
@@ -1320,22 +1333,10 @@ def tokenized_text(text: str) -> str:
 def _tokenized_lines(text: str, context: list[int]) -> str | None:
     """:func:`tokenized_text` (before the apostrophe fix) with the lines at *context* positions
     done by the token pattern; None if :func:`_fast_tokenized` gave up on the others."""
-    pieces: list[str | None] = []
-    done = 0  # text[:done] is in pieces
-    for p in context:
-        if p < done:
-            continue
-        a = text.rfind("\n", 0, p) + 1
-        b = text.find("\n", p)
-        b = len(text) if b < 0 else b
-        if a > done:
-            pieces.append(_fast_tokenized(text[done:a]))
-        pieces.append(_reference_tokenized_text(text[a:b]))
-        done = b
-    if done == 0:
-        return _fast_tokenized(text)
-    if done < len(text):
-        pieces.append(_fast_tokenized(text[done:]))
+    pieces = [
+        _reference_tokenized_text(text[a:b]) if marked else _fast_tokenized(text[a:b])
+        for a, b, marked in _marked_lines(text, context)
+    ]
     if None in pieces:
         return None
     return "".join(pieces)  # type: ignore[arg-type]
