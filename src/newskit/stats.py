@@ -95,20 +95,6 @@ BOILERPLATE_MAX_CHARS = 80
 MOJIBAKE_MARKERS = ("à¤", "à¦")
 #: Token kinds that do not count towards sentence length.
 NON_WORD_KINDS = frozenset({"punct", "symbol", "space"})
-#: Every kind segment gives a token (``segment.KINDS``; listed here so that importing stats
-#: does not import segment).
-_TOKEN_KINDS = (
-    "word",
-    "number",
-    "punct",
-    "symbol",
-    "url",
-    "email",
-    "handle",
-    "hashtag",
-    "abbr",
-    "other",
-)
 #: Sentence-final characters reported by kind (anything else is ``other``).
 TERMINATOR_NAMES = {
     "।": "danda",
@@ -885,7 +871,7 @@ def _add_tokens_and_sentences(
     st.tokens += len(toks)
     st.token_kinds.update(kinds)
     # sentence lengths: counted tokens per sentence, as differences of a running count
-    running = [0, *accumulate(map(_COUNTED_KIND.__getitem__, kinds))]
+    running = [0, *accumulate(map(_counted_kind().__getitem__, kinds))]
     bounds = [0, *accumulate(sizes)]
     st.sentence_lengths.update(
         map(sub, map(running.__getitem__, bounds[1:]), map(running.__getitem__, bounds[:-1]))
@@ -913,8 +899,13 @@ def _add_tokens_and_sentences(
     return sentences
 
 
-#: 1 for the token kinds that count towards sentence length, 0 for the others.
-_COUNTED_KIND = {k: int(k not in NON_WORD_KINDS) for k in (*NON_WORD_KINDS, *_TOKEN_KINDS)}
+@lru_cache(maxsize=1)
+def _counted_kind() -> dict[str, int]:
+    """1 for the token kinds that count towards sentence length, 0 for the others
+    (built on first use: importing stats does not import segment)."""
+    from newskit.segment import KINDS
+
+    return {k: int(k not in NON_WORD_KINDS) for k in (*NON_WORD_KINDS, *KINDS)}
 
 
 def _sentence_tokens(
@@ -949,7 +940,7 @@ def _sentence_tokens(
     if sum(sizes) != len(toks):
         return None
     kinds = list(map(kinds_of.__getitem__, toks))
-    if not set(kinds) <= _COUNTED_KIND.keys():
+    if not set(kinds) <= _counted_kind().keys():
         return None
     return sentences, toks, sizes, kinds
 
