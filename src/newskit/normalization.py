@@ -219,12 +219,13 @@ def _step_invisible(
     return text, before - len(text)
 
 
-def _positions(text: str, ch: str) -> list[int]:
+def _positions(text: str, needle: str) -> list[int]:
+    """Every position of ``needle`` in ``text`` (overlapping), found at C speed."""
     out = []
-    i = text.find(ch)
+    i = text.find(needle)
     while i >= 0:
         out.append(i)
-        i = text.find(ch, i + 1)
+        i = text.find(needle, i + 1)
     return out
 
 
@@ -233,7 +234,6 @@ def _drop_stray_joiners(word: str) -> tuple[str, int]:
 
 
 # nfc ------------------------------------------------------------------------
-_WORD_RE = re.compile(r"\S+")
 
 
 # Fast path: unicodedata.is_normalized() is quick only when no character has
@@ -285,17 +285,19 @@ def _nfc(text: str) -> str:
 
 # Adjacent pairs that NFC reorders (virama typed before nukta) or composes; the
 # words that contain one are normalized (see _pair_positions for the search).
-_NFC_PAIRS = (
-    ("\u094d\u093c", "\u093c\u094d"),
-    ("\u09cd\u09bc", "\u09bc\u09cd"),
-    # (the other script's nukta too: NFC orders marks by class, not by script)
-    ("\u094d\u09bc", "\u09bc\u094d"),
-    ("\u09cd\u093c", "\u093c\u09cd"),
-    ("\u09c7\u09be", "\u09cb"),
-    ("\u09c7\u09d7", "\u09cc"),
-    ("\u0928\u093c", "\u0929"),
-    ("\u0930\u093c", "\u0931"),
-    ("\u0933\u093c", "\u0934"),
+_NFC_PAIR_SET = frozenset(
+    {
+        "\u094d\u093c",
+        "\u09cd\u09bc",
+        # (the other script's nukta too: NFC orders marks by class, not by script)
+        "\u094d\u09bc",
+        "\u09cd\u093c",
+        "\u09c7\u09be",
+        "\u09c7\u09d7",
+        "\u0928\u093c",
+        "\u0930\u093c",
+        "\u0933\u093c",
+    }
 )
 
 
@@ -320,9 +322,6 @@ def _step_nfc(
     if text == original:
         return original, 0
     return text, (_changed_words(original, text) if _counting else 1)
-
-
-_NFC_PAIR_SET = frozenset(p for p, _ in _NFC_PAIRS)
 
 
 def _nfc_word(word: str) -> tuple[str, int]:
@@ -720,22 +719,6 @@ _UNISPACE_SET = _chars(_SPACE_CHARS)
 _SPACE_RUN_RE = re.compile(" +")
 
 
-def _collapse_runs(text: str) -> str:
-    """Runs of spaces as one space. Runs are few, so they are found with
-    ``str.find`` and spliced (a regex substitution copies the text piece by piece
-    and stops at every space)."""
-    pieces = []
-    pos = 0
-    i = text.find("  ")
-    while i >= 0:
-        end = _SPACE_RUN_RE.match(text, i).end()  # type: ignore[union-attr]
-        pieces.append(text[pos : i + 1])
-        pos = end
-        i = text.find("  ", end)
-    pieces.append(text[pos:])
-    return "".join(pieces)
-
-
 def _splice_spaces(text: str, starts: list[int]) -> str:
     """Collapse the runs of spaces and drop those at line ends, given the
     (ascending) positions of every ``"  "`` and ``" \\n"`` in ``text``."""
@@ -773,15 +756,10 @@ def _step_spaces(
     last_text, positions = _last_pairs
     if last_text is text:  # the earlier steps found the pairs already
         starts = [i for i in positions if text[i] == " "]
-        if starts:
-            text = _splice_spaces(text, starts)
-    else:
-        # Runs first: then a line ends in at most one space, which plain
-        # replace removes (a regex for trailing spaces stops at every space).
-        if "  " in text:
-            text = _collapse_runs(text)
-        if " \n" in text:
-            text = text.replace(" \n", "\n")
+    else:  # (a regex for these stops at every space)
+        starts = sorted(_positions(text, "  ") + _positions(text, " \n"))
+    if starts:
+        text = _splice_spaces(text, starts)
     if text.endswith(" "):
         text = text[:-1]
     return text, count + n - len(text)
@@ -997,7 +975,6 @@ _STEP_FUNCS: dict[str, StepFn] = {
 # One scan for the rare characters that most steps look for
 # ---------------------------------------------------------------------------
 _INVISIBLE_OR_JOINER = _chars(_INVISIBLE) | {ZWJ, ZWNJ}
-_UNISPACE_OR_CR = _chars(_SPACE_CHARS) | {"\r"}
 _DANDA_CHARS = frozenset("|\u09e4\u09e5\u09f7")
 _NFC_UNSAFE: frozenset[str] | None = None
 _RARE_RE: re.Pattern[str] | None = None
