@@ -483,80 +483,70 @@ class _NormalizeRun:
         """(original, normalized) UTF-8 pairs for a plain-text source, streaming.
 
         ``original`` is ``None`` for a changed chunk unless ``want_original``.
-
-        With ``--jobs N`` the raw bytes go to the workers, which decode,
-        normalize and encode: the parent only reads and writes, so two workers
-        on two cores come close to twice the speed.
+        With ``--jobs N`` the workers decode, normalize and encode, reading their
+        own byte ranges of a file.
         """
-        from newskit.io import iter_file_ranges, iter_raw_chunks, starts_with_bom
-
-        chunks: Iterator[Any]
-        relative_lines = self.jobs > 1 and source.path is not None and not source.gzipped
-        if relative_lines:
-            # workers read their own ranges: the parent only finds line boundaries
-            path = source.path
-            assert path is not None
-            report.bom = starts_with_bom(path)
-            chunks = ((path, a, b) for a, b in iter_file_ranges(path, _normalize_block_size()))
-        else:
-            chunks = iter_raw_chunks(source, report, _normalize_block_size())
-        tasks = (
-            (c, source.name, self.inputs.errors, self.opts, self.explain, self.want_original)
-            for c in chunks
+        ranged = self.jobs > 1 and source.path is not None and not source.gzipped
+        results = ordered_map(
+            _normalize_chunk, self._tasks(source, report, ranged), self.jobs, warm=_warm_normalizer
         )
-        lines_before = 0
-        for original, out, counts, replaced, error, newlines in ordered_map(
-            _normalize_chunk, tasks, self.jobs, warm=_warm_normalizer
-        ):
-            self._add(counts)
-            report.replacements += replaced
-            yield original, out
-            if error is not None:
-                if relative_lines and error.line is not None:
-                    error.line += lines_before  # the worker counted from its range
-                raise error
-            lines_before += newlines
+        yield from self._follow(results, report, ranged)  # type: ignore[misc]
 
     def write(self, source: Source, report: DecodeReport, out: BinaryIO) -> bool:
-        """Write the normalized ``source`` to ``out``; return whether it changed."""
+        """Write the normalized ``source`` to ``out``; return whether it changed.
+
+        With ``--jobs N`` on a file the workers also write their output to
+        ``out`` themselves, in turn (see :func:`ordered_write`).
+        """
         fd = writer_fd(out, self.jobs)
         if fd >= 0 and source.path is not None and not (source.jsonl or source.gzipped):
-            return self._write_from_workers(source, report, out, fd)
+            out.flush()
+            results = ordered_write(
+                _normalize_for_writing,
+                self._tasks(source, report, True),
+                self.jobs,
+                fd,
+                warm=_warm_normalizer,
+            )
+            return any([changed for (changed,) in self._follow(results, report, True)])
         changed = False
         for original, new in self.pairs(source, report):
             changed = changed or new != original
             out.write(new)
         return changed
 
-    def _write_from_workers(
-        self, source: Source, report: DecodeReport, out: BinaryIO, fd: int
-    ) -> bool:
-        """``--jobs N`` on a file: workers read their own ranges and write their
-        output to ``fd`` themselves, in turn (see :func:`ordered_write`)."""
-        from newskit.io import iter_file_ranges, starts_with_bom
+    def _tasks(self, source: Source, report: DecodeReport, ranged: bool) -> Iterator[NormalizeTask]:
+        """The chunks of a plain-text source as tasks: byte ranges the workers read
+        themselves (``ranged``: the parent only finds line boundaries), or raw chunks."""
+        from newskit.io import iter_file_ranges, iter_raw_chunks, starts_with_bom
 
-        path = source.path
-        assert path is not None
-        report.bom = starts_with_bom(path)
-        out.flush()
-        tasks = (
-            ((path, a, b), source.name, self.inputs.errors, self.opts, self.explain, False)
-            for a, b in iter_file_ranges(path, _normalize_block_size())
-        )
-        changed = False
+        chunks: Iterator[Any]
+        if ranged:
+            path = source.path
+            assert path is not None
+            report.bom = starts_with_bom(path)
+            chunks = ((path, a, b) for a, b in iter_file_ranges(path, _normalize_block_size()))
+        else:
+            chunks = iter_raw_chunks(source, report, _normalize_block_size())
+        for c in chunks:
+            yield (c, source.name, self.inputs.errors, self.opts, self.explain, self.want_original)
+
+    def _follow(
+        self, results: Iterator[tuple[Any, ...]], report: DecodeReport, ranged: bool
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield the leading items of each chunk's result, adding up its step counts and
+        replacements; raise a chunk's error after the chunk (a worker that read its
+        own range counted lines from there: the number is made absolute)."""
         lines_before = 0
-        for chunk_changed, counts, replaced, error, newlines in ordered_write(
-            _normalize_for_writing, tasks, self.jobs, fd, warm=_warm_normalizer
-        ):
+        for *head, counts, replaced, error, newlines in results:
             self._add(counts)
             report.replacements += replaced
-            changed = changed or chunk_changed
+            yield tuple(head)
             if error is not None:
-                if error.line is not None:
-                    error.line += lines_before  # the worker counted from its range
+                if ranged and error.line is not None:
+                    error.line += lines_before
                 raise error
             lines_before += newlines
-        return changed
 
     def _one(self, text: str) -> str:
         from newskit.normalization import explain, normalize
