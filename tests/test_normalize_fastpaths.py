@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from newskit import normalization as N
 from newskit.normalization import NormalizeOptions, normalize
+from newskit.scripts import PIECE
 
 ROOT = Path(__file__).resolve().parent.parent
 # 300+ characters of real, clean Hindi news text (the sample article's first line)
@@ -198,7 +199,7 @@ def test_long_text_is_normalized_in_pieces_like_line_by_line() -> None:
         "plain ascii line\n",
     ]
     text = "".join(lines) * 300  # about 120K characters: several pieces
-    assert len(text) > 3 * N._PIECE
+    assert len(text) > 3 * PIECE
     assert normalize(text) == "".join(normalize(line) for line in lines) * 300
     out, counts = N.explain(text)
     assert out == normalize(text)

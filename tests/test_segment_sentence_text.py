@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newskit import segment
+from newskit.scripts import PIECE
 from newskit.segment import render, split_sentences
 from test_segment_properties import PIECES, SEPARATORS
 
@@ -53,6 +54,10 @@ MARK_PIECES = [
     "1.5",
     "...",
     "।-",
+    "इंदौर।लुटेरी",
+    "।लुटेरी",
+    '।" ',
+    "।’ ",
     "“",
     "‘",
     "(",
@@ -95,6 +100,14 @@ def test_sentence_text_on_terminator_soup(text: str) -> None:
         ("उसने पूछा, “क्या?” और चला गया। कल लौटेगा।", None),
         ('वह बोला। "चलो।" सब गए।', None),
         ("कहा।सईद ने भी कहा। सब चुप।", None),
+        # datelines glued to the next word, and closing quotes after a danda: marked in C too
+        (
+            "नईदुनिया प्रतिनिधि, इंदौर।लुटेरी दुल्हन पकड़ी गई।",
+            ["नईदुनिया प्रतिनिधि, इंदौर।", "लुटेरी दुल्हन पकड़ी गई।"],
+        ),
+        ('उसने कहा, "सब ठीक है।" राम चुप रहा।', ['उसने कहा, "सब ठीक है।"', "राम चुप रहा।"]),
+        ("उसने कहा, ‘सब ठीक है।’ राम गया। इंदौर।क", None),
+        ('भोपाल।म.प्र. में "कहा।"राम गया। क।ख ग।"', None),
         # lines: stripped, blank lines dropped, \r\n
         ("  एक।  दो?\r\n\n  तीन  \n", ["एक।", "दो?", "तीन"]),
         ("", []),
@@ -126,6 +139,23 @@ def test_sentence_text_on_sample_articles(path: Path) -> None:
     for i in range(len(lines)):  # every line alone, and with its neighbour
         chunk = "\n".join(lines[i : i + 2])
         assert segment._sentence_text(chunk) == _expected(chunk)
+
+
+def test_sentence_text_of_a_long_text_is_that_of_its_lines() -> None:
+    # Texts over 2 * PIECE characters are cut in pieces of whole lines (to stay in the CPU
+    # cache); sentences never cross a line, so the result is that of every line alone.
+    lines = [
+        "नईदुनिया प्रतिनिधि, इंदौर।लुटेरी दुल्हन पकड़ी गई। वह भाग गई थी।",
+        'उसने कहा, "सब ठीक है।" राम चुप रहा. डॉ. सिंह आए.',
+        "  ",
+        "সে বলল, ‘আমি যাব।’ তারপর চলে গেল। ঠিক?",
+    ]
+    text = "\n".join(lines * 1500)
+    assert len(text) > 2 * PIECE
+    assert segment._sentence_text(text) == "\n".join(
+        segment._sentence_text(line) for line in lines * 1500 if line.strip()
+    )
+    assert segment._sentence_text(text) == _expected(text)
 
 
 def test_render_sentences_text_uses_it() -> None:
