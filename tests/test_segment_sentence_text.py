@@ -1,9 +1,10 @@
-"""The sentence-text fast path behind ``newskit sentences`` agrees with split_sentences.
+"""The sentence-text fast path behind ``newskit sentences`` and ``split_sentences`` agrees with
+the per-line reference (``segment._general_columns``).
 
 ``segment._sentence_text`` marks the common certain sentence ends ("। " before a word) in C and
 sends only the units holding other terminators through the per-line code; these tests check it
-against ``split_sentences`` on realistic text built to hit the marks, the cases where a mark
-must be undone, and the fallbacks (general-path lines, NUL in the text).
+against the reference on realistic text built to hit the marks, the cases where a mark
+must not be made, and the fallbacks (general-path lines, NUL in the text).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from newskit import segment
 from newskit.scripts import PIECE
-from newskit.segment import render, split_sentences
+from newskit.segment import render
 from test_segment_properties import PIECES, SEPARATORS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ SAMPLES = sorted((ROOT / "corpus").glob("*/*.txt"))
 
 
 def _expected(text: str) -> str:
-    return "\n".join(s.text for s in split_sentences(text))
+    return "\n".join(segment._general_columns(text)[0])
 
 
 # Pieces around the marks: dandas glued or spaced, closers, short pieces, dots of every kind.
@@ -77,12 +78,15 @@ dense = st.lists(
 @given(dense)
 def test_sentence_text_is_split_sentences(text: str) -> None:
     assert segment._sentence_text(text) == _expected(text)
+    # split_sentences takes its texts from it and finds their offsets in the text
+    assert segment._sentence_columns(text) == segment._general_columns(text)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="कखा है।?!.\"'”’( \n\t\xa0১", max_size=80))
 def test_sentence_text_on_terminator_soup(text: str) -> None:
     assert segment._sentence_text(text) == _expected(text)
+    assert segment._sentence_columns(text) == segment._general_columns(text)
 
 
 @pytest.mark.parametrize(

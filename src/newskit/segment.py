@@ -606,7 +606,36 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _sentence_columns(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Texts, starts and ends of the sentences of *text* (what split_sentences is made of)."""
+    """Texts, starts and ends of the sentences of *text* (what split_sentences is made of).
+
+    Why by way of :func:`_sentence_text`: it finds the sentences mostly in C, and since only
+    whitespace lies between two sentences, each start is found right where the previous
+    sentence ended, one character later, or (rarely) by a search: no Python code runs per
+    character. :func:`_general_columns` is the per-line reference it is tested against.
+    """
+    if "\x00" in text:
+        return _general_columns(text)
+    out = _sentence_text(text)
+    if not out:
+        return [], [], []
+    texts = out.split("\n")  # (a sentence never holds a newline)
+    starts: list[int] = []
+    add = starts.append
+    at = text.startswith
+    pos = 0
+    for sentence in texts:
+        # a sentence starts at the first non-space character from pos, which is pos if the
+        # sentence is there (it starts with a non-space), else pos + 1 if it is there
+        if not at(sentence, pos):
+            pos = pos + 1 if at(sentence, pos + 1) else text.find(sentence, pos)
+        add(pos)
+        pos += len(sentence)
+    return texts, starts, list(map(int.__add__, starts, map(len, texts)))
+
+
+def _general_columns(text: str) -> tuple[list[str], list[int], list[int]]:
+    """:func:`_sentence_columns` line by line, cutting each line with :func:`_easy_line_columns`
+    (the reference for the fast path, and the path for text that holds NUL)."""
     cols: tuple[list[str], list[int], list[int]] = ([], [], [])
     pos = 0
     needs_general = _needs_general_path if _needs_general_path(text) else _never
@@ -828,7 +857,7 @@ _HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
 
 
 def _sentence_text(text: str) -> str:
-    """The sentence texts of *text* joined by newlines: ``"\\n".join(_sentence_columns(text)[0])``.
+    """The sentence texts of *text* joined by newlines: ``"\\n".join(_general_columns(text)[0])``.
 
     Why a second path: the command that prints sentences needs neither offsets nor objects,
     and the general one runs Python code per line and a regex split over all the text. Here
@@ -837,7 +866,7 @@ def _sentence_text(text: str) -> str:
     per-line code (:func:`_easy_line_columns`).
     """
     if "\x00" in text:
-        return "\n".join(_sentence_columns(text)[0])
+        return "\n".join(_general_columns(text)[0])
     text = "\n".join(filter(None, map(str.strip, text.split("\n"))))
     if len(text) <= 2 * PIECE:
         return _stripped_sentence_text(text)
