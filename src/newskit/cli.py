@@ -321,6 +321,27 @@ def _run_and_write(task: tuple[int, Any]) -> tuple[Any, bool]:
     return result, ok
 
 
+def chunk_results(
+    results: Iterator[tuple[Any, ...]], report: DecodeReport, ranged: bool
+) -> Iterator[tuple[Any, ...]]:
+    """Follow the results of chunks done in order, each ``(*head, replaced, error, newlines)``.
+
+    Yields each head and adds up the replacements; raises a chunk's decoding error only after
+    its head was yielded, so the lines before the bad byte are written first. A worker that
+    read its own byte range (``ranged``) counted lines from there: the number is made
+    absolute with the newlines of the chunks before it.
+    """
+    lines_before = 0
+    for *head, replaced, error, newlines in results:
+        report.replacements += replaced
+        yield tuple(head)
+        if error is not None:
+            if ranged and error.line is not None:
+                error.line += lines_before
+            raise error
+        lines_before += newlines
+
+
 def ordered_write(
     fn: Callable[[Any], tuple[bytes, Any, bool]],
     items: Iterator[Any],
@@ -534,19 +555,10 @@ class _NormalizeRun:
     def _follow(
         self, results: Iterator[tuple[Any, ...]], report: DecodeReport, ranged: bool
     ) -> Iterator[tuple[Any, ...]]:
-        """Yield the leading items of each chunk's result, adding up its step counts and
-        replacements; raise a chunk's error after the chunk (a worker that read its
-        own range counted lines from there: the number is made absolute)."""
-        lines_before = 0
-        for *head, counts, replaced, error, newlines in results:
+        """:func:`chunk_results`, adding up each chunk's step counts (its last head item)."""
+        for *head, counts in chunk_results(results, report, ranged):
             self._add(counts)
-            report.replacements += replaced
             yield tuple(head)
-            if error is not None:
-                if ranged and error.line is not None:
-                    error.line += lines_before
-                raise error
-            lines_before += newlines
 
     def _one(self, text: str) -> str:
         from newskit.normalization import explain, normalize
@@ -1199,16 +1211,10 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
                             ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
                             for a, b in iter_file_ranges(path)
                         )
-                    lines_before = 0
-                    for replaced, error, newlines in ordered_write(
-                        _segment_for_writing, work, n_jobs, fd
-                    ):
-                        report.replacements += replaced
-                        if error is not None:
-                            if error.line is not None:
-                                error.line += lines_before  # counted from the range
-                            raise error
-                        lines_before += newlines
+                    results = ordered_write(_segment_for_writing, work, n_jobs, fd)
+                    # (a chunk the parent read returns 0 newlines: its lines are numbered)
+                    for _ in chunk_results(results, report, ranged=True):
+                        pass
                 else:
                     for data, chars, replaced, error in ordered_map(
                         _segment_chunk, tasks(), n_jobs
