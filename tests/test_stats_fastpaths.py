@@ -275,8 +275,19 @@ def test_adding_counts_equals_counter_update(a: dict[str, int], b: dict[str, int
 
     mine, expected = Counter(a), Counter(a)
     stats_module._add_counts(mine, Counter(b))
-    expected.update(Counter(b))
-    assert dict(mine) == dict(expected)  # zero counts included
+    stats_module._add_counts_reference(expected, Counter(b))
+    assert list(mine.items()) == list(expected.items())  # zero counts and key order included
+
+
+def test_adding_counts_of_articles_equals_counter_update() -> None:
+    # word, bigram and line counts of two real articles, merged both ways
+    hi, bn = (document_stats(p.read_text("utf-8")) for p in SAMPLES)
+    for name in ("word_counts", "bigram_counts", "line_documents", "sentence_documents"):
+        for first, second in ((hi, bn), (hi, hi), (bn, hi + bn)):
+            mine, expected = getattr(first, name).copy(), getattr(first, name).copy()
+            stats_module._add_counts(mine, getattr(second, name))
+            stats_module._add_counts_reference(expected, getattr(second, name))
+            assert list(mine.items()) == list(expected.items()), name
 
 
 # -- lines ---------------------------------------------------------------------------------------
