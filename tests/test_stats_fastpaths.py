@@ -359,3 +359,21 @@ def test_words_normalized_together_as_one_by_one(words: list[str]) -> None:
     cache = stats_module._WordCache()
     assert cache.normalize_all(words) == [normalize(w).casefold() for w in words]
     assert len(cache) == len(set(words))
+    # a second pass is all hits (the one-lookup path), and must give the same list
+    assert cache.normalize_all(words) == [normalize(w).casefold() for w in words]
+
+
+def test_words_normalized_on_articles_cold_and_warm() -> None:
+    # real words, then the same words again with the cache warm, plus words whose normalized
+    # form is empty (a lone zero-width space) and one new word among known ones
+    from newskit.segment import token_columns
+
+    for path in SAMPLES:
+        texts, _, _, kinds = token_columns(path.read_text("utf-8"))
+        words = [t for t, k in zip(texts, kinds, strict=True) if k == "word"]
+        cache = stats_module._WordCache()
+        reference = stats_module._WordCache().normalize_all_reference(words)
+        assert cache.normalize_all(words) == reference
+        assert cache.normalize_all(words) == reference
+        more = [*words[:50], "\u200b", "दु:ख", *words[50:100]]
+        assert cache.normalize_all(more) == stats_module._WordCache().normalize_all_reference(more)
