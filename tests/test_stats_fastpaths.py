@@ -377,3 +377,19 @@ def test_words_normalized_on_articles_cold_and_warm() -> None:
         assert cache.normalize_all(words) == reference
         more = [*words[:50], "\u200b", "दु:ख", *words[50:100]]
         assert cache.normalize_all(more) == stats_module._WordCache().normalize_all_reference(more)
+
+
+# -- sentence terminators ----------------------------------------------------------------------
+@pytest.mark.parametrize("text", [*(p.read_text("utf-8") for p in SAMPLES), QUOTED, TRICKY])
+def test_terminators_equal_one_by_one(text: str) -> None:
+    sentences = [s.text for s in split_sentences(text)]
+    sentences += ["", " ", "”", "है।” ", "क्या?)", "…’", "x|", "৷", "!!", "ok", "\u0964\u201d\u2019"]
+    expected = list(map(stats_module._terminator, sentences))
+    assert list(stats_module._terminators(sentences)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.lists(hs.one_of(texts, hs.text(alphabet="।॥.?!…৷| \"'“”‘’«»)]}कক", max_size=6))))
+def test_terminators_on_generated_text(sentences: list[str]) -> None:
+    expected = list(map(stats_module._terminator, sentences))
+    assert list(stats_module._terminators(sentences)) == expected
