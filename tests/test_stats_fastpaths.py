@@ -393,3 +393,22 @@ def test_terminators_equal_one_by_one(text: str) -> None:
 def test_terminators_on_generated_text(sentences: list[str]) -> None:
     expected = list(map(stats_module._terminator, sentences))
     assert list(stats_module._terminators(sentences)) == expected
+
+
+# -- quotes skipped without quote marks --------------------------------------------------------
+def test_every_mark_quotes_pairs_is_a_counted_quote_mark() -> None:
+    # document_stats skips quote extraction when the document has no counted quote mark
+    from newskit import quotes
+
+    marks = {c for c in map(chr, range(0x3000)) if quotes._MARK_RE.match(c)}
+    assert marks and marks <= set(stats_module.QUOTE_MARK_NAMES)
+
+
+@pytest.mark.parametrize("text", [*(p.read_text("utf-8") for p in SAMPLES), QUOTED, TRICKY])
+def test_quote_figures_same_when_marks_are_removed(text: str) -> None:
+    bare = text.translate({ord(c): None for c in stats_module.QUOTE_MARK_NAMES})
+    from newskit.quotes import extract_quotes
+
+    assert extract_quotes(bare) == []
+    st = document_stats(bare)
+    assert (st.quote_documents, st.quotes) == (1, 0)

@@ -799,7 +799,8 @@ def document_stats(
         if normalization:
             _add_normalization(st, chunk)
         sentences = _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
-        if extract is not None:
+        # a quotation needs a quote mark, and every mark quotes pairs is counted in marks
+        if extract is not None and marks:
             _add_quotes(st, extract(chunk, sentences=sentences))
     types, positions = mattr.sums()
     st.mattr_types += types
