@@ -236,6 +236,25 @@ def _worker_init() -> None:
         os._exit(1)
 
 
+def _keep_freed_memory() -> None:
+    """Ask glibc to keep big freed blocks for reuse instead of giving them back at once.
+
+    Why: a chunk's bytes, decoded text and output are blocks of megabytes, which glibc
+    serves with ``mmap`` and unmaps when they are freed, so each chunk faulted its pages in
+    afresh: 60,000 page faults per 100 MB with two workers, a quarter of their system time
+    (measured: about 8% off ``normalize --jobs 2``). Set before forking, the workers inherit
+    it; memory stays bounded by the chunks in flight. Elsewhere than glibc, a no-op.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks under 32 MiB come from the heap
+    mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: free heap top returned beyond 256 MiB only
+
+
 def ordered_map(
     fn: Callable[[Any], Any],
     items: Iterator[Any],
@@ -256,6 +275,7 @@ def ordered_map(
     ctx = multiprocessing.get_context(method)
     if warm is not None:
         warm()  # before forking, so every worker inherits compiled patterns and tables
+    _keep_freed_memory()
     import gc
 
     gc.freeze()  # the collector then leaves inherited objects alone: fewer copied pages
@@ -482,7 +502,7 @@ def _normalize_for_writing(
 def _normalize_block_size() -> int:
     from newskit import io
 
-    return min(io.BLOCK_SIZE, 1 << 18)
+    return min(io.BLOCK_SIZE, 1 << 20)
 
 
 def _warm_normalizer() -> None:
