@@ -33,6 +33,15 @@ def _load(path: Path):
     return module
 
 
+# Figures some rows carry besides the main one, printed after it.
+_EXTRAS = (
+    ("peak_rss_mb", "peak RSS MB"),
+    ("mb_per_cpu_s", "MB per CPU-second"),
+    ("identical_output", "identical output"),
+    ("machine_2proc_ceiling", "speed-up of a pure-Python loop on 2 processes here"),
+)
+
+
 def _figure(row: dict) -> str:
     for key, unit in (("mb_per_s", " MB/s"), ("value_mb", " MB"), ("value", "")):
         if key in row:
@@ -86,7 +95,9 @@ def main() -> int:
                 if "ratio" in row:
                     base += f" = {row['ratio']}x"
             target = f"  [target {row['target']}]" if "target" in row else ""
-            print(f"- {row['name']}: {_figure(row)}{base}{target}")
+            extra = ", ".join(f"{label} {row[key]}" for key, label in _EXTRAS if key in row)
+            extra = f"  ({extra})" if extra else ""
+            print(f"- {row['name']}: {_figure(row)}{base}{target}{extra}")
     if a.json:
         a.json.write_text(json.dumps(all_rows, ensure_ascii=False, indent=1), "utf-8")
     return 0
