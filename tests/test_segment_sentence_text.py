@@ -93,17 +93,10 @@ def test_sentence_text_is_split_sentences(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="कखा है।?!.\"'”’( \n\t\xa0১", max_size=80))
 def test_sentence_text_on_terminator_soup(text: str) -> None:
-    # Against the per-line path only: on a straight quote between two terminators
-    # (``?'.??``, never seen in the shared news) it keeps one sentence where the general
-    # code cuts before the quote.
-    assert segment._sentence_text(text) == "\n".join(segment._general_columns(text)[0])
-    assert segment._sentence_columns(text) == segment._general_columns(text)
-
-
-def test_a_quote_between_terminators_is_the_known_difference() -> None:
-    text = "क?'.??"
-    assert segment._sentence_bounds(text) == [(0, 2), (2, 6)]
-    assert segment._general_columns(text)[0] == [text]
+    assert segment._sentence_text(text) == _expected(text)
+    cols = segment._sentence_columns(text)
+    assert cols == segment._general_columns(text)
+    assert list(zip(cols[1], cols[2], strict=True)) == segment._sentence_bounds(text)
 
 
 @pytest.mark.parametrize(
@@ -132,6 +125,8 @@ def test_a_quote_between_terminators_is_the_known_difference() -> None:
         # a straight quote glued to the next word: closing or opening by the count before it
         ("उन्होंने कहा, ''मैं शायद घर नहीं आ पाऊं.''ओलंपिक चैंपियन ने कहा.", None),
         ("यह बात है.''ओलंपिक में ''कौन जीता.''पता नहीं.", None),
+        # a closing mark between two terminators: the general path cuts after the mark
+        ("क?'.?? राम गया। ।”.”।” फिर", None),
         ('वह गया."राम आया." फिर "सब ठीक है."क्या?', None),
         # lines: stripped, blank lines dropped, \r\n
         ("  एक।  दो?\r\n\n  तीन  \n", ["एक।", "दो?", "तीन"]),

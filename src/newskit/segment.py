@@ -740,6 +740,13 @@ def _quote_closes(line: str, parts: list[str], cum: list[int], i: int) -> bool:
     return line.count(quote, start, end) % 2 == 1
 
 
+# A closing mark between two terminators (``।”.”``, ``?'.``): the general path may end a
+# sentence after the mark, where the easy split never cuts (it wants no terminator next).
+# Such a line goes through the general path whole. (Every such line reaches
+# _easy_line_columns: its first terminator is never at the end of a unit.)
+_SANDWICH_RE = re.compile(r"[।॥৷?!.][”’»)\]}›\"']+[।॥৷?!.]")
+
+
 def _easy_line_columns(line: str, base: int) -> tuple[list[str], list[int], list[int]]:
     """Sentence texts, starts and ends of one stripped line, cut in C where that is certain.
 
@@ -748,6 +755,8 @@ def _easy_line_columns(line: str, base: int) -> tuple[list[str], list[int], list
     need context (see :func:`_suspect_ends`) are decided by :func:`_sentence_bounds`, the
     reference, on the stretch between two certain ends.
     """
+    if _SANDWICH_RE.search(line) is not None:
+        return _general(line, 0, len(line), base)
     parts = _EASY_SPLIT_RE.split(line)  # text, terminator, whitespace, text, ...
     if len(parts) == 1:
         return [line], [base], [base + len(line)]
