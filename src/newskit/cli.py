@@ -502,7 +502,7 @@ def _normalize_for_writing(
 def _normalize_block_size() -> int:
     from newskit import io
 
-    return min(io.BLOCK_SIZE, 1 << 20)
+    return min(io.BLOCK_SIZE, 1 << 18)
 
 
 def _warm_normalizer() -> None:
