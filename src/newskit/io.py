@@ -45,6 +45,11 @@ __all__ = [
     "read_range",
 ]
 
+# Bytes of whole lines per chunk, the unit of work of every command (and of a worker with
+# --jobs). Each task costs its worker about half a millisecond of hand-over, so chunks
+# should not be small: with 256 KiB, normalize --jobs 2 ran 8% slower (1.55x --jobs 1
+# against 1.7x); the steps that pass over a text several times cut it into cache-sized
+# pieces themselves (scripts.line_pieces). Tests shrink it to exercise chunk boundaries.
 BLOCK_SIZE = 1 << 20
 DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.txt.gz")
 _BOM = b"\xef\xbb\xbf"
