@@ -8,6 +8,7 @@ line/danda split, a quadratic MATTR), never by calling the code under test.
 from __future__ import annotations
 
 import itertools
+import json
 import statistics
 import unicodedata
 from collections import Counter
@@ -220,6 +221,18 @@ def test_corpus_stats_jobs_give_identical_results() -> None:
     two = corpus_stats([HI, BN], jobs=2)
     assert one == two
     assert one.summary() == two.summary()
+
+
+def test_report_does_not_depend_on_merge_order() -> None:
+    # tied counts (one question, one exclamation; one quote mark of each kind) and
+    # normalization steps first seen in different orders
+    a = text_stats("क्या यह सच है? हाँ “ठीक” है। दु:ख  है।")
+    b = text_stats("वाह! यह ‘अच्छा’ है। ড়\u200b है।")
+    ab, ba = a + b, b + a
+    assert ab == ba
+    assert json.dumps(ab.report()) == json.dumps(ba.report())
+    changes = list(ab.report()["scripts"]["normalization_changes"])
+    assert changes == ["invisible", "nfc", "visual", "spaces", "danda", "visarga"]
 
 
 def test_corpus_stats_reports_bad_utf8(tmp_path: Path) -> None:

@@ -946,12 +946,16 @@ def stats(
     results = iter_source_stats(
         sources,
         jobs=resolve_jobs(jobs),
+        totals_in_workers=by in ("file", "total"),  # (dir and lang rows need each file's)
         doc_sep=doc_sep,
         field_name=inputs.field,
         errors=inputs.errors,
     )
     with render.progress(len(sources), total_bytes, enabled=sys.stderr.isatty()) as advance:
         for result in results:
+            if result.partial:
+                collector.add_total(result.stats)
+                continue
             if result.warning:
                 diag.warn(result.warning)
             if result.error:
@@ -961,7 +965,7 @@ def stats(
                     f"{result.name}: replaced {result.replacements} invalid UTF-8 "
                     f"byte sequence{'s' if result.replacements != 1 else ''} with U+FFFD"
                 )
-            collector.add(result.name, result.stats)
+            collector.add(result.name, result.stats, result.summary)
             advance(result.bytes)
 
     rows = collector.rows()
