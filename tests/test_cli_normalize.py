@@ -433,3 +433,31 @@ def test_nul_byte_mid_file_writes_the_lines_before_it(run, tmp_path: Path, monke
         r = run("normalize", "--jobs", jobs, input=bad.read_bytes())
         assert (r.exit_code, r.stdout) == (1, expected)
         assert ":2001: NUL byte in text" in r.stderr
+
+
+def _pid_of(_: int) -> int:
+    return os.getpid()
+
+
+def test_workers_start_only_for_inputs_of_several_chunks() -> None:
+    # Starting workers costs more than a small input takes, and every input gets its own:
+    # the first chunks run in this process, the workers take the rest if there is more.
+    me = os.getpid()
+    small = list(cli_module.ordered_map(_pid_of, iter(range(cli_module.IN_PROCESS_CHUNKS)), 2))
+    assert small == [me] * cli_module.IN_PROCESS_CHUNKS
+    large = list(cli_module.ordered_map(_pid_of, iter(range(40)), 2))
+    assert large[: cli_module.IN_PROCESS_CHUNKS] == [me] * cli_module.IN_PROCESS_CHUNKS
+    assert me not in large[cli_module.IN_PROCESS_CHUNKS :]
+
+
+def test_a_directory_of_small_files_starts_no_workers(run, tmp_path: Path, monkeypatch) -> None:
+    # With the default --jobs, each small file used to start (and stop) its own workers.
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("workers started for a small file")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    for i in range(5):
+        (tmp_path / f"{i}.txt").write_text(DIRTY * 3, "utf-8")
+    one, two = (run("normalize", "--jobs", j, str(tmp_path)) for j in ("1", "2"))
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout_bytes == two.stdout_bytes == CLEAN.encode() * 15
