@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -201,6 +202,7 @@ def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeyp
 
     monkeypatch.setattr(cli_module, "_normalize_chunk", failing)
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 64 * 1024)
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
     r = run("normalize", "--in-place", str(target))
     assert r.exit_code == 1
     assert "No space left on device" in r.stderr
@@ -252,6 +254,7 @@ def test_explain_goes_to_stderr(run) -> None:
 
 def test_jobs_give_identical_output(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
     text = (DIRTY + BN.read_text("utf-8") + "\n") * 40
     src = tmp_path / "in.txt"
     src.write_text(text, "utf-8")
@@ -264,6 +267,15 @@ def test_jobs_give_identical_output(run, tmp_path: Path, monkeypatch) -> None:
 
 def _newskit(*args: str) -> list[str]:
     return [sys.executable, "-m", "newskit", *args]
+
+
+# newskit with workers for files of any size (by default a file under 8 MiB is done in the
+# main process), for the tests of the workers on files of a few MB
+WITH_WORKERS = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 0; c.main()"
+
+
+def _newskit_with_workers(*args: str) -> list[str]:
+    return [sys.executable, "-c", WITH_WORKERS, *args]
 
 
 def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
@@ -284,7 +296,7 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
 def test_broken_pipe_with_workers_leaves_no_process(tmp_path: Path) -> None:
     big = tmp_path / "workers-pipe-test.txt"
     big.write_text("दु:ख है |\n" * 400_000, "utf-8")
-    cmd = " ".join(_newskit("normalize", "--jobs", "2", str(big)))
+    cmd = shlex.join(_newskit_with_workers("normalize", "--jobs", "2", str(big)))
     proc = subprocess.run(f"{cmd} | head -n 1", shell=True, capture_output=True, text=True)
     assert proc.stdout == "दुःख है ।\n"
     assert proc.stderr == ""
@@ -343,6 +355,7 @@ def test_jobs_report_errors_like_one_process(run, tmp_path: Path, monkeypatch) -
     # Workers read their own byte ranges; line numbers, BOM and NUL handling
     # must not depend on that.
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
     good = "दु:ख है |\n" * 2000
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xef\xbb\xbf" + good.encode() + b"x \xff\n" + b"after\n")
@@ -363,6 +376,7 @@ def test_workers_write_files_in_order(run, tmp_path: Path, monkeypatch) -> None:
     # themselves, taking turns: -o FILE, -o DIR/ and --in-place must come out
     # byte for byte as with one process.
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
     text = (DIRTY + BN.read_text("utf-8") + "\n" + HI.read_text("utf-8") + "\n") * 30
     results = {}
     for jobs in ("1", "2"):
@@ -389,6 +403,7 @@ def test_workers_write_files_in_order(run, tmp_path: Path, monkeypatch) -> None:
 
 def test_workers_stop_writing_at_a_bad_byte(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
     good = "दु:ख है |\n" * 3000
     bad = tmp_path / "bad.txt"
     bad.write_bytes(good.encode() + b"x \xff\n" + "दु:ख\n".encode() * 3000)
@@ -409,7 +424,8 @@ def test_workers_write_to_stdout_and_stop_at_a_bad_byte(tmp_path: Path) -> None:
     good = "दु:ख है |\n" * 100_000
     bad = tmp_path / "bad.txt"
     bad.write_bytes(good.encode() + b"x \xff\n" + "दु:ख\n".encode() * 100_000)
-    proc = subprocess.run(_newskit("normalize", "--jobs", "2", str(bad)), capture_output=True)
+    cmd = _newskit_with_workers("normalize", "--jobs", "2", str(bad))
+    proc = subprocess.run(cmd, capture_output=True)
     assert proc.returncode == 1
     assert proc.stdout.decode() == "दुःख है ।\n" * 100_000
     assert f"{bad}:100001: invalid UTF-8".encode() in proc.stderr
@@ -420,6 +436,7 @@ def test_nul_byte_mid_file_writes_the_lines_before_it(run, tmp_path: Path, monke
     # error names its line; with one process, with workers reading their own ranges,
     # with workers writing a file, and with workers fed from standard input.
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
     bad = tmp_path / "nul.txt"
     bad.write_bytes(("दु:ख है |\n" * 2000).encode() + b"x\x00y\n" + b"after\n")
     expected = "दुःख है ।\n" * 2000

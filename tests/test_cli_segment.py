@@ -148,7 +148,9 @@ def many(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["text", "jsonl", "conllu"])
-def test_jobs_give_the_same_output(many: Path, fmt: str) -> None:
+def test_jobs_give_the_same_output(many: Path, fmt: str, monkeypatch) -> None:
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)  # several chunks a file
     one = run("tokenize", "--format", fmt, "--jobs", "1", str(many))
     two = run("tokenize", "--format", fmt, "--jobs", "2", str(many))
     assert one[0] == two[0] == 0
@@ -164,9 +166,14 @@ def test_help_lists_the_commands() -> None:
     assert "--sentences" in out and "conllu" in out and "--normalize" in out and "--jobs" in out
 
 
+# newskit with workers for files of any size (by default a file under 8 MiB is done in the
+# main process), so that these few-MB files go through them
+WITH_WORKERS = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 0; c.main()"
+
+
 def _command(*args: str) -> subprocess.CompletedProcess[bytes]:
     # a real stdout: with --jobs 2 the workers write to it themselves, in turn
-    return subprocess.run([sys.executable, "-m", "newskit", *args], capture_output=True)
+    return subprocess.run([sys.executable, "-c", WITH_WORKERS, *args], capture_output=True)
 
 
 @pytest.mark.parametrize("args", [["tokenize"], ["tokenize", "--format", "conllu"], ["sentences"]])

@@ -255,9 +255,27 @@ def _keep_freed_memory() -> None:
     mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: free heap top returned beyond 256 MiB only
 
 
-#: Chunks of an input that :func:`ordered_map` runs in-process before starting workers.
+#: Chunks of an input of unknown size (stdin, gzip) that :func:`ordered_map` runs in-process
+#: before starting workers.
 IN_PROCESS_CHUNKS = 2
+#: Files smaller than this are done in-process: workers are started for one input at a time,
+#: and starting them (30-60 ms) costs more than they would save on a smaller file
+#: (normalize takes about 10 ms per MiB, tokenize 25).
+WORKERS_FROM_BYTES = 8 << 20
 _NO_ITEM = object()
+
+
+def in_process_chunks(source: Source) -> int:
+    """How many leading chunks of *source* to process in this process before workers start:
+    all of a file under :data:`WORKERS_FROM_BYTES`, none of a larger one (its size is known:
+    no chunk need wait), :data:`IN_PROCESS_CHUNKS` of an input of unknown size."""
+    if source.path is not None and not source.gzipped:
+        try:
+            size = source.path.stat().st_size
+        except OSError:
+            return IN_PROCESS_CHUNKS
+        return sys.maxsize if size < WORKERS_FROM_BYTES else 0
+    return IN_PROCESS_CHUNKS
 
 
 def ordered_map(
@@ -403,6 +421,7 @@ def ordered_write(
     jobs: int,
     fd: int,
     warm: Callable[[], object] | None = None,
+    in_process: int = IN_PROCESS_CHUNKS,
 ) -> Iterator[Any]:
     """Like :func:`ordered_map`, but the workers write ``fn``'s output to ``fd``
     themselves, in the order of ``items``, and only the rest of the result
@@ -422,7 +441,7 @@ def ordered_write(
     global _write_turn
     it = iter(items)
     # the first chunks here, as ordered_map does (and no turn to set up for a small input)
-    for item in itertools.islice(it, IN_PROCESS_CHUNKS):
+    for item in itertools.islice(it, in_process):
         data, result, stop = fn(item)
         if not _write_bytes(fd, data):
             _reader_gone()
@@ -567,7 +586,11 @@ class _NormalizeRun:
         """
         ranged = self.jobs > 1 and source.path is not None and not source.gzipped
         results = ordered_map(
-            _normalize_chunk, self._tasks(source, report, ranged), self.jobs, warm=_warm_normalizer
+            _normalize_chunk,
+            self._tasks(source, report, ranged),
+            self.jobs,
+            warm=_warm_normalizer,
+            in_process=in_process_chunks(source),
         )
         yield from self._follow(results, report, ranged)  # type: ignore[misc]
 
@@ -586,6 +609,7 @@ class _NormalizeRun:
                 self.jobs,
                 fd,
                 warm=_warm_normalizer,
+                in_process=in_process_chunks(source),
             )
             return any([changed for (changed,) in self._follow(results, report, True)])
         changed = False
@@ -1273,13 +1297,15 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
                             ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
                             for a, b in iter_file_ranges(path)
                         )
-                    results = ordered_write(_segment_for_writing, work, n_jobs, fd)
+                    results = ordered_write(
+                        _segment_for_writing, work, n_jobs, fd, in_process=in_process_chunks(source)
+                    )
                     # (a chunk the parent read returns 0 newlines: its lines are numbered)
                     for _ in chunk_results(results, report, ranged=True):
                         pass
                 else:
                     for data, chars, replaced, error in ordered_map(
-                        _segment_chunk, tasks(), n_jobs
+                        _segment_chunk, tasks(), n_jobs, in_process=in_process_chunks(source)
                     ):
                         report.replacements += replaced
                         if exact:
