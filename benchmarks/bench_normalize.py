@@ -135,9 +135,9 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
                 "target": ">= 1.7x",
             }
         )
-        # A directory of small files (about 20 KB, as a scrape stores articles) with the
-        # default --jobs: each input used to start its own workers, which made this 20x
-        # slower than --jobs 1; small inputs now run in the main process.
+        # A directory of small files (about 20 KB, as a scrape stores articles) with --jobs 2:
+        # each input used to start its own workers, which made this 20x slower than
+        # --jobs 1; small inputs now run in the main process.
         small_dir = Path(tmp) / "small"
         small_dir.mkdir()
         text = big.read_bytes()[: 8 << 20]
@@ -149,14 +149,14 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
         small_mb = sum(f.stat().st_size for f in small_dir.iterdir()) / 1e6
         on_dir = [*NEWSKIT, "normalize", str(small_dir)]
         dir_one = min(wall([*on_dir, "--jobs", "1"]) for _ in range(3))
-        dir_default = min(wall(on_dir) for _ in range(3))
+        dir_two = min(wall([*on_dir, "--jobs", "2"]) for _ in range(3))
         rows.append(
             {
-                "name": f"newskit normalize DIR ({n_files} files of {small_mb:.0f} MB, no --jobs)",
-                "mb_per_s": round(small_mb / dir_default, 1),
+                "name": f"newskit normalize --jobs 2 DIR ({n_files} files, {small_mb:.0f} MB)",
+                "mb_per_s": round(small_mb / dir_two, 1),
                 "baseline": "--jobs 1",
                 "baseline_mb_per_s": round(small_mb / dir_one, 1),
-                "ratio": round(dir_one / dir_default, 2),
+                "ratio": round(dir_one / dir_two, 2),
                 "target": "not slower than --jobs 1",
             }
         )
