@@ -468,7 +468,7 @@ def test_workers_start_only_for_inputs_of_several_chunks() -> None:
 
 
 def test_a_directory_of_small_files_starts_no_workers(run, tmp_path: Path, monkeypatch) -> None:
-    # With the default --jobs, each small file used to start (and stop) its own workers.
+    # With --jobs 2, each small file used to start (and stop) its own workers.
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("workers started for a small file")
 

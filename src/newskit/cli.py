@@ -292,7 +292,7 @@ def ordered_map(
     The first ``in_process`` items run in this process, and workers start only
     if more come. Why: starting them (fork, warm-up, compiling patterns) costs 30-60 ms, more
     than a small input takes; each input gets its own workers, so a directory of small files
-    with the default ``--jobs`` took 20-45 times as long as with ``--jobs 1``. Results come
+    with ``--jobs 2`` took 20-45 times as long as with ``--jobs 1``. Results come
     as soon as each item is done, so a slow pipe on stdin is not held up either.
     """
     if jobs <= 1:
