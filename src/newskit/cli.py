@@ -191,7 +191,7 @@ def input_options(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def jobs_option(default: int | None = 1) -> Callable[[F], F]:
+def jobs_option(default: int | None = 1, help_more: str = "") -> Callable[[F], F]:
     """``--jobs N``: worker processes; 0 means one per CPU."""
     return click.option(
         "-j",
@@ -199,8 +199,12 @@ def jobs_option(default: int | None = 1) -> Callable[[F], F]:
         type=click.IntRange(min=0),
         default=default,
         show_default=True,
-        help="Worker processes (0: one per CPU). Output order is kept.",
+        help="Worker processes (0: one per CPU). Output order is kept." + help_more,
     )
+
+
+# (see WORKERS_FROM_BYTES and in_process_chunks)
+_CHUNK_JOBS_HELP = " Workers start for files of 8 MiB or more; smaller files run in the main process."
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -761,7 +765,7 @@ class _Unchanged(Exception):
     is_flag=True,
     help="Report on stderr how many characters each step changed, per file.",
 )
-@jobs_option(1)
+@jobs_option(1, _CHUNK_JOBS_HELP)
 def normalize(
     inputs: Inputs,
     output: str | None,
@@ -1347,7 +1351,7 @@ _NORMALIZE_HELP = "Run the default normalization first (offsets then refer to th
     "offsets; conllu: CoNLL-U with # text.",
 )
 @click.option("--normalize", "norm", is_flag=True, help=_NORMALIZE_HELP)
-@jobs_option(1)
+@jobs_option(1, _CHUNK_JOBS_HELP)
 def tokenize_cmd(inputs: Inputs, by_sentence: bool, fmt: str, norm: bool, jobs: int | None) -> None:
     """Split Hindi and Bengali text into tokens, losslessly (UD conventions).
 
@@ -1379,7 +1383,7 @@ def tokenize_cmd(inputs: Inputs, by_sentence: bool, fmt: str, norm: bool, jobs: 
     help="text: one sentence per line; jsonl: one record per sentence with its offsets.",
 )
 @click.option("--normalize", "norm", is_flag=True, help=_NORMALIZE_HELP)
-@jobs_option(1)
+@jobs_option(1, _CHUNK_JOBS_HELP)
 def sentences_cmd(inputs: Inputs, fmt: str, norm: bool, jobs: int | None) -> None:
     """One sentence per line, exactly as in the input apart from the whitespace between.
 
