@@ -204,7 +204,9 @@ def jobs_option(default: int | None = 1, help_more: str = "") -> Callable[[F], F
 
 
 # (see WORKERS_FROM_BYTES and in_process_chunks)
-_CHUNK_JOBS_HELP = " Workers start for files of 8 MiB or more; smaller files run in the main process."
+_CHUNK_JOBS_HELP = (
+    " Workers start for files of 8 MiB or more; smaller files run in the main process."
+)
 
 
 def resolve_jobs(jobs: int | None) -> int:
