@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 import benchlib
-from benchlib import NEWSKIT, best_of, build_text, peak_rss_kb, wall
+from benchlib import NEWSKIT, best_of, build_text, compared, peak_rss_kb, wall
 
 # What a user of indic-nlp-library would run on a file: its normalizer per line,
 # the language picked by the script at the start of the line (the file mixes both).
@@ -73,25 +73,23 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
         base_s = best_of(baseline)
         ours_s = best_of(ours)
         rows.append(
-            {
-                "name": "normalize (library, default profile)",
-                "mb_per_s": round(mb / ours_s, 1),
-                "baseline": "indic-nlp normalize per line",
-                "baseline_mb_per_s": round(mb / base_s, 1),
-                "ratio": round(base_s / ours_s, 2),
-                "target": ">= 1.0x (aim 2x)",
-            }
+            compared(
+                "normalize (library, default profile)",
+                mb / ours_s,
+                "indic-nlp normalize per line",
+                mb / base_s,
+                ">= 1.0x (aim 2x)",
+            )
         )
         one = min(wall([*NEWSKIT, "normalize", "--jobs", "1", str(big)]) for _ in range(3))
         rows.append(
-            {
-                "name": f"newskit normalize FILE (command, --jobs 1, {mb:.0f} MB, incl. start-up)",
-                "mb_per_s": round(mb / one, 1),
-                "baseline": "indic-nlp normalize per line, in memory",
-                "baseline_mb_per_s": round(mb / base_s, 1),
-                "ratio": round(base_s / one, 2),
-                "target": ">= 1.0x",
-            }
+            compared(
+                f"newskit normalize FILE (command, --jobs 1, {mb:.0f} MB, incl. start-up)",
+                mb / one,
+                "indic-nlp normalize per line, in memory",
+                mb / base_s,
+                ">= 1.0x",
+            )
         )
         # Throughput without start-up deciding it, and --jobs (for large inputs):
         # 4x the text, so that starting Python and the workers (~0.1 s) is small.
@@ -106,34 +104,31 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
         two = min(wall([*NEWSKIT, "normalize", "--jobs", "2", str(large)]) for _ in range(3))
         large.unlink()
         rows.append(
-            {
-                "name": f"newskit normalize FILE (command, --jobs 1, {large_mb:.0f} MB)",
-                "mb_per_s": round(large_mb / one_large, 1),
-                "baseline": "indic-nlp normalize per line, in memory",
-                "baseline_mb_per_s": round(mb / base_s, 1),
-                "ratio": round((large_mb / one_large) / (mb / base_s), 2),
-                "target": ">= 1.0x",
-            }
+            compared(
+                f"newskit normalize FILE (command, --jobs 1, {large_mb:.0f} MB)",
+                large_mb / one_large,
+                "indic-nlp normalize per line, in memory",
+                mb / base_s,
+                ">= 1.0x",
+            )
         )
         rows.append(
-            {
-                "name": f"newskit normalize FILE (command, --jobs 1, {large_mb:.0f} MB)",
-                "mb_per_s": round(large_mb / one_large, 1),
-                "baseline": "indic-nlp normalizer as a command (read, per line, write)",
-                "baseline_mb_per_s": round(large_mb / base_large, 1),
-                "ratio": round(base_large / one_large, 2),
-                "target": ">= 1.0x",
-            }
+            compared(
+                f"newskit normalize FILE (command, --jobs 1, {large_mb:.0f} MB)",
+                large_mb / one_large,
+                "indic-nlp normalizer as a command (read, per line, write)",
+                large_mb / base_large,
+                ">= 1.0x",
+            )
         )
         rows.append(
-            {
-                "name": f"newskit normalize --jobs 2 ({large_mb:.0f} MB)",
-                "mb_per_s": round(large_mb / two, 1),
-                "baseline": "--jobs 1",
-                "baseline_mb_per_s": round(large_mb / one_large, 1),
-                "ratio": round(one_large / two, 2),
-                "target": ">= 1.7x",
-            }
+            compared(
+                f"newskit normalize --jobs 2 ({large_mb:.0f} MB)",
+                large_mb / two,
+                "--jobs 1",
+                large_mb / one_large,
+                ">= 1.7x",
+            )
         )
         # A directory of small files (about 20 KB, as a scrape stores articles) with --jobs 2:
         # each input used to start its own workers, which made this 20x slower than
@@ -151,14 +146,13 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
         dir_one = min(wall([*on_dir, "--jobs", "1"]) for _ in range(3))
         dir_two = min(wall([*on_dir, "--jobs", "2"]) for _ in range(3))
         rows.append(
-            {
-                "name": f"newskit normalize --jobs 2 DIR ({n_files} files, {small_mb:.0f} MB)",
-                "mb_per_s": round(small_mb / dir_two, 1),
-                "baseline": "--jobs 1",
-                "baseline_mb_per_s": round(small_mb / dir_one, 1),
-                "ratio": round(dir_one / dir_two, 2),
-                "target": "not slower than --jobs 1",
-            }
+            compared(
+                f"newskit normalize --jobs 2 DIR ({n_files} files, {small_mb:.0f} MB)",
+                small_mb / dir_two,
+                "--jobs 1",
+                small_mb / dir_one,
+                "not slower than --jobs 1",
+            )
         )
         hello = "नमस्ते\n".encode()
         starts = [wall([*NEWSKIT, "normalize"], stdin=hello) for _ in range(15)]

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 import benchlib
-from benchlib import NEWSKIT, best_of, build_text, peak_rss_kb, wall
+from benchlib import NEWSKIT, best_of, build_text, compared, peak_rss_kb, wall
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -66,15 +66,10 @@ with open(sys.argv[1], encoding="utf-8") as f:
 
 
 def _row(name: str, mb: float, ours: float, baseline: str, base: float | None, target: str) -> dict:
-    row: dict[str, object] = {"name": name, "mb_per_s": round(mb / ours, 1)}
-    if base is not None:
-        row.update(
-            baseline=baseline,
-            baseline_mb_per_s=round(mb / base, 1),
-            ratio=round(base / ours, 2),
-        )
-    row["target"] = target
-    return row
+    """A row for *mb* MB done in *ours* seconds, against *base* seconds (if any)."""
+    if base is None:
+        return {"name": name, "mb_per_s": round(mb / ours, 1), "target": target}
+    return compared(name, mb / ours, baseline, mb / base, target)
 
 
 def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict]:
@@ -177,13 +172,13 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                 two = min(wall([*NEWSKIT, *cmd, "--jobs", "2", str(large)]) for _ in range(2))
                 name = f"newskit {' '.join(cmd)} --jobs 1 ({large_mb:.0f} MB)"
                 rows.append(
-                    _row(name, large_mb, one, f"indicnlp {label} per line, in memory", None, "")
-                )
-                rows[-1].update(
-                    baseline=f"indicnlp {label} per line, in memory",
-                    baseline_mb_per_s=round(mb / base_s, 1),
-                    ratio=round((large_mb / one) / (mb / base_s), 2),
-                    target=">= 1.0x",
+                    compared(
+                        name,
+                        large_mb / one,
+                        f"indicnlp {label} per line, in memory",
+                        mb / base_s,
+                        ">= 1.0x",
+                    )
                 )
                 rows.append(
                     _row(

@@ -97,3 +97,19 @@ def peak_rss_kb(cmd: list[str]) -> int:
     )
     out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, check=True)
     return int(out.stdout)
+
+
+def compared(
+    name: str, mb_per_s: float, baseline: str, baseline_mb_per_s: float, target: str | None = None
+) -> dict:
+    """A result row: a throughput against a baseline's, their ratio, and the issue's target."""
+    row: dict[str, object] = {
+        "name": name,
+        "mb_per_s": round(mb_per_s, 1),
+        "baseline": baseline,
+        "baseline_mb_per_s": round(baseline_mb_per_s, 1),
+        "ratio": round(mb_per_s / baseline_mb_per_s, 2),
+    }
+    if target is not None:
+        row["target"] = target
+    return row

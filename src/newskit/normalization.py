@@ -70,6 +70,7 @@ from newskit.scripts import (
     VIRAMAS,
     ZWJ,
     ZWNJ,
+    find_all,
     line_pieces,
 )
 
@@ -216,19 +217,9 @@ def _step_invisible(
         else:
             # Joiners are rare, and the rule looks at most one character before
             # and two after: applying it to the words that have one is exact.
-            hits = sorted(_positions(text, ZWJ) + _positions(text, ZWNJ))
+            hits = sorted(find_all(text, ZWJ) + find_all(text, ZWNJ))
             text = _fix_words(text, hits, _drop_stray_joiners)[0]
     return text, before - len(text)
-
-
-def _positions(text: str, needle: str) -> list[int]:
-    """Every position of ``needle`` in ``text`` (overlapping), found at C speed."""
-    out = []
-    i = text.find(needle)
-    while i >= 0:
-        out.append(i)
-        i = text.find(needle, i + 1)
-    return out
 
 
 def _drop_stray_joiners(word: str) -> tuple[str, int]:
@@ -759,7 +750,7 @@ def _step_spaces(
     if last_text is text:  # the earlier steps found the pairs already
         starts = [i for i in positions if text[i] == " "]
     else:  # (a regex for these stops at every space)
-        starts = sorted(_positions(text, "  ") + _positions(text, " \n"))
+        starts = sorted(find_all(text, "  ") + find_all(text, " \n"))
     if starts:
         text = _splice_spaces(text, starts)
     if text.endswith(" "):

@@ -128,3 +128,17 @@ def line_pieces(text: str, size: int = PIECE) -> Iterator[str]:
         end = text.find("\n", start + size) + 1 or n
         yield text[start:end]
         start = end
+
+
+def find_all(text: str, needle: str) -> list[int]:
+    """Every position of *needle* in *text* (overlapping), found by ``str.find`` at C speed.
+
+    >>> find_all("ababa", "aba")
+    [0, 2]
+    """
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out

@@ -49,6 +49,7 @@ from newskit.scripts import (
     VIRAMAS,
     ZWJ,
     ZWNJ,
+    find_all,
     line_pieces,
 )
 
@@ -816,12 +817,15 @@ _LONG_BEFORE = (
     rf"{_ORDINARY}{{2}}[{_WS_CLASS_RE}]{_ORDINARY}",
 )
 _NEXT_WORD = rf"(?:[{_WORD_START}]|[“‘(\[{{«][{_WORD_START}])"
+
+
+def _long_before(end: str) -> str:
+    """A look-behind: one of :data:`_LONG_BEFORE`, then *end*, right before this point."""
+    return "(?:" + "|".join(rf"(?<={long}{end})" for long in _LONG_BEFORE) + ")"
+
+
 # (the look-aheads first: they are cheaper, and most ends pass them)
-_CERTAIN_END = re.compile(
-    rf"। (?={_NEXT_WORD})(?=[^।॥৷?!.\n\x00]{{3}})(?:"
-    + "|".join(rf"(?<={long}। )" for long in _LONG_BEFORE)
-    + ")"
-)
+_CERTAIN_END = re.compile(rf"। (?={_NEXT_WORD})(?=[^।॥৷?!.\n\x00]{{3}}){_long_before('। ')}")
 
 
 # Two more certain danda ends, as common in news: a danda glued to the next word (datelines,
@@ -830,7 +834,7 @@ _CERTAIN_END = re.compile(
 # glued, a space before the next terminator (see _full_stop_res: the unit after the mark must
 # still have whitespace before its first end). Both have the danda as first literal, so the
 # scan is fast; the few matches are replaced by a function.
-_DANDA_LONG_BEFORE = "(?:" + "|".join(rf"(?<={long}।)" for long in _LONG_BEFORE) + ")"
+_DANDA_LONG_BEFORE = _long_before("।")
 _DANDA_MORE = re.compile(
     # (the cheap look-aheads first: most dandas fail them before the look-behinds run)
     rf"।(?:(?=[{INDIC_LETTER}]){_DANDA_LONG_BEFORE}(?=[^ ।॥৷?!.\n\x00]* )"
@@ -954,12 +958,8 @@ def _general_positions(text: str) -> list[int]:
         m.start() for q, pattern in _APOS_DIGIT_RES if q in text for m in pattern.finditer(text)
     ]
     for first, needle in (("@", "@"), ("/", "://"), ("w", "www.")):
-        if first not in text:  # (a character is found several times faster than a string)
-            continue
-        p = text.find(needle)
-        while p >= 0:
-            found.append(p)
-            p = text.find(needle, p + 1)
+        if first in text:  # (a character is found several times faster than a string)
+            found += find_all(text, needle)
     return sorted(found)
 
 
@@ -1409,10 +1409,7 @@ def _context_positions(text: str, marks: bool = False) -> list[int]:
         patterns.append(punct_mark)
     found = [m.start() for pattern in patterns for m in pattern.finditer(text)]
     for needle in ("://", "www.", "@", "#"):
-        p = text.find(needle)
-        while p >= 0:
-            found.append(p)
-            p = text.find(needle, p + 1)
+        found += find_all(text, needle)
     return sorted(found)
 
 
