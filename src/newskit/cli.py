@@ -13,8 +13,8 @@ Shared pieces for every command (reuse them when adding one):
   ``--errors`` and passes one :class:`Inputs` object as ``inputs``;
 - ``@jobs_option`` adds ``--jobs N``;
 - :class:`Diagnostics` prints ``path:line: message`` on stderr and keeps the
-  exit status; :meth:`Inputs.units` yields every document or JSONL record to
-  process with errors already reported;
+  exit status; :meth:`Inputs.sources` lists the inputs and
+  :meth:`Inputs.report_decoding` reports replaced bytes;
 - :func:`stdout_bytes` is the UTF-8 binary stdout whatever the locale.
 """
 
@@ -72,16 +72,6 @@ class Diagnostics:
 
 
 @dataclass
-class Unit:
-    """One thing to process: a whole plain-text document or one JSONL record."""
-
-    source: Source
-    line: int  # 1-based line where it starts
-    text: str
-    record: dict[str, object] | None = None  # the JSONL record, when there is one
-
-
-@dataclass
 class Inputs:
     """The parsed input options of a command (see :func:`input_options`)."""
 
@@ -111,38 +101,15 @@ class Inputs:
         return found
 
     def report_decoding(self, source: Source, report: DecodeReport) -> None:
-        if report.replacements:
+        self.report_replacements(source.name, report.replacements)
+
+    def report_replacements(self, name: str, replacements: int) -> None:
+        """Warn that ``--errors replace`` replaced bytes of input *name*, if it did."""
+        if replacements:
             self.diag.warn(
-                f"{source.name}: replaced {report.replacements} invalid UTF-8 "
-                f"byte sequence{'s' if report.replacements != 1 else ''} with U+FFFD"
+                f"{name}: replaced {replacements} invalid UTF-8 "
+                f"byte sequence{'s' if replacements != 1 else ''} with U+FFFD"
             )
-
-    def units(self, doc_sep: str | None = None) -> Iterator[Unit]:
-        """Every document (or JSONL record) of every input, errors reported.
-
-        ``doc_sep`` splits plain text into documents (see
-        :func:`newskit.io.iter_documents`); by default a file is one document.
-        A data error stops that input (after the units before it) and the
-        command goes on with the next one, exiting 1 at the end.
-        """
-        from newskit.io import DecodeReport, InputError, SkipInput, iter_documents, iter_records
-
-        for source in self.sources():
-            report = DecodeReport()
-            try:
-                if source.jsonl:
-                    for n, record, text in iter_records(source, self.field, self.errors, report):  # type: ignore[arg-type]
-                        yield Unit(source, n, text, record)
-                else:
-                    for n, text in iter_documents(source, self.errors, report, doc_sep):  # type: ignore[arg-type]
-                        yield Unit(source, n, text)
-            except SkipInput as exc:
-                self.diag.warn(str(exc))
-            except InputError as exc:
-                self.diag.error(str(exc))
-            except OSError as exc:
-                self.diag.error(f"{source.name}: {exc.strerror or exc}")
-            self.report_decoding(source, report)
 
 
 def input_options(f: F) -> F:
@@ -1044,11 +1011,7 @@ def stats(
                 diag.warn(result.warning)
             if result.error:
                 diag.error(result.error)
-            if result.replacements:
-                diag.warn(
-                    f"{result.name}: replaced {result.replacements} invalid UTF-8 "
-                    f"byte sequence{'s' if result.replacements != 1 else ''} with U+FFFD"
-                )
+            inputs.report_replacements(result.name, result.replacements)
             collector.add(result.name, result.stats, result.summary)
             advance(result.bytes)
 
