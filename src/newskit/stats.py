@@ -420,7 +420,7 @@ def _by_count(counts: Counter[str]) -> dict[str, int]:
     Why not ``most_common``: it keeps ties in insertion order, which depends on the order
     the per-file statistics were merged in, and ``--jobs`` must not change the output.
     """
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return dict(_top(counts.items(), len(counts)))
 
 
 def _in_step_order(changes: Counter[str]) -> dict[str, int]:
