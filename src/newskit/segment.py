@@ -378,9 +378,6 @@ _STRAIGHT = "\"'"
 # After a terminator and its closers, these mean the sentence goes on (or ends later).
 _NOT_AFTER_END = "।॥৷?!,;:"
 _HAS_WORD_RE = regex.compile(r"[\w\p{S}]")
-# Lines that need the general sentence path: "." (full stop or not), straight quotes (open or
-# close?), URLs and e-mail addresses.
-_APOS_DIGIT_RE = re.compile(r"[’'][০-৯]")
 # A straight quote right after a sentence end whose role depends on the quotes before it
 # (glued to the next word, or alone after a space): the general path counts them.
 _QUOTE_AMBIGUITY_RE = re.compile(
@@ -668,13 +665,9 @@ def _extend(
 
 
 def _needs_general_path(line: str) -> bool:
-    """URLs, e-mail addresses and apostrophe years: only the general path handles them."""
-    return (
-        "@" in line
-        or "://" in line
-        or "www." in line
-        or (("’" in line or "'" in line) and _APOS_DIGIT_RE.search(line) is not None)
-    )
+    """URLs, e-mail addresses and apostrophe years: only the general path handles them
+    (the rule is :func:`_general_positions`)."""
+    return bool(_general_positions(line))
 
 
 def _suspect_ends(line: str, parts: list[str], texts: list[str], cum: list[int]) -> set[int]:
@@ -950,7 +943,8 @@ _APOS_DIGIT_RES = tuple((q, re.compile(f"{q}(?=[০-৯])")) for q in "’'")
 
 
 def _general_positions(text: str) -> list[int]:
-    """Sorted positions of what makes a line need the general path (see _needs_general_path).
+    """Sorted positions of what makes a line need the general path: an apostrophe before a
+    Bengali digit (``’৭১``), ``@``, ``://`` and ``www.`` (URLs and e-mail addresses).
 
     Found by fast searches for literals rather than one regex scan of every character.
     """
