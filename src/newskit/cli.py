@@ -21,10 +21,11 @@ Shared pieces for every command (reuse them when adding one):
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeVar
@@ -172,7 +173,7 @@ def jobs_option(default: int | None = 1, help_more: str = "") -> Callable[[F], F
 
 # (see WORKERS_FROM_BYTES and in_process_chunks)
 _CHUNK_JOBS_HELP = (
-    " Workers start for files of 8 MiB or more; smaller files run in the main process."
+    " Workers start when the inputs add up to 8 MiB or more; less runs in the main process."
 )
 
 
@@ -231,9 +232,8 @@ def _keep_freed_memory() -> None:
 #: Chunks of an input of unknown size (stdin, gzip) that :func:`ordered_map` runs in-process
 #: before starting workers.
 IN_PROCESS_CHUNKS = 2
-#: Files smaller than this are done in-process: workers are started for one input at a time,
-#: and starting them (30-60 ms) costs more than they would save on a smaller file
-#: (normalize takes about 10 ms per MiB, tokenize 25).
+#: Inputs adding up to less than this are done in-process: starting workers (30-60 ms)
+#: costs more than they would save on less (normalize takes about 10 ms per MiB, tokenize 25).
 WORKERS_FROM_BYTES = 8 << 20
 _NO_ITEM = object()
 
@@ -246,17 +246,41 @@ def _rest(it: Iterator[Any]) -> Iterator[Any] | None:
     return None if more is _NO_ITEM else itertools.chain([more], it)
 
 
-def in_process_chunks(source: Source) -> int:
-    """How many leading chunks of *source* to process in this process before workers start:
-    all of a file under :data:`WORKERS_FROM_BYTES`, none of a larger one (its size is known:
-    no chunk need wait), :data:`IN_PROCESS_CHUNKS` of an input of unknown size."""
-    if source.path is not None and not source.gzipped:
-        try:
-            size = source.path.stat().st_size
-        except OSError:
+def in_process_chunks(*sources: Source) -> int:
+    """How many leading chunks of *sources* (the inputs that share one set of workers) to
+    process in this process before workers start: all of them when they are files adding up
+    to less than :data:`WORKERS_FROM_BYTES`, none when they are more (their sizes are known:
+    no chunk need wait), :data:`IN_PROCESS_CHUNKS` when a size is unknown (stdin, gzip)."""
+    total = 0
+    for source in sources:
+        if source.path is None or source.gzipped:
             return IN_PROCESS_CHUNKS
-        return sys.maxsize if size < WORKERS_FROM_BYTES else 0
-    return IN_PROCESS_CHUNKS
+        try:
+            total += source.path.stat().st_size
+        except OSError:  # (reading it will fail and say why)
+            continue
+    return sys.maxsize if total < WORKERS_FROM_BYTES else 0
+
+
+@contextlib.contextmanager
+def _worker_pool(jobs: int, warm: Callable[[], object] | None) -> Iterator[Any]:
+    """A pool of ``jobs`` forked worker processes (where ``fork`` exists) that die with
+    this one and inherit what ``warm`` compiles and loads."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    ctx = multiprocessing.get_context(method)
+    if warm is not None:
+        warm()  # before forking, so every worker inherits compiled patterns and tables
+    _keep_freed_memory()
+    gc.freeze()  # the collector then leaves inherited objects alone: fewer copied pages
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()  # (the workers are gone by now)
 
 
 def ordered_map(
@@ -272,9 +296,9 @@ def ordered_map(
 
     The first ``in_process`` items run in this process, and workers start only
     if more come. Why: starting them (fork, warm-up, compiling patterns) costs 30-60 ms, more
-    than a small input takes; each input gets its own workers, so a directory of small files
-    with ``--jobs 2`` took 20-45 times as long as with ``--jobs 1``. Results come
-    as soon as each item is done, so a slow pipe on stdin is not held up either.
+    than a small input takes (a directory of small files with ``--jobs 2`` once took 20-45
+    times as long as with ``--jobs 1``). Results come as soon as each item is done, so a slow
+    pipe on stdin is not held up either.
     """
     if jobs <= 1:
         yield from map(fn, items)
@@ -286,44 +310,42 @@ def ordered_map(
     rest = _rest(it)
     if rest is None:
         return
-    import collections
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    ctx = multiprocessing.get_context(method)
-    if warm is not None:
-        warm()  # before forking, so every worker inherits compiled patterns and tables
-    _keep_freed_memory()
-    import gc
-
-    gc.freeze()  # the collector then leaves inherited objects alone: fewer copied pages
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init) as pool:
-            pending: collections.deque[Any] = collections.deque()
-            while True:
-                try:
-                    item = next(rest)
-                except StopIteration:
-                    break
-                except Exception:
-                    # the input failed (a NUL byte, a read error): what came before it first
-                    while pending:
-                        yield pending.popleft().result()
-                    raise
-                pending.append(pool.submit(fn, item))
-                if len(pending) >= jobs * depth:
+    with _worker_pool(jobs, warm) as pool:
+        pending: collections.deque[Any] = collections.deque()
+        while True:
+            try:
+                item = next(rest)
+            except StopIteration:
+                break
+            except Exception:
+                # the input failed (a NUL byte, a read error): what came before it first
+                while pending:
                     yield pending.popleft().result()
-            while pending:
+                raise
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= jobs * depth:
                 yield pending.popleft().result()
-    finally:
-        gc.unfreeze()  # (the workers are gone by now)
+        while pending:
+            yield pending.popleft().result()
 
 
-# Set in the parent just before the workers are forked (they inherit it) by
-# ordered_write: (function, condition, number of the chunk whose turn it is or -1
-# once stopped, output file descriptor).
-_write_turn: tuple[Callable[[Any], Any], Any, Any, int] | None = None
+class _Failed:
+    """An input's failure (the exception), in the stream of results of :func:`ordered_write`
+    at the place where the input failed."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_Failed, (self.exc,))
+
+
+# Set in the parent just before the workers are forked (they inherit it) by ordered_write:
+# (function, condition, number of the task whose turn it is or -1 once all stopped, last
+# input stopped, output file descriptor).
+_write_turn: tuple[Callable[[Any], Any], Any, Any, Any, int] | None = None
 
 
 def _write_bytes(fd: int, data: bytes) -> bool:
@@ -345,36 +367,219 @@ def _reader_gone() -> None:
     raise BrokenPipeError(32, "Broken pipe")  # (if SIGPIPE is ignored)
 
 
-def _run_and_write(task: tuple[int, Any]) -> tuple[Any, bool]:
-    """In a worker: run the task, then write its output when its turn comes.
+def _run_and_write(task: tuple[int, list[tuple[int, Any]]]) -> tuple[list[tuple[int, Any]], bool]:
+    """In a worker: run task ``(number, [(input, item), ...])``, then write its output when
+    its turn comes.
 
-    Returns ``(result, output_ok)``. A task that asks to stop (an error after
-    its good lines) or fails, or a closed output, stops the turn: later chunks
-    are not written, and no worker is left waiting for a turn that will never come.
+    Returns ``([(input, result), ...], output_ok)`` for the items done. An item of an input
+    that an earlier item stopped (``stop``: an error after its good lines; or an exception,
+    whose result is a :class:`_Failed`) is neither run nor written nor returned, and the
+    next input's items go on. A closed output stops every turn, and an interrupt too, so
+    that no worker is left waiting for a turn that will never come.
     """
     assert _write_turn is not None
-    fn, cond, turn, fd = _write_turn
-    seq, item = task
-    try:
-        data, result, stop = fn(item)
-    except BaseException:
-        with cond:
-            turn.value = -1
-            cond.notify_all()
-        raise
+    fn, cond, turn, stopped, fd = _write_turn
+    seq, items = task
+    last_stop = stopped.value  # the last input stopped: by earlier tasks, then by this one
+    done: list[tuple[int, bytes | None, Any]] = []
+    for group, item in items:
+        if group <= last_stop:
+            continue
+        try:
+            data, result, stop = fn(item)
+        except Exception as exc:  # this input fails here (the parent reports it)
+            data, result, stop = None, _Failed(exc), True
+        except BaseException:
+            with cond:
+                turn.value = -1
+                cond.notify_all()
+            raise
+        done.append((group, data, result))
+        if stop:
+            last_stop = group
     ok = True
     with cond:
         while turn.value not in (seq, -1):
             cond.wait()
         if turn.value == seq:
-            ok = _write_bytes(fd, data)
-            turn.value = seq + 1 if ok and not stop else -1
+            # (an earlier task may have stopped an input after this one ran its items)
+            done = [d for d in done if d[0] > stopped.value]
+            ok = _write_bytes(fd, b"".join([data for _, data, _ in done if data]))
+            stopped.value = max(stopped.value, last_stop)
+            turn.value = seq + 1 if ok else -1
+        else:
+            done = []
         cond.notify_all()
-    return result, ok
+    return [(group, result) for group, _, result in done], ok
+
+
+def _grouped_items(groups: Iterable[Iterable[Any]], stopped: Any) -> Iterator[tuple[int, Any]]:
+    """``(input number, item)`` for the items of each input in turn, while the input is not
+    stopped; an input whose items fail (a read error) gives ``(number, _Failed(exc))``."""
+    for g, items in enumerate(groups):
+        it = iter(items)
+        while stopped.value < g:
+            try:
+                item = next(it)
+            except StopIteration:
+                break
+            except Exception as exc:
+                yield g, _Failed(exc)
+                break
+            yield g, item
+
+
+def chunk_bytes(task: tuple[Any, ...]) -> int:
+    """The input bytes of a chunk task of the text commands: its first item is a raw chunk
+    or the ``(path, start, end)`` range a worker reads itself."""
+    chunk = task[0]
+    return chunk[2] - chunk[1] if isinstance(chunk, tuple) else len(chunk.data)
+
+
+def ordered_write(
+    fn: Callable[[Any], tuple[bytes, Any, bool]],
+    groups: Iterable[Iterable[Any]],
+    jobs: int,
+    fd: int,
+    warm: Callable[[], object] | None = None,
+    in_process: int = IN_PROCESS_CHUNKS,
+    size: Callable[[Any], int] = chunk_bytes,
+    depth: int = 16,
+) -> Iterator[tuple[int, Any]]:
+    """Run ``fn`` over the items of several inputs (``groups``: the items of each input) in
+    worker processes that write its output to ``fd`` themselves, in order, and yield
+    ``(input number, result)`` for each item done, in order.
+
+    ``fn(item)`` returns ``(bytes to write, result, stop)``. A ``stop`` (the error after an
+    input's good lines) or an exception ends that input: its later items are neither run nor
+    written, and the next input goes on. An exception, raised by ``fn`` or by the input's
+    iterator, comes as the result ``_Failed(exc)`` (see :func:`by_input`, which raises it in
+    its place).
+
+    Why one stream for all the inputs: workers started per input left a directory of
+    mid-size files (a few MiB each) no faster with ``--jobs 2`` than with one process, as
+    each input's last chunks ran alone and the next input waited for them. Small items (of
+    under :data:`BATCH_BYTES` by ``size``: small files) go to the workers in batches, as a
+    task per file of a few KB cost more in hand-over than the file's work. Why the workers
+    write: the output never crosses the process boundary (pickling it back to the parent,
+    which then wrote it, cost the parent up to a third of a worker's time). A worker whose
+    task is not next waits for its turn (about 7% of its time with two workers). The first
+    ``in_process`` items run here, as in :func:`ordered_map`. Needs ``fork`` (the turn is
+    inherited); a closed output ends the command as a write to a closed pipe would.
+    """
+    import itertools
+    import multiprocessing
+
+    global _write_turn
+    ctx = multiprocessing.get_context("fork")
+    stopped = ctx.Value("q", -1, lock=False)  # the last input stopped
+    items = _grouped_items(groups, stopped)
+    for group, item in itertools.islice(items, in_process):
+        if isinstance(item, _Failed):
+            yield group, item
+            continue
+        try:
+            data, result, stop = fn(item)
+        except Exception as exc:
+            data, result, stop = b"", _Failed(exc), True
+        if not _write_bytes(fd, data):
+            _reader_gone()
+        if stop:
+            stopped.value = group
+        yield group, result
+    rest = _rest(items)
+    if rest is None:
+        return
+    cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
+    _write_turn = (fn, cond, turn, stopped, fd)
+    try:
+        with _worker_pool(jobs, warm) as pool:
+            # Results are small here (the output is written), so many tasks can be in
+            # flight: workers then never wait for the parent to hand them the next one
+            # (measured on 400 MB: best of three 2.15 s against 2.52 s with three a worker).
+            pending: collections.deque[Any] = collections.deque()
+            seq = itertools.count()
+            for batch in _batches(rest, size):
+                if isinstance(batch, tuple):  # an input failed: after what came before it
+                    pending.append(batch)
+                else:
+                    pending.append(pool.submit(_run_and_write, (next(seq), batch)))
+                while len(pending) >= jobs * depth:
+                    yield from _written(pending.popleft())
+            while pending:
+                yield from _written(pending.popleft())
+    except BaseException:
+        with cond:  # no worker may wait for a turn that will not come
+            turn.value = -1
+            cond.notify_all()
+        raise
+    finally:
+        _write_turn = None
+
+
+#: Items smaller than this go to the workers together, up to this size (see ordered_write).
+BATCH_BYTES = 1 << 20
+
+
+def _batches(
+    items: Iterator[tuple[int, Any]], size: Callable[[Any], int]
+) -> Iterator[list[tuple[int, Any]] | tuple[int, _Failed]]:
+    """The ``(input, item)`` pairs in order, as lists of about :data:`BATCH_BYTES` (an item
+    at least that large alone), and each ``(input, _Failed)`` alone."""
+    batch: list[tuple[int, Any]] = []
+    total = 0
+    for group, item in items:
+        if isinstance(item, _Failed):
+            if batch:
+                yield batch
+                batch, total = [], 0
+            yield group, item
+            continue
+        batch.append((group, item))
+        total += size(item)
+        if total >= BATCH_BYTES:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def _written(entry: Any) -> Iterator[tuple[int, Any]]:
+    """The ``(input, result)`` pairs of a task of :func:`ordered_write` once it is done."""
+    if isinstance(entry, tuple):
+        yield entry
+        return
+    done, ok = entry.result()
+    if not ok:
+        _reader_gone()
+    yield from done
+
+
+def by_input(results: Iterable[tuple[int, Any]], n: int) -> Iterator[tuple[int, Iterator[Any]]]:
+    """``(i, results of input i)`` for inputs ``0 .. n-1`` from :func:`ordered_write`'s
+    stream, in order (an input with no results gets an empty iterator). A ``_Failed`` result
+    raises its exception from the input's iterator, after the results before it; what an
+    input's consumer leaves unread is skipped."""
+    it = iter(results)
+    head: tuple[int, Any] | None = next(it, None)
+
+    def of(g: int) -> Iterator[Any]:
+        nonlocal head
+        while head is not None and head[0] == g:
+            result = head[1]
+            head = next(it, None)
+            if isinstance(result, _Failed):
+                raise result.exc
+            yield result
+
+    for g in range(n):
+        yield g, of(g)
+        while head is not None and head[0] == g:
+            head = next(it, None)
 
 
 def chunk_results(
-    results: Iterator[tuple[Any, ...]], report: DecodeReport, ranged: bool
+    results: Iterable[tuple[Any, ...]], report: DecodeReport, ranged: bool
 ) -> Iterator[tuple[Any, ...]]:
     """Follow the results of chunks done in order, each ``(*head, replaced, error, newlines)``.
 
@@ -394,62 +599,33 @@ def chunk_results(
         lines_before += newlines
 
 
-def ordered_write(
-    fn: Callable[[Any], tuple[bytes, Any, bool]],
-    items: Iterator[Any],
-    jobs: int,
-    fd: int,
-    warm: Callable[[], object] | None = None,
-    in_process: int = IN_PROCESS_CHUNKS,
-) -> Iterator[Any]:
-    """Like :func:`ordered_map`, but the workers write ``fn``'s output to ``fd``
-    themselves, in the order of ``items``, and only the rest of the result
-    comes back.
-
-    ``fn(item)`` returns ``(bytes to write, result, stop)``. The output never
-    crosses the process boundary: pickling it back to the parent, which then
-    wrote it, cost the parent up to a third of a worker's time. A worker whose
-    chunk is not next waits for its turn (about 7% of its time with two
-    workers; handing such chunks back to the parent instead measured no
-    better). Needs ``fork`` (the turn is inherited); a closed output ends the
-    command as a write to a closed pipe would.
-    """
-    import itertools
-    import multiprocessing
-
-    global _write_turn
-    it = iter(items)
-    # the first chunks here, as ordered_map does (and no turn to set up for a small input)
-    for item in itertools.islice(it, in_process):
-        data, result, stop = fn(item)
-        if not _write_bytes(fd, data):
-            _reader_gone()
-        yield result
-        if stop:
-            return
-    rest = _rest(it)
-    if rest is None:
-        return
-    ctx = multiprocessing.get_context("fork")
-    cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
-    _write_turn = (fn, cond, turn, fd)
-    # Results are small here (the output is written), so more tasks can be in
-    # flight: workers then never wait for the parent to hand them the next one
-    # (measured on 400 MB: best of three 2.15 s against 2.52 s with three a worker).
-    results = ordered_map(_run_and_write, enumerate(rest), jobs, warm=warm, depth=16, in_process=0)
+def one_input(results: Iterator[tuple[int, Any]]) -> Iterator[Any]:
+    """The results of :func:`ordered_write` run on one input (see :func:`by_input`); the
+    stream is closed after them, so its workers are gone when this ends."""
     try:
-        for result, ok in results:
-            if not ok:
-                _reader_gone()
-            yield result
-    except BaseException:
-        with cond:  # no worker may wait for a turn that will not come
-            turn.value = -1
-            cond.notify_all()
-        raise
+        for _, done in by_input(results, 1):
+            yield from done
     finally:
-        results.close()  # (after the stop above: closing waits for the workers)
-        _write_turn = None
+        results.close()  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def input_errors(diag: Diagnostics, source: Source) -> Iterator[None]:
+    """Report the failure of one input as every command does, and go on with the next: a
+    skipped input (binary data) warns, a data error or an unreadable file is an error
+    (exit 1); a closed output pipe ends the command (quietly, see :func:`main`)."""
+    from newskit.io import InputError, SkipInput
+
+    try:
+        yield
+    except SkipInput as exc:
+        diag.warn(str(exc))
+    except InputError as exc:
+        diag.error(str(exc))
+    except OSError as exc:
+        if exc.errno == 32:  # EPIPE
+            raise
+        diag.error(f"{source.name}: {exc.strerror or exc}")
 
 
 def writer_fd(out: BinaryIO, jobs: int) -> int:
@@ -585,13 +761,14 @@ class _NormalizeRun:
             out.flush()
             results = ordered_write(
                 _normalize_for_writing,
-                self._tasks(source, report, True),
+                [self._tasks(source, report, True)],
                 self.jobs,
                 fd,
                 warm=_warm_normalizer,
                 in_process=in_process_chunks(source),
             )
-            return any([changed for (changed,) in self._follow(results, report, True)])
+            done = self._follow(one_input(results), report, True)
+            return any([changed for (changed,) in done])
         changed = False
         for original, new in self.pairs(source, report):
             changed = changed or new != original
@@ -741,7 +918,11 @@ class _Unchanged(Exception):
     is_flag=True,
     help="Report on stderr how many characters each step changed, per file.",
 )
-@jobs_option(1, _CHUNK_JOBS_HELP)
+@jobs_option(
+    1,
+    " Workers start when the inputs add up to 8 MiB or more (with -o DIR/, --in-place, "
+    "--check, --diff: for a file of 8 MiB or more); less runs in the main process.",
+)
 def normalize(
     inputs: Inputs,
     output: str | None,
@@ -822,8 +1003,11 @@ def normalize(
         single_ctx = atomic_write(Path(output))
         single_out = single_ctx.__enter__()
     try:
-        for source in sources:
-            _normalize_source(run, source, out_dir, single_out, in_place, backup, check, diff)
+        one_output = not (check or diff or in_place or out_dir)
+        target = single_out or stdout_bytes()
+        if not (one_output and _normalize_to_one_output(run, sources, target)):
+            for source in sources:
+                _normalize_source(run, source, out_dir, single_out, in_place, backup, check, diff)
     except BaseException:
         if single_ctx is not None:
             single_ctx.__exit__(*sys.exc_info())
@@ -845,12 +1029,11 @@ def _normalize_source(
     check: bool,
     diff: bool,
 ) -> None:
-    from newskit.io import DecodeReport, InputError, SkipInput, atomic_write
+    from newskit.io import DecodeReport, atomic_write
 
-    inputs, diag = run.inputs, run.inputs.diag
     report = DecodeReport()
     run.totals = {}
-    try:
+    with input_errors(run.inputs.diag, source):
         if check or diff:
             _check_or_diff(run, source, report, diff)
         elif in_place:
@@ -871,18 +1054,49 @@ def _normalize_source(
             out = single_out or stdout_bytes()
             run.write(source, report, out)
             out.flush()
-    except SkipInput as exc:
-        diag.warn(str(exc))
-    except InputError as exc:
-        diag.error(str(exc))
-    except OSError as exc:
-        if exc.errno == 32:  # EPIPE: let Click end quietly
-            raise
-        diag.error(f"{source.name}: {exc.strerror or exc}")
-    inputs.report_decoding(source, report)
+    _report_normalized(run, source, report)
+
+
+def _report_normalized(run: _NormalizeRun, source: Source, report: DecodeReport) -> None:
+    """After an input: replaced bytes, and with ``--explain`` what each step changed."""
+    run.inputs.report_decoding(source, report)
     if run.explain:
         parts = ", ".join(f"{k} {v}" for k, v in run.totals.items())
-        diag.info(f"{source.name}: {parts or 'no steps'}; {sum(run.totals.values())} changed")
+        run.inputs.diag.info(
+            f"{source.name}: {parts or 'no steps'}; {sum(run.totals.values())} changed"
+        )
+
+
+def _normalize_to_one_output(run: _NormalizeRun, sources: list[Source], out: BinaryIO) -> bool:
+    """Normalize all the text inputs into ``out`` (stdout, ``-o FILE``) with workers started
+    once for all of them (see :func:`ordered_write`); False if this cannot be done here (one
+    job, JSON Lines inputs, an output the workers cannot write), and nothing was done."""
+    from newskit.io import DecodeReport
+
+    fd = writer_fd(out, run.jobs)
+    if fd < 0 or any(s.jsonl for s in sources):
+        return False
+    out.flush()
+    reports = [DecodeReport() for _ in sources]
+    groups = (
+        run._tasks(s, r, s.path is not None and not s.gzipped)
+        for s, r in zip(sources, reports, strict=True)
+    )
+    results = ordered_write(
+        _normalize_for_writing,
+        groups,
+        run.jobs,
+        fd,
+        warm=_warm_normalizer,
+        in_process=in_process_chunks(*sources),
+    )
+    for i, done in by_input(results, len(sources)):
+        run.totals = {}
+        with input_errors(run.inputs.diag, sources[i]):
+            for _ in run._follow(done, reports[i], True):
+                pass
+        _report_normalized(run, sources[i], reports[i])
+    return True
 
 
 def _check_or_diff(run: _NormalizeRun, source: Source, report: DecodeReport, diff: bool) -> None:
@@ -1218,29 +1432,28 @@ def _segment_for_writing(
 def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int | None) -> None:
     """Shared body of ``tokenize`` and ``sentences``: stream every input through the segmenter.
 
-    Plain text goes in chunks of whole lines to ``--jobs`` workers. Offsets (JSONL, CoNLL-U)
-    are character offsets into the decoded input; a chunk's offset is counted from its bytes,
-    except with ``--normalize``, where they refer to the normalized text and chunks are done
-    one after another so that the normalized lengths are known.
+    Plain text goes in chunks of whole lines to ``--jobs`` workers, one stream for all the
+    inputs (see :func:`ordered_write`). Offsets (JSONL, CoNLL-U) are character offsets into
+    the decoded input; a chunk's offset is counted from its bytes, except with
+    ``--normalize``, where they refer to the normalized text and chunks are done one after
+    another so that the normalized lengths are known.
     """
-    from newskit.io import (
-        DecodeReport,
-        InputError,
-        SkipInput,
-        iter_file_ranges,
-        iter_raw_chunks,
-        iter_records,
-        starts_with_bom,
-    )
+    from newskit.io import DecodeReport, iter_raw_chunks, iter_records
     from newskit.segment import render
 
     diag = inputs.diag
     out = stdout_bytes()
     exact = norm and fmt != "text"
     n_jobs = 1 if exact else resolve_jobs(jobs)
-    for source in inputs.sources():
+    sources = inputs.sources()
+    fd = writer_fd(out, n_jobs)
+    if fd >= 0 and not any(s.jsonl for s in sources):
+        out.flush()
+        _segment_with_workers(inputs, sources, (mode, fmt, norm), n_jobs, fd)
+        sys.exit(diag.status)
+    for source in sources:
         report = DecodeReport()
-        try:
+        with input_errors(diag, source):
             if source.jsonl:
                 for n, _, text in iter_records(source, inputs.field, inputs.errors, report):  # type: ignore[arg-type]
                     if norm:
@@ -1261,45 +1474,54 @@ def _segment_command(inputs: Inputs, mode: str, fmt: str, norm: bool, jobs: int 
                         if not exact and fmt != "text":  # (text output has no offsets)
                             offset[0] += len(chunk.data.translate(None, _UTF8_CONTINUATION))
 
-                fd = writer_fd(out, n_jobs)
-                if fd >= 0:  # the workers write their output themselves, in turn
-                    out.flush()
-                    work: Iterator[tuple[Any, ...]] = tasks()
-                    path = source.path
-                    if fmt == "text" and path is not None and not source.gzipped:
-                        # no offsets to count: the workers read their own ranges too
-                        report.bom = starts_with_bom(path)
-                        work = (
-                            ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
-                            for a, b in iter_file_ranges(path)
-                        )
-                    results = ordered_write(
-                        _segment_for_writing, work, n_jobs, fd, in_process=in_process_chunks(source)
-                    )
-                    # (a chunk the parent read returns 0 newlines: its lines are numbered)
-                    for _ in chunk_results(results, report, ranged=True):
-                        pass
-                else:
-                    for data, chars, replaced, error in ordered_map(
-                        _segment_chunk, tasks(), n_jobs, in_process=in_process_chunks(source)
-                    ):
-                        report.replacements += replaced
-                        if exact:
-                            offset[0] += chars
-                        out.write(data)
-                        if error is not None:
-                            raise error
-        except SkipInput as exc:
-            diag.warn(str(exc))
-        except InputError as exc:
-            diag.error(str(exc))
-        except OSError as exc:
-            if exc.errno == 32:  # EPIPE: let Click end quietly
-                raise
-            diag.error(f"{source.name}: {exc.strerror or exc}")
+                for data, chars, replaced, error in ordered_map(
+                    _segment_chunk, tasks(), n_jobs, in_process=in_process_chunks(source)
+                ):
+                    report.replacements += replaced
+                    if exact:
+                        offset[0] += chars
+                    out.write(data)
+                    if error is not None:
+                        raise error
         inputs.report_decoding(source, report)
     out.flush()
     sys.exit(diag.status)
+
+
+def _segment_with_workers(
+    inputs: Inputs, sources: list[Source], how: tuple[str, str, bool], jobs: int, fd: int
+) -> None:
+    """:func:`_segment_command` for text inputs with ``--jobs N``: the workers write the
+    output to ``fd`` themselves, in turn, and with text output read their own byte ranges of
+    each file too (no offsets to count)."""
+    from newskit.io import DecodeReport, iter_file_ranges, iter_raw_chunks, starts_with_bom
+
+    mode, fmt, norm = how
+
+    def tasks(source: Source, report: DecodeReport) -> Iterator[tuple[Any, ...]]:
+        path = source.path
+        if fmt == "text" and path is not None and not source.gzipped:
+            report.bom = starts_with_bom(path)
+            for a, b in iter_file_ranges(path):
+                yield ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
+            return
+        offset = 0
+        for chunk in iter_raw_chunks(source, report):
+            yield (chunk, source.name, inputs.errors, mode, fmt, norm, offset)
+            if fmt != "text":  # (text output has no offsets)
+                offset += len(chunk.data.translate(None, _UTF8_CONTINUATION))
+
+    reports = [DecodeReport() for _ in sources]
+    groups = (tasks(s, r) for s, r in zip(sources, reports, strict=True))
+    results = ordered_write(
+        _segment_for_writing, groups, jobs, fd, in_process=in_process_chunks(*sources)
+    )
+    for i, done in by_input(results, len(sources)):
+        with input_errors(inputs.diag, sources[i]):
+            # (a chunk the parent read returns 0 newlines: its lines are numbered)
+            for _ in chunk_results(done, reports[i], ranged=True):
+                pass
+        inputs.report_decoding(sources[i], reports[i])
 
 
 _NORMALIZE_HELP = "Run the default normalization first (offsets then refer to the normalized text)."

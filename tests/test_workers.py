@@ -1,0 +1,135 @@
+"""The worker machinery of the text commands: one stream of chunks for all the inputs
+(:func:`newskit.cli.ordered_write`), split back per input (:func:`newskit.cli.by_input`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newskit import cli
+
+HERE = Path(__file__).parent
+HI = HERE.parent / "corpus" / "hi" / "kim-putin-vladivostok.txt"
+BN = HERE.parent / "corpus" / "bn" / "putin-pyongyang-visit.txt"
+
+
+def _echo(item: str) -> tuple[bytes, tuple[str, int], bool]:
+    """A task: writes its item as a line; ``stop…`` stops its input, ``boom…`` fails."""
+    if item.startswith("boom"):
+        raise OSError(5, f"cannot read {item}")
+    return f"{item}\n".encode(), (item, os.getpid()), item.startswith("stop")
+
+
+def _failing(*items: str) -> Iterator[str]:
+    """The items of an input whose reading fails after them."""
+    yield from items
+    raise OSError(5, "read error")
+
+
+def _run(
+    groups: list[Any], tmp_path: Path, in_process: int, size: Callable[[Any], int]
+) -> tuple[list[tuple[int, Any]], str]:
+    out = tmp_path / "out.txt"
+    with open(out, "wb") as f:
+        stream = cli.ordered_write(_echo, groups, 2, f.fileno(), in_process=in_process, size=size)
+        results = list(stream)
+    return results, out.read_text()
+
+
+ONE_A_TASK = 1 << 20  # every item is as large as a batch
+BATCHED = 1  # many items to a task
+
+
+@pytest.mark.parametrize("item_size", [ONE_A_TASK, BATCHED])
+def test_one_set_of_workers_writes_every_input_in_order(tmp_path: Path, item_size: int) -> None:
+    groups = [[f"a{i}" for i in range(5)], [], ["b0"], [f"c{i}" for i in range(40)]]
+    results, written = _run(groups, tmp_path, 0, lambda _: item_size)
+    expected = [(g, item) for g, items in enumerate(groups) for item in items]
+    assert [(g, r[0]) for g, r in results] == expected
+    assert written == "".join(f"{item}\n" for _, item in expected)
+    pids = {r[1] for _, r in results}
+    assert os.getpid() not in pids and len(pids) <= 2  # two workers for the four inputs
+
+
+@pytest.mark.parametrize("in_process", [0, 2, 100])
+@pytest.mark.parametrize("item_size", [ONE_A_TASK, BATCHED])
+def test_a_stop_or_a_failure_ends_only_its_input(
+    tmp_path: Path, in_process: int, item_size: int
+) -> None:
+    groups = [
+        ["a0", "stop-a1", "a2", "a3"],  # an error after good lines: a2, a3 neither run nor written
+        ["b0"],
+        ["c0", "boom-c1", "c2"],  # the task fails
+        _failing("d0"),  # reading the input fails
+        ["e0", "e1"],
+    ]
+    results, written = _run(groups, tmp_path, in_process, lambda _: item_size)
+    assert written == "a0\nstop-a1\nb0\nc0\nd0\ne0\ne1\n"
+    seen: list[tuple[int, list[str], str | None]] = []
+    for i, done in cli.by_input(iter(results), 6):
+        items: list[str] = []
+        try:
+            items.extend(item for item, _ in done)
+        except OSError as exc:
+            seen.append((i, items, exc.strerror))
+        else:
+            seen.append((i, items, None))
+    assert seen == [
+        (0, ["a0", "stop-a1"], None),
+        (1, ["b0"], None),
+        (2, ["c0"], "cannot read boom-c1"),
+        (3, ["d0"], "read error"),
+        (4, ["e0", "e1"], None),
+        (5, [], None),  # an input with nothing in the stream
+    ]
+
+
+# newskit with workers for inputs of any size (by default, inputs of under 8 MiB in all are
+# done in the main process); a real stdout, which the workers write themselves
+WITH_WORKERS = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 0; c.main()"
+
+
+def _command(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", WITH_WORKERS, *args], capture_output=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["normalize"],
+        ["normalize", "--explain"],
+        ["tokenize"],
+        ["tokenize", "--format", "jsonl"],
+        ["sentences"],
+    ],
+)
+def test_a_directory_with_bad_files_comes_out_as_with_one_process(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # Many inputs share the workers: a bad byte, a NUL byte, a binary file and an empty file
+    # among them end only themselves, with the same output, messages and exit status.
+    text = HI.read_text("utf-8") + "\n" + BN.read_text("utf-8") + "\n"
+    good = "दु:ख है |\n".encode() + text.encode()
+    assert 12_000 < len(good) < 14_000  # (so that these files are of two 1 MiB chunks)
+    (tmp_path / "a.txt").write_bytes(good * 100)
+    (tmp_path / "b-bad.txt").write_bytes(good * 100 + b"x \xff\n" + good * 30)
+    (tmp_path / "c-binary.txt").write_bytes(b"\x00\x01" * 10)
+    (tmp_path / "d-empty.txt").write_bytes(b"")
+    (tmp_path / "e-nul.txt").write_bytes(good * 85 + b"x\x00y\n" + good)  # in chunk 2
+    for i in range(20):  # small files, batched together
+        (tmp_path / f"f{i:02d}.txt").write_bytes(good[: 200 + 50 * i].rsplit(b"\n", 1)[0] + b"\n")
+    one, two = (_command(*args, "--jobs", j, str(tmp_path)) for j in ("1", "2"))
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    messages = two.stderr.decode()
+    assert "b-bad.txt:" in messages and "invalid UTF-8" in messages
+    assert "c-binary.txt: contains NUL bytes" in messages
+    assert "e-nul.txt:" in messages and "NUL byte in text" in messages
+    assert two.stdout.count(b"\n") > 100 * 40
