@@ -478,3 +478,48 @@ def test_a_directory_of_small_files_starts_no_workers(run, tmp_path: Path, monke
     one, two = (run("normalize", "--jobs", j, str(tmp_path)) for j in ("1", "2"))
     assert one.exit_code == two.exit_code == 0
     assert one.stdout_bytes == two.stdout_bytes == CLEAN.encode() * 15
+
+
+def test_workers_take_whole_small_files_for_per_file_outputs(
+    run, tmp_path: Path, monkeypatch
+) -> None:
+    # With -o DIR/, --in-place and --check, workers take small files whole, in batches, and
+    # the parent prints their messages in input order; a larger file among them is done in
+    # chunks. Files, messages and exit status must be those of one process.
+    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 50_000)  # a file of 50 kB is large
+    monkeypatch.setattr("newskit.cli.BATCH_BYTES", 30_000)  # batches of a few files
+    monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
+    dirty = (DIRTY + HI.read_text("utf-8") + "\n").encode()
+    assert 5_000 < len(dirty) < 10_000
+
+    def tree(root: Path) -> Path:
+        root.mkdir()
+        for i in range(12):
+            whole_lines = dirty[: len(dirty) // 12 * (i + 1)].rsplit(b"\n", 1)[0]
+            (root / f"a{i:02d}.txt").write_bytes(whole_lines + b"\n")
+        (root / "b-bad.txt").write_bytes(dirty + b"x \xff\n" + dirty)
+        (root / "c-binary.txt").write_bytes(b"\x00\x01" * 10)
+        (root / "d-large.txt").write_bytes(dirty * 8)  # chunks of it go to the workers
+        (root / "e-clean.txt").write_text(CLEAN, "utf-8")
+        return root
+
+    results = {}
+    for jobs in ("1", "2"):
+        src = tree(tmp_path / f"src{jobs}")
+        mirrored = run("normalize", "--jobs", jobs, str(src), "-o", f"{tmp_path}/out{jobs}/")
+        check = run("normalize", "--jobs", jobs, "--check", str(src))
+        in_place = run("normalize", "--jobs", jobs, "--in-place", str(src))
+        files = sorted((p.name, p.read_bytes()) for p in (tmp_path / f"out{jobs}").iterdir())
+        rewritten = sorted((p.name, p.read_bytes()) for p in src.iterdir())
+        messages = [r.stderr.replace(f"src{jobs}", "src") for r in (mirrored, check, in_place)]
+        codes = [r.exit_code for r in (mirrored, check, in_place)]
+        results[jobs] = (codes, messages, files, rewritten)
+    assert results["1"] == results["2"]
+    codes, messages, files, rewritten = results["2"]
+    assert codes == [1, 1, 1]
+    assert "b-bad.txt:" in messages[0] and "c-binary.txt: contains NUL bytes" in messages[0]
+    assert messages[1].count("would normalize") == 14  # not the clean file, not the binary
+    names = [name for name, _ in files]  # no output for the bad and the binary file
+    assert names == [f"a{i:02d}.txt" for i in range(12)] + ["d-large.txt", "e-clean.txt"]
+    assert dict(files)["a11.txt"].decode().startswith(CLEAN.split("\n")[0])
+    assert dict(rewritten)["d-large.txt"] == dict(files)["d-large.txt"]

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import functools
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -70,6 +72,31 @@ class Diagnostics:
     def info(self, message: str) -> None:
         if not self.quiet:
             click.echo(message, err=True)
+
+
+@dataclass
+class RecordedDiagnostics(Diagnostics):
+    """Diagnostics kept, not printed: a worker's, which the parent prints in input order."""
+
+    messages: list[tuple[str, str]] = field(default_factory=list)
+
+    def error(self, message: str) -> None:
+        self.messages.append(("error", message))
+
+    def warn(self, message: str) -> None:
+        self.messages.append(("warn", message))
+
+    def finding(self, message: str) -> None:
+        self.messages.append(("finding", message))
+
+    def info(self, message: str) -> None:
+        self.messages.append(("info", message))
+
+
+def replay(messages: list[tuple[str, str]], diag: Diagnostics) -> None:
+    """Print recorded messages through ``diag`` (which then keeps the exit status)."""
+    for kind, message in messages:
+        getattr(diag, kind)(message)
 
 
 @dataclass
@@ -240,8 +267,6 @@ _NO_ITEM = object()
 
 def _rest(it: Iterator[Any]) -> Iterator[Any] | None:
     """What is left of *it*, or None if nothing is (one item is looked at)."""
-    import itertools
-
     more = next(it, _NO_ITEM)
     return None if more is _NO_ITEM else itertools.chain([more], it)
 
@@ -303,8 +328,6 @@ def ordered_map(
     if jobs <= 1:
         yield from map(fn, items)
         return
-    import itertools
-
     it = iter(items)
     yield from map(fn, itertools.islice(it, in_process))
     rest = _rest(it)
@@ -467,7 +490,6 @@ def ordered_write(
     ``in_process`` items run here, as in :func:`ordered_map`. Needs ``fork`` (the turn is
     inherited); a closed output ends the command as a write to a closed pipe would.
     """
-    import itertools
     import multiprocessing
 
     global _write_turn
@@ -1006,8 +1028,8 @@ def normalize(
         one_output = not (check or diff or in_place or out_dir)
         target = single_out or stdout_bytes()
         if not (one_output and _normalize_to_one_output(run, sources, target)):
-            for source in sources:
-                _normalize_source(run, source, out_dir, single_out, in_place, backup, check, diff)
+            per_file = (out_dir, single_out, in_place, backup, check, diff)
+            _normalize_each(run, sources, per_file)
     except BaseException:
         if single_ctx is not None:
             single_ctx.__exit__(*sys.exc_info())
@@ -1017,6 +1039,74 @@ def normalize(
         if single_ctx is not None:
             single_ctx.__exit__(None, None, None)
     sys.exit(diag.status)
+
+
+def _normalize_each(run: _NormalizeRun, sources: list[Source], per_file: tuple[Any, ...]) -> None:
+    """Normalize each input on its own (``per_file``: the arguments of
+    :func:`_normalize_source` after the source).
+
+    With ``--jobs N`` and a destination per file (``-o DIR/``, ``--in-place``, ``--check``),
+    workers take whole small files, in batches of about :data:`BATCH_BYTES`, and the parent
+    prints their messages in input order; a file of :data:`WORKERS_FROM_BYTES` or more (or
+    stdin) is done here, in chunks that workers take (see :class:`_NormalizeRun`).
+    """
+    out_dir, single_out, in_place, backup, check, diff = per_file
+    if run.jobs <= 1 or single_out is not None or diff or len(sources) < 2:
+        for source in sources:
+            _normalize_source(run, source, *per_file)
+        return
+    i = 0
+    while i < len(sources):
+        small = list(itertools.takewhile(_small_file, sources[i:]))
+        if not small:
+            _normalize_source(run, sources[i], *per_file)
+            i += 1
+            continue
+        sizes = [s.path.stat().st_size for s in small]  # type: ignore[union-attr]
+        batches = [
+            (run, batch, out_dir, in_place, backup, check)
+            for batch in _by_size(small, sizes, BATCH_BYTES)
+        ]
+        whole = sys.maxsize if sum(sizes) < WORKERS_FROM_BYTES else 0
+        done = ordered_map(
+            _normalize_files, iter(batches), run.jobs, warm=_warm_normalizer, in_process=whole
+        )
+        for messages in done:
+            replay(messages, run.inputs.diag)
+        i += len(small)
+
+
+def _small_file(source: Source) -> bool:
+    """A readable file under :data:`WORKERS_FROM_BYTES`, which one worker takes whole."""
+    try:
+        return source.path is not None and source.path.stat().st_size < WORKERS_FROM_BYTES
+    except OSError:
+        return False  # (done here, which says why it cannot be read)
+
+
+def _by_size(items: list[Any], sizes: list[int], most: int) -> Iterator[list[Any]]:
+    """Consecutive runs of *items* whose *sizes* add up to about *most* (at least one each)."""
+    batch: list[Any] = []
+    total = 0
+    for item, size in zip(items, sizes, strict=True):
+        batch.append(item)
+        total += size
+        if total >= most:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def _normalize_files(task: tuple[Any, ...]) -> list[tuple[str, str]]:
+    """In a worker (or here, for few files): :func:`_normalize_source` for a batch of small
+    files, one process, its messages recorded for the parent to print."""
+    run, sources, out_dir, in_place, backup, check = task
+    diag = RecordedDiagnostics()
+    one = dataclasses.replace(run, jobs=1, inputs=dataclasses.replace(run.inputs, diag=diag))
+    for source in sources:
+        _normalize_source(one, source, out_dir, None, in_place, backup, check, False)
+    return diag.messages
 
 
 def _normalize_source(
