@@ -200,7 +200,31 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                         ">= 1.7x",
                     )
                 )
+            # the same text as a directory of 20 files: all of them share the workers
+            mid_dir = Path(tmp) / "mid"
+            mid_dir.mkdir()
+            data = large.read_bytes()
+            step = len(data) // 20
+            start = 0
+            for i in range(20):
+                end = len(data) if i == 19 else data.index(b"\n", start + step) + 1
+                (mid_dir / f"{i:02d}.txt").write_bytes(data[start:end])
+                start = end
+            del data
             large.unlink()
+            on_mid = [*NEWSKIT, "tokenize", str(mid_dir)]
+            one = min(wall([*on_mid, "--jobs", "1"]) for _ in range(2))
+            two = min(wall([*on_mid, "--jobs", "2"]) for _ in range(2))
+            rows.append(
+                _row(
+                    f"newskit tokenize --jobs 2 DIR (20 files, {large_mb:.0f} MB)",
+                    large_mb,
+                    two,
+                    "--jobs 1",
+                    one,
+                    ">= 1.7x",
+                )
+            )
             rss = peak_rss_kb([*NEWSKIT, "tokenize", str(big)])
             rows.append(
                 {

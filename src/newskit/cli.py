@@ -436,6 +436,30 @@ def _run_and_write(task: tuple[int, list[tuple[int, Any]]]) -> tuple[list[tuple[
     return [(group, result) for group, _, result in done], ok
 
 
+class _StopMark:
+    """The number of the last input stopped (-1: none) for :func:`ordered_write`: a plain
+    number until workers start (so that a small input never imports ``multiprocessing``,
+    some 30 ms), then a number in memory shared with them."""
+
+    def __init__(self) -> None:
+        self.shared: Any = None
+        self._value = -1
+
+    def share(self, ctx: Any) -> None:
+        self.shared = ctx.Value("q", self._value, lock=False)
+
+    @property
+    def value(self) -> int:
+        return self._value if self.shared is None else int(self.shared.value)
+
+    @value.setter
+    def value(self, value: int) -> None:
+        if self.shared is None:
+            self._value = value
+        else:
+            self.shared.value = value
+
+
 def _grouped_items(groups: Iterable[Iterable[Any]], stopped: Any) -> Iterator[tuple[int, Any]]:
     """``(input number, item)`` for the items of each input in turn, while the input is not
     stopped; an input whose items fail (a read error) gives ``(number, _Failed(exc))``."""
@@ -490,11 +514,8 @@ def ordered_write(
     ``in_process`` items run here, as in :func:`ordered_map`. Needs ``fork`` (the turn is
     inherited); a closed output ends the command as a write to a closed pipe would.
     """
-    import multiprocessing
-
     global _write_turn
-    ctx = multiprocessing.get_context("fork")
-    stopped = ctx.Value("q", -1, lock=False)  # the last input stopped
+    stopped = _StopMark()
     items = _grouped_items(groups, stopped)
     for group, item in itertools.islice(items, in_process):
         if isinstance(item, _Failed):
@@ -512,8 +533,12 @@ def ordered_write(
     rest = _rest(items)
     if rest is None:
         return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
     cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
-    _write_turn = (fn, cond, turn, stopped, fd)
+    stopped.share(ctx)
+    _write_turn = (fn, cond, turn, stopped.shared, fd)
     try:
         with _worker_pool(jobs, warm) as pool:
             # Results are small here (the output is written), so many tasks can be in
@@ -653,11 +678,7 @@ def input_errors(diag: Diagnostics, source: Source) -> Iterator[None]:
 def writer_fd(out: BinaryIO, jobs: int) -> int:
     """The file descriptor workers can write ``out`` through with :func:`ordered_write`,
     or -1: one job, no ``fork``, or not a real file (Click's test runner)."""
-    if jobs <= 1:
-        return -1  # (before importing multiprocessing: --jobs 1 needs none of it)
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or not hasattr(os, "fork"):  # (no need to import multiprocessing to know)
         return -1
     try:
         return out.fileno()
