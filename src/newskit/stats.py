@@ -1234,14 +1234,16 @@ def source_stats(
     errors: str = "strict",
     normalization: bool = True,
     quotes: bool = True,
+    into: CorpusStats | None = None,
 ) -> SourceResult:
     """Statistics for one :class:`newskit.io.Source` (file, ``.gz`` file, JSONL or stdin).
 
-    A JSONL record is one document; plain text is split with ``doc_sep``.
+    A JSONL record is one document; plain text is split with ``doc_sep``. The statistics are
+    added to ``into`` (a new ``CorpusStats(files=1)`` by default).
     """
     from newskit.io import DecodeReport, InputError, SkipInput, iter_documents, iter_records
 
-    st = CorpusStats(files=1)
+    st = CorpusStats(files=1) if into is None else into
     report = DecodeReport()
     result = SourceResult(source.name, st)
     try:
@@ -1289,18 +1291,32 @@ _RUNNING: CorpusStats | None = None
 _HANDOVER: Any = None
 
 
-def _source_job_into_total(args: tuple[Source, dict[str, Any]]) -> SourceResult:
-    """:func:`_source_job`, keeping the statistics in this worker's running total and
-    returning only the input's summary (see :func:`iter_source_stats`)."""
-    global _RUNNING
-    result = _source_job(args)
+#: Statistics that no input's summary reads (see :meth:`CorpusStats.summary`): when only the
+#: summaries and the corpus total are wanted, they are counted straight into the running total
+#: instead of into each input's statistics and then merged (bigrams are the largest counter).
+_TOTAL_ONLY = ("bigram_counts", "sentence_documents", "short_lines")
+
+
+def _into_total(args: tuple[Source, dict[str, Any]], running: CorpusStats) -> SourceResult:
+    """:func:`_source_job`, adding the statistics to ``running`` and returning only the
+    input's summary (see :func:`iter_source_stats`)."""
+    source, kwargs = args
+    shared = {name: getattr(running, name) for name in _TOTAL_ONLY}
+    result = source_stats(source, into=CorpusStats(files=1, **shared), **kwargs)
     result.summary = result.stats.summary()
-    if _RUNNING is None:
-        _RUNNING = result.stats
-    else:
-        _RUNNING += result.stats
+    for name in _TOTAL_ONLY:  # (counted in running already)
+        setattr(result.stats, name, type(shared[name])())
+    running += result.stats
     result.stats = CorpusStats()
     return result
+
+
+def _source_job_into_total(args: tuple[Source, dict[str, Any]]) -> SourceResult:
+    """:func:`_into_total` in a worker, whose running total is kept between tasks."""
+    global _RUNNING
+    if _RUNNING is None:
+        _RUNNING = CorpusStats()
+    return _into_total(args, _RUNNING)
 
 
 def _hand_over_total(_: int) -> CorpusStats:
@@ -1331,14 +1347,22 @@ def iter_source_stats(
     one result per worker (``partial``) carries its total. Why: merging every file's large
     counters in the parent (1.4 s per 40 MB) took a CPU away from the workers, and repeats
     the work for every word a file shares with the others. The sum is the same: merging is
-    associative and commutative.
+    associative and commutative. In one process it is the same, with one running total; and
+    either way the statistics no summary reads (:data:`_TOTAL_ONLY`) are counted straight
+    into the running total.
     """
     global _HANDOVER
     work = [(s, kwargs) for s in sources]
     files = sum(1 for s, _ in work if not s.is_stdin)
     if jobs <= 1 or files <= 1:
+        if not totals_in_workers:
+            for item in work:
+                yield _source_job(item)
+            return
+        running = CorpusStats()
         for item in work:
-            yield _source_job(item)
+            yield _into_total(item, running)
+        yield SourceResult("", running, partial=True)
         return
     import multiprocessing
 
