@@ -523,3 +523,23 @@ def test_workers_take_whole_small_files_for_per_file_outputs(
     assert names == [f"a{i:02d}.txt" for i in range(12)] + ["d-large.txt", "e-clean.txt"]
     assert dict(files)["a11.txt"].decode().startswith(CLEAN.split("\n")[0])
     assert dict(rewritten)["d-large.txt"] == dict(files)["d-large.txt"]
+
+
+def test_jsonl_among_the_inputs_keeps_stdout_in_order(tmp_path: Path) -> None:
+    # JSON Lines inputs are done in this process, one input after another; the text
+    # inputs beside them too, whatever --jobs says (their output is one stream).
+    for i in range(6):
+        (tmp_path / f"{i}-a.txt").write_text(f"{i} {DIRTY}" * 200, "utf-8")
+        record = {"id": i, "text": DIRTY}
+        (tmp_path / f"{i}-b.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    args = ["normalize", "--glob", "*.txt", "--glob", "*.jsonl", str(tmp_path)]
+    # (files of 10 kB are small here, and together large enough for workers)
+    code = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 20_000; c.BATCH_BYTES = 1; c.main()"
+    one, two = (
+        subprocess.run([sys.executable, "-c", code, *args, "--jobs", j], capture_output=True)
+        for j in ("1", "2")
+    )
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    lines = one.stdout.decode().splitlines()
+    assert lines[0].startswith("0 ") and json.loads(lines[-1])["id"] == 5

@@ -1071,8 +1071,9 @@ def _normalize_each(run: _NormalizeRun, sources: list[Source], per_file: tuple[A
     prints their messages in input order; a file of :data:`WORKERS_FROM_BYTES` or more (or
     stdin) is done here, in chunks that workers take (see :class:`_NormalizeRun`).
     """
-    out_dir, single_out, in_place, backup, check, diff = per_file
-    if run.jobs <= 1 or single_out is not None or diff or len(sources) < 2:
+    out_dir, _, in_place, backup, check, _ = per_file
+    if run.jobs <= 1 or not (out_dir or in_place or check) or len(sources) < 2:
+        # (one output, written in input order: stdout, -o FILE or --diff)
         for source in sources:
             _normalize_source(run, source, *per_file)
         return
