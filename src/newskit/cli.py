@@ -571,19 +571,26 @@ BATCH_BYTES = 1 << 20
 def _batches(
     items: Iterator[tuple[int, Any]], size: Callable[[Any], int]
 ) -> Iterator[list[tuple[int, Any]] | tuple[int, _Failed]]:
-    """The ``(input, item)`` pairs in order, as lists of about :data:`BATCH_BYTES` (an item
-    at least that large alone), and each ``(input, _Failed)`` alone."""
+    """The ``(input, item)`` pairs in order, as lists of at most :data:`BATCH_BYTES` (a
+    larger item alone), and each ``(input, _Failed)`` alone.
+
+    Why never more: a file's short last chunk joined to the next file's first full one made
+    tasks of uneven size, and workers wait for each other's turn to write (a directory of 20
+    files of 5 MB: tokenize --jobs 2 in 1.53-1.75 s against 1.40-1.45 s without batches).
+    """
     batch: list[tuple[int, Any]] = []
     total = 0
     for group, item in items:
-        if isinstance(item, _Failed):
-            if batch:
-                yield batch
-                batch, total = [], 0
+        failed = isinstance(item, _Failed)
+        n = 0 if failed else size(item)
+        if batch and (failed or total + n > BATCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        if failed:
             yield group, item
             continue
         batch.append((group, item))
-        total += size(item)
+        total += n
         if total >= BATCH_BYTES:
             yield batch
             batch, total = [], 0
