@@ -1197,17 +1197,14 @@ def _normalize_to_one_output(run: _NormalizeRun, sources: list[Source], out: Bin
         return False
     out.flush()
     reports = [DecodeReport() for _ in sources]
+    here = in_process_chunks(*sources)
+    # (byte ranges only for workers: done here, a file is opened once, not once a chunk)
     groups = (
-        run._tasks(s, r, s.path is not None and not s.gzipped)
+        run._tasks(s, r, here != sys.maxsize and s.path is not None and not s.gzipped)
         for s, r in zip(sources, reports, strict=True)
     )
     results = ordered_write(
-        _normalize_for_writing,
-        groups,
-        run.jobs,
-        fd,
-        warm=_warm_normalizer,
-        in_process=in_process_chunks(*sources),
+        _normalize_for_writing, groups, run.jobs, fd, warm=_warm_normalizer, in_process=here
     )
     for i, done in by_input(results, len(sources)):
         run.totals = {}
@@ -1616,10 +1613,12 @@ def _segment_with_workers(
     from newskit.io import DecodeReport, iter_file_ranges, iter_raw_chunks, starts_with_bom
 
     mode, fmt, norm = how
+    here = in_process_chunks(*sources)
 
     def tasks(source: Source, report: DecodeReport) -> Iterator[tuple[Any, ...]]:
         path = source.path
-        if fmt == "text" and path is not None and not source.gzipped:
+        # (byte ranges only for workers: done here, a file is opened once, not once a chunk)
+        if fmt == "text" and path is not None and not source.gzipped and here != sys.maxsize:
             report.bom = starts_with_bom(path)
             for a, b in iter_file_ranges(path):
                 yield ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
@@ -1632,9 +1631,7 @@ def _segment_with_workers(
 
     reports = [DecodeReport() for _ in sources]
     groups = (tasks(s, r) for s, r in zip(sources, reports, strict=True))
-    results = ordered_write(
-        _segment_for_writing, groups, jobs, fd, in_process=in_process_chunks(*sources)
-    )
+    results = ordered_write(_segment_for_writing, groups, jobs, fd, in_process=here)
     for i, done in by_input(results, len(sources)):
         with input_errors(inputs.diag, sources[i]):
             # (a chunk the parent read returns 0 newlines: its lines are numbered)
