@@ -200,6 +200,27 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                         ">= 1.7x",
                     )
                 )
+            # sentences --jobs 2 on 4x that again, where starting Python (~0.07 s, a ninth of
+            # the 100 MB run with two workers) no longer decides the ratio
+            huge = Path(tmp) / "huge.txt"
+            with open(huge, "wb") as f:
+                for _ in range(4):
+                    f.write(large.read_bytes())
+            huge_mb = huge.stat().st_size / 1e6
+            on_huge = [*NEWSKIT, "sentences", str(huge)]
+            one = min(wall([*on_huge, "--jobs", "1"]) for _ in range(2))
+            two = min(wall([*on_huge, "--jobs", "2"]) for _ in range(2))
+            huge.unlink()
+            rows.append(
+                _row(
+                    f"newskit sentences --jobs 2 ({huge_mb:.0f} MB)",
+                    huge_mb,
+                    two,
+                    "--jobs 1",
+                    one,
+                    ">= 1.7x",
+                )
+            )
             # the same text as a directory of 20 files: all of them share the workers
             mid_dir = Path(tmp) / "mid"
             mid_dir.mkdir()

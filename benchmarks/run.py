@@ -36,6 +36,7 @@ def _load(path: Path):
 # Figures some rows carry besides the main one, printed after it.
 _EXTRAS = (
     ("peak_rss_mb", "peak RSS MB"),
+    ("jobs2_peak_rss_mb", "with --jobs 2, largest process MB"),
     ("mb_per_cpu_s", "MB per CPU-second"),
     ("identical_output", "identical output"),
     ("machine_2proc_ceiling", "speed-up of a pure-Python loop on 2 processes here"),
