@@ -133,3 +133,35 @@ def test_a_directory_with_bad_files_comes_out_as_with_one_process(
     assert "c-binary.txt: contains NUL bytes" in messages
     assert "e-nul.txt:" in messages and "NUL byte in text" in messages
     assert two.stdout.count(b"\n") > 100 * 40
+
+
+@pytest.mark.parametrize(
+    ("nul_at", "status", "message"),
+    [
+        (10, 0, b"a.txt: contains NUL bytes (binary file?), skipped"),  # in the first 64 bytes
+        (90, 1, b"a.txt:1: NUL byte in text"),  # after them, in the first line
+        (150, 1, b"a.txt:2: NUL byte in text"),  # in the second line
+    ],
+)
+def test_a_binary_file_is_the_same_with_workers(
+    tmp_path: Path, nul_at: int, status: int, message: bytes
+) -> None:
+    # A file is binary (skipped) when its first BLOCK_SIZE bytes hold a NUL byte; the lines
+    # before a later one are written, then its line is named. The chunks read here end at
+    # a line end before BLOCK_SIZE, the workers' ranges after it: both must agree.
+    code = "import newskit.cli as c, newskit.io as io; c.WORKERS_FROM_BYTES = 0; "
+    code += "io.BLOCK_SIZE = 64; c.main()"
+    data = bytearray(("क" * 33 + "\n" + "ख" * 20 + "\n") * 3, "utf-8")  # lines of 100, 61
+    data[nul_at] = 0
+    (tmp_path / "a.txt").write_bytes(bytes(data))
+    one, two = (
+        subprocess.run(
+            [sys.executable, "-c", code, "normalize", "--jobs", j, str(tmp_path / "a.txt")],
+            capture_output=True,
+        )
+        for j in ("1", "2")
+    )
+    assert (one.returncode, one.stdout, one.stderr) == (two.returncode, two.stdout, two.stderr)
+    assert one.returncode == status
+    assert message in one.stderr
+    assert one.stdout == (data[:100] if nul_at == 150 else b"")

@@ -205,8 +205,10 @@ def iter_raw_chunks(
     """Read ``source`` in chunks of whole lines, as bytes.
 
     Drops a UTF-8 BOM at the start and raises :class:`SkipInput` before
-    yielding anything if the first chunk contains a NUL byte (a binary file);
-    a NUL later on is an :class:`InputError` at its line. Decoding is left to
+    yielding anything if the first ``block_size`` bytes hold a NUL byte (a binary
+    file); a NUL later on is an :class:`InputError` at its line, after the whole
+    lines before it. (Bytes, not the first chunk, which ends at a line end: the
+    workers' byte ranges end elsewhere, and both must call the same file binary.) Decoding is left to
     :func:`decode_chunk` so that it can happen in a worker process.
     """
     report = report if report is not None else DecodeReport()
@@ -215,11 +217,14 @@ def iter_raw_chunks(
     line_no = 1
     offset = 0
     first = True
+    binary = False
     f = source.open()
     try:
         carry = b""
         while True:
             chunk = f.read(block_size)
+            if first and not carry:  # (a binary file: a NUL in the first block_size bytes)
+                binary = b"\x00" in chunk
             data = carry + chunk if carry else chunk
             if not chunk:
                 if not data:
@@ -237,9 +242,9 @@ def iter_raw_chunks(
                     data = data[3:]
                     offset += 3
                     report.bom = True
-                if b"\x00" in data:
+                if binary:
                     raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
-            elif b"\x00" in data:
+            if b"\x00" in data:
                 error = _nul_error(name, line_no, data)
                 if error.good:  # the whole lines before it first, as for invalid UTF-8
                     yield RawChunk(error.good, line_no, offset)
@@ -290,19 +295,20 @@ def read_range(path: Path, start: int, end: int, name: str) -> RawChunk:
     """The bytes ``[start, end)`` of a file as a chunk whose line numbers start at 1.
 
     The caller adds the number of lines before ``start`` to any error's line.
-    The first range drops a BOM and is skipped (:class:`SkipInput`) if it has a
-    NUL byte, as :func:`iter_raw_chunks` does.
+    The first range drops a BOM, and the file is skipped (:class:`SkipInput`) if its first
+    :data:`BLOCK_SIZE` bytes hold a NUL byte, as :func:`iter_raw_chunks` does (a range
+    reaches past that, to the end of a line).
     """
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
     offset = start
     if start == 0:
+        if b"\x00" in data[:BLOCK_SIZE]:
+            raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
         if data.startswith(_BOM):
             data, offset = data[3:], 3
-        if b"\x00" in data:
-            raise SkipInput(name, None, "contains NUL bytes (binary file?), skipped")
-    elif b"\x00" in data:
+    if b"\x00" in data:
         raise _nul_error(name, 1, data)
     return RawChunk(data, 1, offset)
 
