@@ -155,8 +155,40 @@ ALPHABET = (
     "অআইউএকখগঘচজটডঢতদনপবমযরলশসহািীুূৃেৈোৌংঁঃ়্ৎ৷"
     "०१२३৪৫0123abcXYZ .,:;|-'\"“”‘’\n\t\r"
     "\u00a0\u200b\u200c\u200d\u00ad\ufeff\u2009\u095c\u09df\u0929\u09e4"
+    "\u2000\u2001"  # (NFC makes them U+2002, U+2003: spaces the spaces step must see)
 )
 indic_text = st.text(alphabet=ALPHABET, max_size=80)
+
+
+def test_nfc_of_an_en_quad_is_a_space_normalized_once() -> None:
+    # U+2000 EN QUAD has the canonical decomposition U+2002 EN SPACE: the spaces step must
+    # see the space NFC made, and explain must count the change (it changes no word).
+    text = "किम\u2000ने कहा\u2001।"
+    once = normalize(text)
+    assert once == "किम ने कहा ।"
+    assert normalize(once) == once
+    out, counts = explain(text)
+    assert out == once
+    assert counts["nfc"] == 2 and counts["spaces"] == 2
+
+
+def test_no_other_character_becomes_one_a_later_step_looks_for() -> None:
+    # NFC_MAKES_RARE lists the characters whose NFC holds a character that the steps after
+    # NFC look for (spaces, pipes, joiners, ...); the others only need the NFC step itself.
+    import unicodedata
+
+    from newskit.normalization import NFC_MAKES_RARE, _nfc_unsafe, _rare_re
+
+    rare, unsafe = _rare_re(), _nfc_unsafe()
+    found = set()
+    for c in range(0x110000):
+        ch = chr(c)
+        if not unicodedata.decomposition(ch) or 0xD800 <= c < 0xE000:
+            continue
+        nfc = unicodedata.normalize("NFC", ch)
+        if nfc != ch and set(rare.findall(nfc)) - unsafe - set(rare.findall(ch)):
+            found.add(ch)
+    assert found == set(NFC_MAKES_RARE)
 
 
 @settings(max_examples=400, deadline=None)

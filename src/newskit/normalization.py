@@ -314,7 +314,10 @@ def _step_nfc(
         text = _nfc(text)  # other scripts, unusual mark orders: the exact path
     if text == original:
         return original, 0
-    return text, (_changed_words(original, text) if _counting else 1)
+    if not _counting:
+        return text, 1
+    # (a change to whitespace alone, U+2000 to U+2002, changes no word: count characters)
+    return text, _changed_words(original, text) or sum(map(ne, original, text)) or 1
 
 
 def _nfc_word(word: str) -> tuple[str, int]:
@@ -1121,10 +1124,19 @@ def normalize(text: str, options: NormalizeOptions | None = None, **kwargs: obje
     return "".join(done)
 
 
+#: Characters whose NFC is a character a later step looks for (U+2000, U+2001 become the
+#: spaces U+2002, U+2003): with one of them present, the rare characters are looked for again
+#: after the NFC step, or the spaces step would leave the new ones and normalizing twice would
+#: differ from once. (tests/test_normalize.py checks every code point for others.)
+NFC_MAKES_RARE = frozenset("\u2000\u2001")
+
+
 def _normalize_piece(text: str, opts: NormalizeOptions) -> str:
     present = _rare_chars(text)
     for step in opts.enabled():
         text = _STEP_FUNCS[step](text, opts, present)[0]
+        if step == "nfc" and present & NFC_MAKES_RARE:
+            present = _rare_chars(text)
     return text
 
 
@@ -1150,6 +1162,8 @@ def explain(
             for step in counts:
                 piece, n = _STEP_FUNCS[step](piece, opts, present)
                 counts[step] += n
+                if step == "nfc" and present & NFC_MAKES_RARE:
+                    present = _rare_chars(piece)
             done.append(piece)
     finally:
         _counting = False
