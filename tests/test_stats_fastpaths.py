@@ -341,6 +341,20 @@ def test_line_figures_equal_line_by_line(text: str) -> None:
     assert st.short_lines == short
 
 
+# invisible characters, which the normalization takes out before its NFC step
+NFC_PIECES = [*LINE_PIECES, "\u200b", "\u00ad", "\ufeff", "\u200d", "\u200c", "\u09cd", "\u093c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.lists(hs.sampled_from(NFC_PIECES), max_size=25).map("".join))
+def test_non_nfc_lines_with_the_normalization_counts(text: str) -> None:
+    # With the normalization counted, lines are checked only when its NFC step changed
+    # something: the figures must be those of checking every line.
+    st = document_stats(text, quotes=False, normalization=True)
+    _, non_nfc, _, _, _ = _reference_line_figures(text)
+    assert (st.non_nfc_lines, st.non_nfc_documents) == (non_nfc, int(non_nfc > 0))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     hs.lists(

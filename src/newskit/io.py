@@ -208,8 +208,8 @@ def iter_raw_chunks(
     yielding anything if the first ``block_size`` bytes hold a NUL byte (a binary
     file); a NUL later on is an :class:`InputError` at its line, after the whole
     lines before it. (Bytes, not the first chunk, which ends at a line end: the
-    workers' byte ranges end elsewhere, and both must call the same file binary.) Decoding is left to
-    :func:`decode_chunk` so that it can happen in a worker process.
+    workers' byte ranges end elsewhere, and both must call the same file binary.)
+    Decoding is left to :func:`decode_chunk` so that it can happen in a worker process.
     """
     report = report if report is not None else DecodeReport()
     block_size = block_size or BLOCK_SIZE
