@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 import benchlib
-from benchlib import NEWSKIT, best_of, build_text, compared, peak_rss_kb, wall
+from benchlib import NEWSKIT, best_of, build_text, compared, jobs_one_two, peak_rss_kb, wall
 
 # What a user of indic-nlp-library would run on a file: its normalizer per line,
 # the language picked by the script at the start of the line (the file mixes both).
@@ -94,31 +94,16 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
         )
         # Throughput without start-up deciding it, and --jobs (for large inputs):
         # 4x the text, so that starting Python and the workers (~0.1 s) is small.
-        large = Path(tmp) / "large.txt"
-        with open(large, "wb") as f:
-            for _ in range(4):
-                f.write(big.read_bytes())
+        large = benchlib.repeated(big, 4, Path(tmp) / "large.txt")
         large_mb = large.stat().st_size / 1e6
         base_cmd = [sys.executable, "-c", _BASELINE_COMMAND, str(large)]
         base_large = min(wall(base_cmd) for _ in range(3))
-        one_large = min(wall([*NEWSKIT, "normalize", "--jobs", "1", str(large)]) for _ in range(3))
-        two = min(wall([*NEWSKIT, "normalize", "--jobs", "2", str(large)]) for _ in range(3))
+        one_large, two = jobs_one_two([*NEWSKIT, "normalize", str(large)], 3)
         # The same text as a directory of 20 files (about 5 MB each, a day of a paper's
         # articles): all the inputs share the workers, so it scales as the one large file.
-        mid_dir = Path(tmp) / "mid"
-        mid_dir.mkdir()
-        data = large.read_bytes()
-        step = len(data) // 20
-        start = 0
-        for i in range(20):
-            end = len(data) if i == 19 else data.index(b"\n", start + step) + 1
-            (mid_dir / f"{i:02d}.txt").write_bytes(data[start:end])
-            start = end
-        del data
+        mid_dir = benchlib.split_into_files(large, 20, Path(tmp) / "mid")
         large.unlink()
-        on_mid = [*NEWSKIT, "normalize", str(mid_dir)]
-        mid_one = min(wall([*on_mid, "--jobs", "1"]) for _ in range(3))
-        mid_two = min(wall([*on_mid, "--jobs", "2"]) for _ in range(3))
+        mid_one, mid_two = jobs_one_two([*NEWSKIT, "normalize", str(mid_dir)], 3)
         shutil.rmtree(mid_dir)
         rows.append(
             compared(
@@ -168,9 +153,7 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
             (small_dir / f"{n_files:05d}.txt").write_bytes(b"\n".join(pieces[i : i + 20]) + b"\n")
             n_files += 1
         small_mb = sum(f.stat().st_size for f in small_dir.iterdir()) / 1e6
-        on_dir = [*NEWSKIT, "normalize", str(small_dir)]
-        dir_one = min(wall([*on_dir, "--jobs", "1"]) for _ in range(3))
-        dir_two = min(wall([*on_dir, "--jobs", "2"]) for _ in range(3))
+        dir_one, dir_two = jobs_one_two([*NEWSKIT, "normalize", str(small_dir)], 3)
         rows.append(
             compared(
                 f"newskit normalize --jobs 2 DIR ({n_files} files, {small_mb:.0f} MB)",
@@ -231,9 +214,7 @@ def run(data_dir: Path, size_mb: float = 25, memory_mb: float = 500) -> list[dic
             # --jobs on a large input, where starting Python (~0.07 s, an eighth of the
             # 100 MB run with two workers) no longer decides the ratio
             huge_mb = written / 1e6
-            on_huge = [*NEWSKIT, "normalize", str(huge)]
-            huge_one = min(wall([*on_huge, "--jobs", "1"]) for _ in range(2))
-            huge_two = min(wall([*on_huge, "--jobs", "2"]) for _ in range(2))
+            huge_one, huge_two = jobs_one_two([*NEWSKIT, "normalize", str(huge)], 2)
             rows.append(
                 compared(
                     f"newskit normalize --jobs 2 ({huge_mb:.0f} MB)",

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 import benchlib
-from benchlib import NEWSKIT, best_of, build_text, compared, peak_rss_kb, wall
+from benchlib import NEWSKIT, best_of, build_text, compared, jobs_one_two, peak_rss_kb, wall
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -158,18 +158,14 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                 )
             # 4x the text: throughput without start-up deciding it, against the same
             # indic-nlp functions run as a command on the file, and --jobs 2
-            large = Path(tmp) / "large.txt"
-            with open(large, "wb") as f:
-                for _ in range(4):
-                    f.write(big.read_bytes())
+            large = benchlib.repeated(big, 4, Path(tmp) / "large.txt")
             large_mb = large.stat().st_size / 1e6
             for cmd, base_s, code, label in (
                 (["tokenize"], base_tok_s, _BASE_TOKENIZE, "trivial_tokenize"),
                 (["sentences"], base_sent_s, _BASE_SENTENCES, "sentence_split"),
             ):
                 base_cmd = min(wall([sys.executable, "-c", code, str(large)]) for _ in range(2))
-                one = min(wall([*NEWSKIT, *cmd, "--jobs", "1", str(large)]) for _ in range(2))
-                two = min(wall([*NEWSKIT, *cmd, "--jobs", "2", str(large)]) for _ in range(2))
+                one, two = jobs_one_two([*NEWSKIT, *cmd, str(large)], 2)
                 name = f"newskit {' '.join(cmd)} --jobs 1 ({large_mb:.0f} MB)"
                 rows.append(
                     compared(
@@ -202,14 +198,9 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                 )
             # sentences --jobs 2 on 4x that again, where starting Python (~0.07 s, a ninth of
             # the 100 MB run with two workers) no longer decides the ratio
-            huge = Path(tmp) / "huge.txt"
-            with open(huge, "wb") as f:
-                for _ in range(4):
-                    f.write(large.read_bytes())
+            huge = benchlib.repeated(large, 4, Path(tmp) / "huge.txt")
             huge_mb = huge.stat().st_size / 1e6
-            on_huge = [*NEWSKIT, "sentences", str(huge)]
-            one = min(wall([*on_huge, "--jobs", "1"]) for _ in range(2))
-            two = min(wall([*on_huge, "--jobs", "2"]) for _ in range(2))
+            one, two = jobs_one_two([*NEWSKIT, "sentences", str(huge)], 2)
             huge.unlink()
             rows.append(
                 _row(
@@ -222,20 +213,9 @@ def run(data_dir: Path, size_mb: float = 25, commands: bool = True) -> list[dict
                 )
             )
             # the same text as a directory of 20 files: all of them share the workers
-            mid_dir = Path(tmp) / "mid"
-            mid_dir.mkdir()
-            data = large.read_bytes()
-            step = len(data) // 20
-            start = 0
-            for i in range(20):
-                end = len(data) if i == 19 else data.index(b"\n", start + step) + 1
-                (mid_dir / f"{i:02d}.txt").write_bytes(data[start:end])
-                start = end
-            del data
+            mid_dir = benchlib.split_into_files(large, 20, Path(tmp) / "mid")
             large.unlink()
-            on_mid = [*NEWSKIT, "tokenize", str(mid_dir)]
-            one = min(wall([*on_mid, "--jobs", "1"]) for _ in range(2))
-            two = min(wall([*on_mid, "--jobs", "2"]) for _ in range(2))
+            one, two = jobs_one_two([*NEWSKIT, "tokenize", str(mid_dir)], 2)
             rows.append(
                 _row(
                     f"newskit tokenize --jobs 2 DIR (20 files, {large_mb:.0f} MB)",

@@ -113,3 +113,32 @@ def compared(
     if target is not None:
         row["target"] = target
     return row
+
+
+def repeated(src: Path, times: int, dest: Path) -> Path:
+    """Write *src* *times* over to *dest* (read once); return *dest*."""
+    data = src.read_bytes()
+    with open(dest, "wb") as f:
+        for _ in range(times):
+            f.write(data)
+    return dest
+
+
+def split_into_files(src: Path, n: int, out_dir: Path) -> Path:
+    """Cut *src* into *n* files of whole lines and about equal size under *out_dir*."""
+    out_dir.mkdir()
+    data = src.read_bytes()
+    step = len(data) // n
+    start = 0
+    for i in range(n):
+        end = len(data) if i == n - 1 else data.index(b"\n", start + step) + 1
+        (out_dir / f"{i:02d}.txt").write_bytes(data[start:end])
+        start = end
+    return out_dir
+
+
+def jobs_one_two(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Shortest wall times of *cmd* with ``--jobs 1`` and with ``--jobs 2`` (*runs* each)."""
+    one = min(wall([*cmd, "--jobs", "1"]) for _ in range(runs))
+    two = min(wall([*cmd, "--jobs", "2"]) for _ in range(runs))
+    return one, two
