@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import functools
 import itertools
+import operator
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -547,9 +548,14 @@ def ordered_write(
             # (measured on 400 MB: best of three 2.15 s against 2.52 s with three a worker).
             pending: collections.deque[Any] = collections.deque()
             seq = itertools.count()
-            for batch in _batches(rest, size):
-                if isinstance(batch, tuple):  # an input failed: after what came before it
-                    pending.append(batch)
+
+            # (an input's failure counts as a whole batch: it stays alone, in its place)
+            def item_size(pair: tuple[int, Any]) -> int:
+                return BATCH_BYTES if isinstance(pair[1], _Failed) else size(pair[1])
+
+            for batch in size_batches(rest, item_size, BATCH_BYTES):
+                if isinstance(batch[0][1], _Failed):  # after what came before it
+                    pending.append(batch[0])
                 else:
                     pending.append(pool.submit(_run_and_write, (next(seq), batch)))
                 while len(pending) >= jobs * depth:
@@ -569,30 +575,26 @@ def ordered_write(
 BATCH_BYTES = 1 << 20
 
 
-def _batches(
-    items: Iterator[tuple[int, Any]], size: Callable[[Any], int]
-) -> Iterator[list[tuple[int, Any]] | tuple[int, _Failed]]:
-    """The ``(input, item)`` pairs in order, as lists of at most :data:`BATCH_BYTES` (a
-    larger item alone), and each ``(input, _Failed)`` alone.
+def size_batches(
+    items: Iterable[Any], size: Callable[[Any], int], most: int
+) -> Iterator[list[Any]]:
+    """Consecutive runs of *items* of at most *most* by *size* (a larger item alone).
 
-    Why never more: a file's short last chunk joined to the next file's first full one made
-    tasks of uneven size, and workers wait for each other's turn to write (a directory of 20
-    files of 5 MB: tokenize --jobs 2 in 1.53-1.75 s against 1.40-1.45 s without batches).
+    Why never more than *most*: a file's short last chunk joined to the next file's first
+    full one made tasks of uneven size, and workers wait for each other's turn to write (a
+    directory of 20 files of 5 MB: tokenize --jobs 2 in 1.53-1.75 s against 1.40-1.45 s
+    without batches).
     """
-    batch: list[tuple[int, Any]] = []
+    batch: list[Any] = []
     total = 0
-    for group, item in items:
-        failed = isinstance(item, _Failed)
-        n = 0 if failed else size(item)
-        if batch and (failed or total + n > BATCH_BYTES):
+    for item in items:
+        n = size(item)
+        if batch and total + n > most:
             yield batch
             batch, total = [], 0
-        if failed:
-            yield group, item
-            continue
-        batch.append((group, item))
+        batch.append(item)
         total += n
-        if total >= BATCH_BYTES:
+        if total >= most:
             yield batch
             batch, total = [], 0
     if batch:
@@ -1075,7 +1077,7 @@ def _normalize_each(run: _NormalizeRun, sources: list[Source], per_file: tuple[A
     :func:`_normalize_source` after the source).
 
     With ``--jobs N`` and a destination per file (``-o DIR/``, ``--in-place``, ``--check``),
-    workers take whole small files, in batches of about :data:`BATCH_BYTES`, and the parent
+    workers take whole small files, in batches of up to :data:`BATCH_BYTES`, and the parent
     prints their messages in input order; a file of :data:`WORKERS_FROM_BYTES` or more (or
     stdin) is done here, in chunks that workers take (see :class:`_NormalizeRun`).
     """
@@ -1085,47 +1087,35 @@ def _normalize_each(run: _NormalizeRun, sources: list[Source], per_file: tuple[A
         for source in sources:
             _normalize_source(run, source, *per_file)
         return
-    i = 0
-    while i < len(sources):
-        small = list(itertools.takewhile(_small_file, sources[i:]))
+    sizes = [_file_size(source) for source in sources]
+    runs = itertools.groupby(zip(sources, sizes, strict=True), lambda p: p[1] >= 0)
+    for small, pairs in runs:
         if not small:
-            _normalize_source(run, sources[i], *per_file)
-            i += 1
+            for source, _ in pairs:
+                _normalize_source(run, source, *per_file)
             continue
-        sizes = [s.path.stat().st_size for s in small]  # type: ignore[union-attr]
+        files = list(pairs)
         batches = [
-            (run, batch, out_dir, in_place, backup, check)
-            for batch in _by_size(small, sizes, BATCH_BYTES)
+            (run, [source for source, _ in batch], out_dir, in_place, backup, check)
+            for batch in size_batches(files, operator.itemgetter(1), BATCH_BYTES)
         ]
-        whole = sys.maxsize if sum(sizes) < WORKERS_FROM_BYTES else 0
+        whole = sys.maxsize if sum(n for _, n in files) < WORKERS_FROM_BYTES else 0
         done = ordered_map(
             _normalize_files, iter(batches), run.jobs, warm=_warm_normalizer, in_process=whole
         )
         for messages in done:
             replay(messages, run.inputs.diag)
-        i += len(small)
 
 
-def _small_file(source: Source) -> bool:
-    """A readable file under :data:`WORKERS_FROM_BYTES`, which one worker takes whole."""
+def _file_size(source: Source) -> int:
+    """The size of a readable file under :data:`WORKERS_FROM_BYTES`, which one worker takes
+    whole; -1 for a larger file, standard input or a file that cannot be read (done here,
+    which says why)."""
     try:
-        return source.path is not None and source.path.stat().st_size < WORKERS_FROM_BYTES
+        size = -1 if source.path is None else source.path.stat().st_size
     except OSError:
-        return False  # (done here, which says why it cannot be read)
-
-
-def _by_size(items: list[Any], sizes: list[int], most: int) -> Iterator[list[Any]]:
-    """Consecutive runs of *items* whose *sizes* add up to about *most* (at least one each)."""
-    batch: list[Any] = []
-    total = 0
-    for item, size in zip(items, sizes, strict=True):
-        batch.append(item)
-        total += size
-        if total >= most:
-            yield batch
-            batch, total = [], 0
-    if batch:
-        yield batch
+        return -1
+    return size if size < WORKERS_FROM_BYTES else -1
 
 
 def _normalize_files(task: tuple[Any, ...]) -> list[tuple[str, str]]:
