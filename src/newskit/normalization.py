@@ -1131,10 +1131,15 @@ def normalize(text: str, options: NormalizeOptions | None = None, **kwargs: obje
 NFC_MAKES_RARE = frozenset("\u2000\u2001")
 
 
-def _normalize_piece(text: str, opts: NormalizeOptions) -> str:
+def _normalize_piece(
+    text: str, opts: NormalizeOptions, counts: dict[str, int] | None = None
+) -> str:
+    """The enabled steps over one piece, adding what each changed to ``counts`` if given."""
     present = _rare_chars(text)
     for step in opts.enabled():
-        text = _STEP_FUNCS[step](text, opts, present)[0]
+        text, n = _STEP_FUNCS[step](text, opts, present)
+        if counts is not None:
+            counts[step] += n
         if step == "nfc" and present & NFC_MAKES_RARE:
             present = _rare_chars(text)
     return text
@@ -1156,15 +1161,8 @@ def explain(
     counts = dict.fromkeys(opts.enabled(), 0)
     _counting = True
     try:
-        done = []
-        for piece in line_pieces(text) if len(text) > 2 * PIECE else [text]:
-            present = _rare_chars(piece)
-            for step in counts:
-                piece, n = _STEP_FUNCS[step](piece, opts, present)
-                counts[step] += n
-                if step == "nfc" and present & NFC_MAKES_RARE:
-                    present = _rare_chars(piece)
-            done.append(piece)
+        pieces = line_pieces(text) if len(text) > 2 * PIECE else [text]
+        done = [_normalize_piece(piece, opts, counts) for piece in pieces]
     finally:
         _counting = False
     return (done[0] if len(done) == 1 else "".join(done)), counts
