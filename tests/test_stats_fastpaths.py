@@ -104,6 +104,22 @@ def test_sentence_tokens_equal_reference_on_tricky_text() -> None:
     _assert_token_paths_agree(" \n\t\n")
 
 
+def test_token_paths_agree_from_cold_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every token new (the batch that normalizes a chunk's new words), and a word whose
+    # normalized form is empty (a lone ZWJ), which makes the cache's hit test fail
+    text = "\n".join(p.read_text("utf-8") for p in SAMPLES) + "\nराम \u200d श्याम घर गए।\n"
+    monkeypatch.setattr(stats_module, "_WORD_CACHE", stats_module._WordCache())
+    monkeypatch.setattr(segment_module, "_KINDS", segment_module._KindCache())
+    stats_module._token_info.cache_clear()
+    try:
+        fast = _token_figures(text, stats_module._add_tokens_and_sentences)
+        assert stats_module._token_info()["\u200d"] == ""
+    finally:
+        stats_module._token_info.cache_clear()
+    assert fast == _token_figures(text, stats_module._add_tokens_and_sentences_reference)
+    assert fast[0].word_counts[""] == 1
+
+
 @settings(max_examples=150, deadline=None)
 @given(texts)
 def test_sentence_tokens_equal_reference_on_generated_text(text: str) -> None:

@@ -53,10 +53,12 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
   odd number of ``"``.
 * **Speed** (the figures are those of the definitions above; each fast path
   keeps its reference as fallback and is tested against it): no Python code
-  runs per token or per character. The sentences of a chunk, joined by
-  newlines, go through segment's C-level line tokenizer, so each output line is
-  one sentence's tokens; kinds, words, bigrams and lengths are ``map``/
-  ``compress``/``Counter`` passes. Characters and graphemes are counted once
+  runs per token or per character except one step of the MATTR loop per word.
+  The sentences of a chunk, joined by newlines, go through segment's C-level
+  line tokenizer, so each output line is one sentence's tokens; one memoized
+  lookup per token gives its normalized form or its kind, and kinds, words,
+  bigrams (pairs of words, joined only for the report) and lengths are
+  ``map``/``compress``/``Counter`` passes. Characters and graphemes are counted once
   per distinct whitespace-separated chunk (memoized, packed into one int) and
   summed per document. Caches are keyed by words and chunks (vocabulary), never
   by lines or documents, so repeated input is not what makes them pay.
@@ -80,8 +82,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress, filterfalse, repeat
-from operator import add, and_, getitem, sub
+from itertools import accumulate, compress, filterfalse, pairwise, repeat
+from operator import add, and_, getitem, not_, sub
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -158,7 +160,8 @@ class CorpusStats:
     sentence_lengths: Counter[int] = field(default_factory=Counter)
     token_kinds: Counter[str] = field(default_factory=Counter)
     word_counts: Counter[str] = field(default_factory=Counter)
-    bigram_counts: Counter[str] = field(default_factory=Counter)
+    #: (word, next word) -> count; the report shows a pair as the two words joined by a space
+    bigram_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     mattr_types: int = 0
     mattr_positions: int = 0
     # script and encoding health
@@ -337,7 +340,8 @@ class CorpusStats:
         top_bigrams = _top_counts(
             self.bigram_counts,
             top,
-            None if keep_stopwords else lambda b: stop.isdisjoint(b.split(" ")),
+            None if keep_stopwords else stop.isdisjoint,
+            show=" ".join,
         )
         sentence_repeats = [n for n in self.sentence_documents.values() if n > 1]
         line_repeats = {h: n for h, n in self.line_documents.items() if n > 1}
@@ -470,9 +474,13 @@ def _top(items: Iterable[tuple[str, int]], n: int) -> list[list[Any]]:
 
 
 def _top_counts(
-    counts: Counter[str], n: int, keep: Callable[[Any], bool] | None
+    counts: Counter[Any],
+    n: int,
+    keep: Callable[[Any], bool] | None,
+    show: Callable[[Any], str] | None = None,
 ) -> list[list[Any]]:
-    """:func:`_top` of the items of *counts* whose key passes *keep* (all when None).
+    """:func:`_top` of the items of *counts* whose key passes *keep* (all when None), each
+    key shown as ``show(key)`` (and ranked by that text on ties).
 
     Why: sorting (and filtering in Python) a million bigrams costs about a second per
     report. Only the items at or above a count threshold are looked at: with at least
@@ -495,6 +503,8 @@ def _top_counts(
         candidates = list(compress(counts.items(), map(threshold.__le__, counts.values())))
         if keep is not None:
             candidates = [kv for kv in candidates if keep(kv[0])]
+        if show is not None:
+            candidates = [(show(k), v) for k, v in candidates]
         if len(candidates) >= n or threshold == levels[-1]:
             return _top(candidates, n)
         need *= 4
@@ -908,19 +918,26 @@ def _add_tokens_and_sentences(
     got = _sentence_tokens(text, split_sentences)
     if got is None:
         return _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
-    sentences, toks, sizes, kinds = got
+    sentences, toks, sizes = got
+    ti = _token_info()
+    info = ti.info_all(toks)
+    is_mark = list(map(ti.marks.__contains__, info))
+    is_word = list(map(not_, is_mark))
+    words = list(compress(info, is_word))
     st.tokens += len(toks)
-    st.token_kinds.update(kinds)
-    # sentence lengths: counted tokens per sentence, as differences of a running count
-    running = [0, *accumulate(map(_counted_kind().__getitem__, kinds))]
+    if words:
+        st.token_kinds["word"] += len(words)
+    for mark, n in Counter(compress(info, is_mark)).items():
+        st.token_kinds[ti.kind_of_mark[mark]] += n
+    # sentence lengths: tokens per sentence less its uncounted ones (differences of a
+    # running count)
+    running = [0, *accumulate(map(ti.uncounted.__contains__, info))]
     bounds = [0, *accumulate(sizes)]
-    st.sentence_lengths.update(
-        map(sub, map(running.__getitem__, bounds[1:]), map(running.__getitem__, bounds[:-1]))
-    )
-    # Normalized words and bigrams of word tokens adjacent in the token stream: a
-    # punctuation token or a line break between two words breaks the pair. Sentences of one
-    # line are adjacent in the stream; a sentence that starts a new line is not.
-    is_word = list(map("word".__eq__, kinds))
+    uncounted = map(sub, map(running.__getitem__, bounds[1:]), map(running.__getitem__, bounds))
+    st.sentence_lengths.update(map(sub, sizes, uncounted))
+    # Bigrams: word tokens adjacent in the token stream (normalized forms); a punctuation
+    # token or a line break between two words breaks the pair. Sentences of one line are
+    # adjacent in the stream; a sentence that starts a new line is not.
     adjacent = list(map(and_, is_word, is_word[1:]))
     if len(sentences) > 1:
         starts = [s.start for s in sentences]
@@ -928,11 +945,7 @@ def _add_tokens_and_sentences(
         # only the sentences that start a line (a few of them) are visited in Python
         for first in compress(bounds[1:-1], map(text.count, repeat("\n"), ends, starts[1:])):
             adjacent[first - 1] = False
-    words = _WORD_CACHE.normalize_all(compress(toks, is_word))
-    follows = list(compress(adjacent, is_word))  # word i and word i + 1 form a bigram
-    st.bigram_counts.update(
-        map(" ".join, zip(compress(words, follows), compress(words[1:], follows), strict=True))
-    )
+    st.bigram_counts.update(compress(pairwise(info), adjacent))
     st.words += len(words)
     st.word_counts.update(words)
     mattr.feed(words)
@@ -940,37 +953,81 @@ def _add_tokens_and_sentences(
     return sentences
 
 
-@lru_cache(maxsize=1)
-def _counted_kind() -> dict[str, int]:
-    """1 for the token kinds that count towards sentence length, 0 for the others
-    (built on first use: importing stats does not import segment)."""
-    from newskit.segment import KINDS
+class _TokenInfo(dict[str, "str | int"]):
+    """Token -> what statistics need of it: its normalized form (see :class:`_WordCache`)
+    when it is a word, else a mark (a small int) standing for its kind.
 
-    return {k: int(k not in NON_WORD_KINDS) for k in (*NON_WORD_KINDS, *KINDS)}
+    Why one cache: a token's kind and its normalized form both follow from its text alone,
+    so one C-level lookup per token gives both, where a kind lookup and then a word lookup
+    cost two (and the second list of words). Words are ``str`` and marks ``int``, so the
+    two cannot be mistaken for each other; ``marks``, ``uncounted`` and ``kind_of_mark``
+    describe the marks. Memory is bounded by the vocabulary (and a cap).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        from newskit.segment import KINDS
+
+        others = [k for k in KINDS if k != "word"]
+        self.mark_of = {kind: i for i, kind in enumerate(others, 1)}
+        self.kind_of_mark = dict(enumerate(others, 1))
+        self.marks = frozenset(self.kind_of_mark)
+        self.uncounted = frozenset(self.mark_of[k] for k in others if k in NON_WORD_KINDS)
+
+    def __missing__(self, tok: str) -> str | int:
+        from newskit.segment import _KINDS
+
+        kind = _KINDS[tok]
+        value = _WORD_CACHE[tok] if kind == "word" else self.mark_of[kind]
+        if len(self) > 500_000:  # keep memory flat on endless streams
+            self.clear()
+        self[tok] = value
+        return value
+
+    def info_all(self, toks: list[str]) -> list[str | int]:
+        """``[self[t] for t in toks]``, normalizing the chunk's new words in one call.
+
+        A hit costs one C-level ``get``; once the vocabulary is known nearly every token
+        is one. On a miss (``None``; ``all`` also stops at a word whose normalized form
+        is empty, which is then simply looked up again), the new words go through
+        :meth:`_WordCache.normalize_all` together, which normalizes them in one call.
+        """
+        out = list(map(self.get, toks))
+        if all(out):
+            return out
+        from newskit.segment import _KINDS
+
+        missing = list(filterfalse(self.__contains__, set(toks)))
+        _WORD_CACHE.normalize_all(t for t in missing if _KINDS[t] == "word")
+        return list(map(self.__getitem__, toks))
+
+
+@lru_cache(maxsize=1)
+def _token_info() -> _TokenInfo:
+    """The token cache (built on first use: importing stats does not import segment)."""
+    return _TokenInfo()
 
 
 def _sentence_tokens(
     text: str, split_sentences: Any
-) -> tuple[list[Any], list[str], list[int], list[str]] | None:
-    """``(sentences, tokens, tokens per sentence, kinds)`` of a chunk, or None (no fast path).
+) -> tuple[list[Any], list[str], list[int]] | None:
+    """``(sentences, tokens, tokens per sentence)`` of a chunk, or None (no fast path).
 
     Why per sentence: every non-space character is in exactly one sentence and a sentence
     tokenizes alone as it does in its text (both tested properties of segment), so the
     sentences joined by newlines go through :func:`newskit.segment.tokenized_text` (C-level,
     one output line per input line) and each output line holds one sentence's tokens, with
-    no offsets to compute. The token kinds come from segment's kind cache, which is what
-    ``tokenize`` itself uses. None when segment lacks either, or the output does not line up
-    with the sentences (then the caller uses the offset-based reference).
+    no offsets to compute. None when segment lacks it, or the output does not line up with
+    the sentences (then the caller uses the offset-based reference).
     """
     from newskit import segment
 
     tokenized = getattr(segment, "tokenized_text", None)
-    kinds_of = getattr(segment, "_KINDS", None)
-    if tokenized is None or kinds_of is None:
+    if tokenized is None:
         return None
     sentences = split_sentences(text)
     if not sentences:
-        return sentences, [], [], []
+        return sentences, [], []
     out = tokenized("\n".join([s.text for s in sentences]))
     lines = out.split("\n")
     if len(lines) != len(sentences):
@@ -980,10 +1037,7 @@ def _sentence_tokens(
     sizes = [n + 1 for n in map(str.count, lines, repeat(" "))]
     if sum(sizes) != len(toks):
         return None
-    kinds = list(map(kinds_of.__getitem__, toks))
-    if not set(kinds) <= _counted_kind().keys():
-        return None
-    return sentences, toks, sizes, kinds
+    return sentences, toks, sizes
 
 
 def _add_sentences(st: CorpusStats, sentences: list[Any], seen_sent: set[int]) -> None:
@@ -1016,7 +1070,7 @@ def _add_tokens_and_sentences_reference(
     word_idx = [i for i, k in enumerate(kinds) if k == "word"]
     words = [_norm_word(texts[i]) for i in word_idx]
     pairs = [
-        a + " " + b
+        (a, b)
         for a, b, i, j in zip(words, words[1:], word_idx, word_idx[1:], strict=False)
         if j == i + 1 and "\n" not in text[ends[i] : starts[j]]
     ]
