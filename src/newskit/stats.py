@@ -1317,9 +1317,11 @@ def source_stats(
             )
         else:
             docs = (text for _, text in iter_documents(source, errors, report, doc_sep))  # type: ignore[arg-type]
+        count_bytes = source.path is None  # (a file's size is its st_size, below)
         for doc in docs:
             document_stats(doc, normalization=normalization, quotes=quotes, into=st)
-            result.bytes += len(doc.encode("utf-8"))
+            if count_bytes:
+                result.bytes += len(doc.encode("utf-8"))
     except SkipInput as exc:
         result.warning = str(exc)
     except InputError as exc:
