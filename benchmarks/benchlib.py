@@ -138,7 +138,14 @@ def split_into_files(src: Path, n: int, out_dir: Path) -> Path:
 
 
 def jobs_one_two(cmd: list[str], runs: int) -> tuple[float, float]:
-    """Shortest wall times of *cmd* with ``--jobs 1`` and with ``--jobs 2`` (*runs* each)."""
-    one = min(wall([*cmd, "--jobs", "1"]) for _ in range(runs))
-    two = min(wall([*cmd, "--jobs", "2"]) for _ in range(runs))
-    return one, two
+    """Shortest wall times of *cmd* with ``--jobs 1`` and with ``--jobs 2`` (*runs* each).
+
+    The two alternate, so that a slow spell of a shared machine (its speed drifts within
+    minutes) falls on both rather than on whichever ran during it.
+    """
+    one: list[float] = []
+    two: list[float] = []
+    for _ in range(runs):
+        one.append(wall([*cmd, "--jobs", "1"]))
+        two.append(wall([*cmd, "--jobs", "2"]))
+    return min(one), min(two)
