@@ -106,14 +106,14 @@ def test_sentence_tokens_equal_reference_on_tricky_text() -> None:
 
 def test_token_paths_agree_from_cold_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     # every token new (the batch that normalizes a chunk's new words), and a word whose
-    # normalized form is empty (a lone ZWJ), which makes the cache's hit test fail
+    # normalized form is empty (a lone ZWJ)
     text = "\n".join(p.read_text("utf-8") for p in SAMPLES) + "\nराम \u200d श्याम घर गए।\n"
     monkeypatch.setattr(stats_module, "_WORD_CACHE", stats_module._WordCache())
     monkeypatch.setattr(segment_module, "_KINDS", segment_module._KindCache())
     stats_module._token_info.cache_clear()
     try:
         fast = _token_figures(text, stats_module._add_tokens_and_sentences)
-        assert stats_module._token_info()["\u200d"] == ""
+        assert stats_module._token_info()["\u200d"][0] == ""
     finally:
         stats_module._token_info.cache_clear()
     assert fast == _token_figures(text, stats_module._add_tokens_and_sentences_reference)
@@ -181,6 +181,52 @@ def test_count_graphemes_on_articles(path: Path) -> None:
 @given(hs.one_of(texts, hs.text(max_size=80)))
 def test_count_graphemes_on_generated_text(text: str) -> None:
     assert count_graphemes(text) == _reference_graphemes(text)
+
+
+# -- character figures from the tokens ------------------------------------------------------
+# Texts where a cluster may cross a token edge, or a space: each needs the full \X pass.
+CLUSTER_EDGES = [
+    "क्,ष",  # a virama ending a token: GB9c would join a consonant after it (flagged)
+    "क्‍ष क्‌ष ক্‌ষ র‍্যাব",
+    "🇮🇳🇧🇩, 🇮🇳.",  # regional indicator pairs (GB12, GB13)
+    "👨‍👩‍👧 (👍🏽)",  # emoji ZWJ sequences (GB11)
+    "한국어, 텍스트!",  # Hangul syllables (GB6-GB8)
+    "(\u093f) \u093fक ।\u0902",  # marks after punctuation or a space
+    "a\u0600 b \u0600(x)",  # a prepended mark (GB9b)
+    "a\r\nb.\rc",
+    "x\u200d👍 ‘ডা. রহমান’ও দু’টি",
+]
+
+
+def _token_fields(text: str) -> list[int] | None:
+    """The figures of *text* from its tokens, as document_stats gets them (None: no fast path)."""
+    mattr = stats_module._MattrWindow(stats_module.MATTR_WINDOW)
+    add = stats_module._add_tokens_and_sentences
+    _, packed = add(CorpusStats(), text, split_sentences, mattr, set())
+    return None if packed is None else stats_module._unpacked(text, packed)
+
+
+def _assert_token_fields_agree(text: str) -> None:
+    fields = _token_fields(text)
+    if fields is not None:
+        chunk_fields = stats_module._text_figures(text)
+        del fields[1], chunk_fields[1]  # (the edge flags differ: token edges are more)
+        assert fields == chunk_fields
+        assert fields[0] == _reference_graphemes(text)
+
+
+@pytest.mark.parametrize("text", [*CLUSTER_EDGES, *(p.read_text("utf-8") for p in SAMPLES)])
+def test_token_figures_equal_chunk_figures(text: str) -> None:
+    assert _token_fields(text) is not None
+    _assert_token_fields_agree(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hs.one_of(texts, hs.text(max_size=80), hs.lists(hs.sampled_from(CLUSTER_EDGES)).map(" ".join))
+)
+def test_token_figures_equal_chunk_figures_on_generated_text(text: str) -> None:
+    _assert_token_fields_agree(text)
 
 
 # -- quotes with the document's sentences ----------------------------------------------------

@@ -58,9 +58,11 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
   line tokenizer, so each output line is one sentence's tokens; one memoized
   lookup per token gives its normalized form or its kind, and kinds, words,
   bigrams (pairs of words, joined only for the report) and lengths are
-  ``map``/``compress``/``Counter`` passes. Characters and graphemes are counted once
-  per distinct whitespace-separated chunk (memoized, packed into one int) and
-  summed per document. Caches are keyed by words and chunks (vocabulary), never
+  ``map``/``compress``/``Counter`` passes. The same lookup gives the token's
+  character figures and clusters (packed into one int), summed per document: the
+  tokens hold every non-whitespace character once. Where a cluster may cross a
+  token's edge (an emoji sequence, a mark after a space), the document goes
+  through ``\\X`` whole. Caches are keyed by tokens and chunks (vocabulary), never
   by lines or documents, so repeated input is not what makes them pay.
 
 The module never prints; :mod:`newskit.render` formats the dictionaries that
@@ -650,6 +652,31 @@ def _edge_res() -> tuple[Any, Any]:
     )
 
 
+@lru_cache(maxsize=1)
+def _token_edge_res() -> tuple[Any, Any]:
+    """(a token start that may join the cluster before it, a token end that may join the
+    cluster after it): :func:`_edge_res` for the edges between two tokens too.
+
+    Next to another token, more rules than next to a space can join two characters: regional
+    indicator pairs (GB12, GB13), Hangul syllable parts (GB6-GB8), an emoji after a ZWJ (GB11)
+    and a consonant after a virama (GB9c, Unicode 15.1). Each rule needs the left character
+    to end a token with one of these or the right one to start a token with one, so a token
+    with neither edge is segmented alone exactly as in its text.
+    """
+    import regex
+
+    hangul = r"\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}"
+    return (
+        regex.compile(
+            rf"[\p{{GCB=Extend}}\p{{GCB=SpacingMark}}\p{{GCB=ZWJ}}\p{{GCB=Regional_Indicator}}{hangul}]"
+        ),
+        regex.compile(
+            rf"(?:[\p{{GCB=Prepend}}\p{{GCB=ZWJ}}\p{{GCB=Regional_Indicator}}{hangul}]"
+            r"|\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*)\Z"
+        ),
+    )
+
+
 # Per-chunk figures are packed into one int, one FIELD_BITS-bit field per figure, so that the
 # figures of a whole document are one C-level ``sum`` over its chunks (no field can overflow:
 # a document would need 2**40 characters).
@@ -657,10 +684,12 @@ _FIELD_BITS = 40
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
 _SPECIAL_KINDS = ("zwj", "zwnj", "replacement", "invisible")
 _DIGIT_KINDS = ("ascii", "devanagari", "bengali", "other")
-#: The packed fields: clusters, the edge flag, then character counts.
+#: The packed fields: clusters, the edge flag, characters, then character counts by kind
+#: (the quote marks last: figures of at least ``_FIELD[first quote field]`` hold a mark).
 _FIELDS = (
     "graphemes",
     "edge",
+    "chars",
     *(f"script:{s}" for s in SCRIPTS),
     *(f"special:{k}" for k in _SPECIAL_KINDS),
     *(f"digit:{k}" for k in _DIGIT_KINDS),
@@ -669,6 +698,8 @@ _FIELDS = (
 _FIELD = {name: 1 << (_FIELD_BITS * i) for i, name in enumerate(_FIELDS)}
 #: Set in a chunk's figures when an edge of it may join a cluster with the space next to it.
 _EDGE = _FIELD["edge"]
+#: Packed figures at least this large hold a quote mark (see _FIELDS).
+_ANY_QUOTE = _FIELD[f"quote:{next(iter(QUOTE_MARK_NAMES))}"]
 
 
 class _CharFigures(dict[str, int]):
@@ -692,15 +723,21 @@ class _CharFigures(dict[str, int]):
 _CHAR_FIGURES = _CharFigures()
 
 
+def _piece_figures(piece: str, edge: bool) -> int:
+    """Packed figures of a piece of text with no whitespace: its clusters and characters,
+    its character counts by kind, and the edge flag if ``edge``."""
+    clusters: int = _grapheme_re().subn("", piece)[1]
+    n = clusters + len(piece) * _FIELD["chars"] + sum(map(_CHAR_FIGURES.__getitem__, piece))
+    return n + _EDGE if edge else n
+
+
 class _ChunkFigures(dict[str, int]):
     """Whitespace-free chunk -> its packed figures (clusters, edge flag, character counts),
     computed once per distinct chunk: chunks repeat like words."""
 
     def __missing__(self, chunk: str) -> int:
-        n: int = _grapheme_re().subn("", chunk)[1] + sum(map(_CHAR_FIGURES.__getitem__, chunk))
         joins_before, joins_after = _edge_res()
-        if joins_before.match(chunk) or joins_after.match(chunk[-1]):
-            n += _EDGE
+        n = _piece_figures(chunk, bool(joins_before.match(chunk) or joins_after.match(chunk[-1])))
         if len(self) > 300_000:  # keep memory flat (some 50 MB) on endless streams
             self.clear()
         self[chunk] = n
@@ -717,13 +754,19 @@ def _text_figures(text: str) -> list[int]:
     Whitespace has no script, special kind or quote mark, so the character figures are the
     sum over the chunks; for graphemes see :func:`count_graphemes`.
     """
-    chunks = text.split()
-    packed = sum(map(_CHUNKS.__getitem__, chunks))
+    return _unpacked(text, sum(map(_CHUNKS.__getitem__, text.split())))
+
+
+def _unpacked(text: str, packed: int) -> list[int]:
+    """The :data:`_FIELDS` of *text* from the summed figures of pieces that hold each of its
+    non-whitespace characters once (chunks or tokens): every whitespace character is a
+    cluster of its own unless the edge flag is set or a CR may precede an LF (GB3); then
+    the whole text goes through ``\\X``."""
     fields = [(packed >> (_FIELD_BITS * i)) & _FIELD_MASK for i in range(len(_FIELDS))]
     if fields[1] or "\r" in text:
         fields[0] = int(_grapheme_re().subn("", text)[1])
     else:
-        fields[0] += len(text) - sum(map(len, chunks))
+        fields[0] += len(text) - fields[2]
     return fields
 
 
@@ -767,8 +810,48 @@ def document_stats(
     st.chars += len(text)
     st.document_digests[_digest(text.strip())] += 1
 
-    # characters and graphemes: packed figures per distinct chunk, summed in C
-    fields = _text_figures(text)
+    # lines: paragraphs, NFC, repeats (C-level passes over the lines)
+    lines = list(filter(None, map(str.strip, text.split("\n"))))
+    st.paragraphs += len(lines)
+    digests = _digests(lines)
+    seen = set(digests)
+    st.lines_repeated_in_document += len(digests) - len(seen)
+    short_lines = st.short_lines
+    for h, line in zip(digests, lines, strict=True):
+        if len(line) <= BOILERPLATE_MAX_CHARS:
+            short_lines.setdefault(h, line)  # same digest, same text: any occurrence will do
+    st.line_documents.update(seen)
+
+    # Token-level work runs on chunks of whole lines, so a huge document (a file
+    # with no --doc-sep) never holds more than CHUNK_CHARS worth of Token objects.
+    # Sentences, bigrams and quotations do not cross line breaks here, and the
+    # MATTR window carries over, so chunking does not change any figure.
+    mattr = _MattrWindow(MATTR_WINDOW)
+    seen_sent: set[int] = set()
+    extract = _quote_extractor() if quotes else None
+    if extract is not None:
+        st.quote_documents += 1
+    nfc_changes = 0
+    packed: int | None = 0  # the chunks' summed token figures (None: a chunk had none)
+    for chunk in _line_chunks(text, CHUNK_CHARS):
+        if normalization:
+            nfc_changes += _add_normalization(st, chunk)
+        sentences, figures = _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
+        if figures is None:
+            packed = None
+        elif packed is not None:
+            packed += figures
+        # a quotation needs a quote mark (figures of a chunk with one are at least _ANY_QUOTE)
+        if extract is not None and (figures is None or figures >= _ANY_QUOTE):
+            _add_quotes(st, extract(chunk, sentences=sentences))
+    types, positions = mattr.sums()
+    st.mattr_types += types
+    st.mattr_positions += positions
+    st.sentence_documents.update(seen_sent)
+
+    # characters and graphemes: the tokens hold every non-whitespace character once, so
+    # their memoized figures, summed in C, are the document's (see _unpacked)
+    fields = _unpacked(text, packed) if packed is not None else _text_figures(text)
     figures = dict(zip(_FIELDS, fields, strict=True))
     doc_letters = {s: n for s in SCRIPTS if (n := figures[f"script:{s}"])}
     st.script_letters.update(doc_letters)
@@ -789,47 +872,12 @@ def document_stats(
     st.graphemes += fields[0]
     if _unbalanced(marks):
         st.unbalanced_documents += 1
-
-    # lines: paragraphs, NFC, repeats (C-level passes over the lines)
-    lines = list(filter(None, map(str.strip, text.split("\n"))))
-    st.paragraphs += len(lines)
-    digests = _digests(lines)
-    seen = set(digests)
-    st.lines_repeated_in_document += len(digests) - len(seen)
-    short_lines = st.short_lines
-    for h, line in zip(digests, lines, strict=True):
-        if len(line) <= BOILERPLATE_MAX_CHARS:
-            short_lines.setdefault(h, line)  # same digest, same text: any occurrence will do
-    st.line_documents.update(seen)
-
     if doc_letters:
         st.document_langs[
             _SCRIPT_LANG[max(SCRIPTS, key=lambda s: (doc_letters.get(s, 0), -SCRIPTS.index(s)))]
         ] += 1
     else:
         st.document_langs["other"] += 1
-
-    # Token-level work runs on chunks of whole lines, so a huge document (a file
-    # with no --doc-sep) never holds more than CHUNK_CHARS worth of Token objects.
-    # Sentences, bigrams and quotations do not cross line breaks here, and the
-    # MATTR window carries over, so chunking does not change any figure.
-    mattr = _MattrWindow(MATTR_WINDOW)
-    seen_sent: set[int] = set()
-    extract = _quote_extractor() if quotes else None
-    if extract is not None:
-        st.quote_documents += 1
-    nfc_changes = 0
-    for chunk in _line_chunks(text, CHUNK_CHARS):
-        if normalization:
-            nfc_changes += _add_normalization(st, chunk)
-        sentences = _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
-        # a quotation needs a quote mark, and every mark quotes pairs is counted in marks
-        if extract is not None and marks:
-            _add_quotes(st, extract(chunk, sentences=sentences))
-    types, positions = mattr.sums()
-    st.mattr_types += types
-    st.mattr_positions += positions
-    st.sentence_documents.update(seen_sent)
 
     # Lines that are not NFC: the normalization's NFC step changed nothing, so there are
     # none (it runs after the invisible step, and taking out invisible characters, which
@@ -906,21 +954,24 @@ def _add_tokens_and_sentences(
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
-) -> list[Any]:
+) -> tuple[list[Any], int | None]:
     """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
 
     The fast path (:func:`_sentence_tokens`) tokenizes the sentences with segment's C-level
     line tokenizer and does every per-token step with ``map``/``compress``/``Counter`` in C;
     it falls back to :func:`_add_tokens_and_sentences_reference` (offsets from
     :func:`token_columns`) when segment does not provide what it needs. Returns the chunk's
-    sentences, so that quote extraction does not split them again.
+    sentences, so that quote extraction does not split them again, and the summed packed
+    figures of its tokens (None from the fallback).
     """
     got = _sentence_tokens(text, split_sentences)
     if got is None:
-        return _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
+        sentences = _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
+        return sentences, None
     sentences, toks, sizes = got
     ti = _token_info()
-    info = ti.info_all(toks)
+    pairs = ti.info_all(toks)
+    info = list(map(_first, pairs))
     is_mark = list(map(ti.marks.__contains__, info))
     is_word = list(map(not_, is_mark))
     words = list(compress(info, is_word))
@@ -950,18 +1001,26 @@ def _add_tokens_and_sentences(
     st.word_counts.update(words)
     mattr.feed(words)
     _add_sentences(st, sentences, seen_sent)
-    return sentences
+    return sentences, sum(map(_second, pairs))
 
 
-class _TokenInfo(dict[str, "str | int"]):
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
+
+
+class _TokenInfo(dict[str, tuple["str | int", int]]):
     """Token -> what statistics need of it: its normalized form (see :class:`_WordCache`)
-    when it is a word, else a mark (a small int) standing for its kind.
+    when it is a word, else a mark (a small int) standing for its kind; and its packed
+    character figures (see :data:`_FIELDS`).
 
-    Why one cache: a token's kind and its normalized form both follow from its text alone,
-    so one C-level lookup per token gives both, where a kind lookup and then a word lookup
-    cost two (and the second list of words). Words are ``str`` and marks ``int``, so the
+    Why one cache: all of it follows from the token's text alone, so one C-level lookup per
+    token gives it, where a kind lookup, a word lookup and a lookup of each whitespace-
+    separated chunk of the text for its figures cost three (the figures' own pass over the
+    text cost some 15% of ``newskit stats``). Words are ``str`` and marks ``int``, so the
     two cannot be mistaken for each other; ``marks``, ``uncounted`` and ``kind_of_mark``
-    describe the marks. Memory is bounded by the vocabulary (and a cap).
+    describe the marks. The figures carry the edge flag when the token may share a cluster
+    with what is next to it (see :func:`_token_edge_res`). Memory is bounded by the
+    vocabulary (and a cap).
     """
 
     def __init__(self) -> None:
@@ -974,27 +1033,30 @@ class _TokenInfo(dict[str, "str | int"]):
         self.marks = frozenset(self.kind_of_mark)
         self.uncounted = frozenset(self.mark_of[k] for k in others if k in NON_WORD_KINDS)
 
-    def __missing__(self, tok: str) -> str | int:
+    def __missing__(self, tok: str) -> tuple[str | int, int]:
         from newskit.segment import _KINDS
 
         kind = _KINDS[tok]
-        value = _WORD_CACHE[tok] if kind == "word" else self.mark_of[kind]
+        starts, ends = _token_edge_res()
+        value = (
+            _WORD_CACHE[tok] if kind == "word" else self.mark_of[kind],
+            _piece_figures(tok, bool(starts.match(tok) or ends.search(tok))),
+        )
         if len(self) > 500_000:  # keep memory flat on endless streams
             self.clear()
         self[tok] = value
         return value
 
-    def info_all(self, toks: list[str]) -> list[str | int]:
+    def info_all(self, toks: list[str]) -> list[tuple[str | int, int]]:
         """``[self[t] for t in toks]``, normalizing the chunk's new words in one call.
 
         A hit costs one C-level ``get``; once the vocabulary is known nearly every token
-        is one. On a miss (``None``; ``all`` also stops at a word whose normalized form
-        is empty, which is then simply looked up again), the new words go through
+        is one. On a miss (``None``), the new words go through
         :meth:`_WordCache.normalize_all` together, which normalizes them in one call.
         """
         out = list(map(self.get, toks))
         if all(out):
-            return out
+            return out  # type: ignore[return-value]
         from newskit.segment import _KINDS
 
         missing = list(filterfalse(self.__contains__, set(toks)))
