@@ -836,13 +836,15 @@ def document_stats(
     for chunk in _line_chunks(text, CHUNK_CHARS):
         if normalization:
             nfc_changes += _add_normalization(st, chunk)
-        sentences, figures = _add_tokens_and_sentences(st, chunk, split_sentences, mattr, seen_sent)
-        if figures is None:
+        sentences, in_chunk = _add_tokens_and_sentences(  # in_chunk: its packed figures
+            st, chunk, split_sentences, mattr, seen_sent
+        )
+        if in_chunk is None:
             packed = None
         elif packed is not None:
-            packed += figures
+            packed += in_chunk
         # a quotation needs a quote mark (figures of a chunk with one are at least _ANY_QUOTE)
-        if extract is not None and (figures is None or figures >= _ANY_QUOTE):
+        if extract is not None and (in_chunk is None or in_chunk >= _ANY_QUOTE):
             _add_quotes(st, extract(chunk, sentences=sentences))
     types, positions = mattr.sums()
     st.mattr_types += types
