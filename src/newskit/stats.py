@@ -677,9 +677,9 @@ def _token_edge_res() -> tuple[Any, Any]:
     )
 
 
-# Per-chunk figures are packed into one int, one FIELD_BITS-bit field per figure, so that the
-# figures of a whole document are one C-level ``sum`` over its chunks (no field can overflow:
-# a document would need 2**40 characters).
+# The figures of a token (or of a whitespace-separated chunk) are packed into one int, one
+# FIELD_BITS-bit field per figure, so that the figures of a whole document are one C-level
+# ``sum`` over its tokens (no field can overflow: a document would need 2**40 characters).
 _FIELD_BITS = 40
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
 _SPECIAL_KINDS = ("zwj", "zwnj", "replacement", "invisible")
@@ -696,7 +696,8 @@ _FIELDS = (
     *(f"quote:{c}" for c in QUOTE_MARK_NAMES),
 )
 _FIELD = {name: 1 << (_FIELD_BITS * i) for i, name in enumerate(_FIELDS)}
-#: Set in a chunk's figures when an edge of it may join a cluster with the space next to it.
+#: Set in a token's (chunk's) figures when an edge of it may join a cluster with the token
+#: (space) next to it: see _token_edge_res (_edge_res).
 _EDGE = _FIELD["edge"]
 #: Packed figures at least this large hold a quote mark (see _FIELDS).
 _ANY_QUOTE = _FIELD[f"quote:{next(iter(QUOTE_MARK_NAMES))}"]
