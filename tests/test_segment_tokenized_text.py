@@ -114,3 +114,13 @@ def test_closing_apostrophe_fixed_in_its_lines_only() -> None:
     _check("\n".join(lines))
     _check("\n".join(reversed(lines)))
     assert "যাব ’ সহ" in segment.tokenized_text(quoted)
+
+
+def test_a_url_stops_at_any_whitespace() -> None:
+    # str.isspace counts U+001C..U+001F as whitespace, regex's \s does not: a URL used to run on
+    # through them, making a token that holds whitespace
+    for space in ("\x1c", "\x1f", " ", "\u2003"):
+        toks = [t.text for t in segment.tokenize(f"देखें http://a.in/x{space}y.z, अब")]
+        assert toks[:3] == ["देखें", "http://a.in/x", "y"]
+        assert not any(c.isspace() for t in toks for c in t)
+    assert segment.tokenized_text("http://a.in/x\x1cy") == "http://a.in/x y"

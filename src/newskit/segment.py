@@ -186,7 +186,8 @@ _AKSHARA = (
     rf"[{INDIC_LETTER}](?:[{NUKTAS}]?[{VIRAMAS}][{_JOINERS}]?[{INDIC_LETTER}])*"
     rf"[{INDIC_MARK}{_JOINERS}]*"
 )
-_CLOSE_URL = r"\s\"“”‘’<>()\[\]{}"
+# (whitespace as everywhere here: regex's ``\s`` would let a URL run on through U+001C..U+001F)
+_CLOSE_URL = _WS_CLASS + r"\"“”‘’<>()\[\]{}"
 _BEN = r"\u0980-\u09ff"
 _INDIC = INDIC_LETTER + INDIC_MARK
 
@@ -401,7 +402,7 @@ _WORD_BEFORE_DOT_RE = regex.compile(r"(?r)[^\W\d_]+$")
 _PROTECT_HINT_RE = regex.compile(r"@|://|www\.")
 # Tokens whose inner "." "?" "!" never end a sentence.
 _PROTECTED_RE = regex.compile(
-    r"(?:https?://|ftp://|www\.)[^\s\"“”‘’<>()\[\]{}]*[^\s\"“”‘’<>()\[\]{}.,;:!?'।॥৷]"
+    rf"(?:https?://|ftp://|www\.)[^{_CLOSE_URL}]*[^{_CLOSE_URL}.,;:!?'।॥৷]"
     r"|(?<![\w+-])\w[\w.+-]*@\w[\w-]*(?:\.\w[\w-]*)+"
 )
 
