@@ -73,6 +73,12 @@ PIECES = [
     'आहे? " जेम्स',
     " बी. सी. ",
     "…",
+    # pieces whose tokens depend on their neighbours (segment.piece_tokens gives None)
+    " A. B. Roy",
+    "http://a.in/x\x1cy.z,",
+    "\x1f",
+    "‘দু’টি’",
+    " के.आर. ",
 ]
 texts = hs.lists(hs.sampled_from(PIECES), max_size=25).map("".join)
 
@@ -97,8 +103,17 @@ def test_sentence_tokens_equal_reference_on_articles(path: Path) -> None:
 
 
 def test_sentence_tokens_equal_reference_on_tricky_text() -> None:
-    # several sentences per line (bigrams cross their boundary), glued ends, URLs, clitics
-    assert stats_module._sentence_tokens(TRICKY, split_sentences) is not None
+    # several sentences per line (bigrams cross their boundary), glued ends, URLs, clitics;
+    # the apostrophe word and the initials send their sentences whole (one entry)
+    got = stats_module._sentence_pieces(TRICKY, split_sentences)
+    assert got is not None
+    sentences, entries, per_sentence, figures = got
+    assert len(per_sentence) == len(sentences) and sum(per_sentence) == len(entries)
+    assert figures == sum(e[-1] for e in entries) < stats_module._NOT_READY
+    whole = [s.text for s, n in zip(sentences, per_sentence, strict=True) if n == 1]
+    for piece in ("दु’टि", "के.आर."):
+        assert any(piece in s for s in whole)
+    assert "Dr. A. B. Roy ने कहा है." not in whole  # (the initials rule is for the lists')
     _assert_token_paths_agree(TRICKY)
     _assert_token_paths_agree("")
     _assert_token_paths_agree(" \n\t\n")
@@ -111,11 +126,14 @@ def test_token_paths_agree_from_cold_caches(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(stats_module, "_WORD_CACHE", stats_module._WordCache())
     monkeypatch.setattr(segment_module, "_KINDS", segment_module._KindCache())
     stats_module._token_info.cache_clear()
+    stats_module._piece_info.cache_clear()
     try:
         fast = _token_figures(text, stats_module._add_tokens_and_sentences)
         assert stats_module._token_info()["\u200d"][0] == ""
+        assert stats_module._piece_info()["\u200d"] is not None
     finally:
         stats_module._token_info.cache_clear()
+        stats_module._piece_info.cache_clear()
     assert fast == _token_figures(text, stats_module._add_tokens_and_sentences_reference)
     assert fast[0].word_counts[""] == 1
 
@@ -128,17 +146,18 @@ def test_sentence_tokens_equal_reference_on_generated_text(text: str) -> None:
 
 def test_fallback_without_segment_fast_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = document_stats(TRICKY)
-    monkeypatch.delattr(segment_module, "tokenized_text")
-    assert stats_module._sentence_tokens(TRICKY, split_sentences) is None
+    monkeypatch.delattr(segment_module, "piece_tokens")
+    assert stats_module._sentence_pieces(TRICKY, split_sentences) is None
     assert document_stats(TRICKY) == expected
 
 
 def test_fallback_when_lines_do_not_line_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a tokenizer whose output does not keep one line per sentence is not trusted
+    # a tokenizer whose output does not keep one line per sentence is not trusted (for the
+    # sentences tokenized whole; the pieces are known from the first call)
     expected = document_stats(TRICKY)
     real = segment_module.tokenized_text
     monkeypatch.setattr(segment_module, "tokenized_text", lambda t: real(t) + "\nextra")
-    assert stats_module._sentence_tokens(TRICKY, split_sentences) is None
+    assert stats_module._sentence_pieces(TRICKY, split_sentences) is None
     assert document_stats(TRICKY) == expected
 
 

@@ -54,16 +54,19 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
 * **Speed** (the figures are those of the definitions above; each fast path
   keeps its reference as fallback and is tested against it): no Python code
   runs per token or per character except one step of the MATTR loop per word.
-  The sentences of a chunk, joined by newlines, go through segment's C-level
-  line tokenizer, so each output line is one sentence's tokens; one memoized
-  lookup per token gives its normalized form or its kind, and kinds, words,
-  bigrams (pairs of words, joined only for the report) and lengths are
-  ``map``/``compress``/``Counter`` passes. The same lookup gives the token's
-  character figures and clusters (packed into one int), summed per document: the
-  tokens hold every non-whitespace character once. Where a cluster may cross a
-  token's edge (an emoji sequence, a mark after a space), the document goes
-  through ``\\X`` whole. Caches are keyed by tokens and chunks (vocabulary), never
-  by lines or documents, so repeated input is not what makes them pay.
+  Each sentence is cut at whitespace into pieces (a word, a word and its comma,
+  a quoted word), and one memoized lookup per piece gives what its tokens are:
+  their normalized forms or kinds, which are words, their lengths and their
+  character figures and clusters (packed into one int), so text is tokenized
+  once per distinct piece (:func:`newskit.segment.piece_tokens`; a sentence with
+  a piece whose tokens depend on its neighbours is tokenized whole). Kinds,
+  words, bigrams (pairs of words, joined only for the report) and lengths are
+  then ``chain``/``map``/``compress``/``Counter`` passes, and the figures are
+  summed per document: the pieces hold every non-whitespace character once.
+  Where a cluster may cross a piece's edge (an emoji sequence, a mark after a
+  space), the document goes through ``\\X`` whole. Caches are keyed by pieces
+  and tokens (vocabulary), never by lines or documents, so repeated input is
+  not what makes them pay.
 
 The module never prints; :mod:`newskit.render` formats the dictionaries that
 :meth:`CorpusStats.summary` and :meth:`CorpusStats.report` return.
@@ -84,8 +87,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress, filterfalse, pairwise, repeat
-from operator import add, and_, getitem, not_, sub
+from itertools import accumulate, chain, compress, filterfalse, pairwise, repeat
+from operator import add, and_, getitem, sub
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -960,35 +963,32 @@ def _add_tokens_and_sentences(
 ) -> tuple[list[Any], int | None]:
     """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
 
-    The fast path (:func:`_sentence_tokens`) tokenizes the sentences with segment's C-level
-    line tokenizer and does every per-token step with ``map``/``compress``/``Counter`` in C;
-    it falls back to :func:`_add_tokens_and_sentences_reference` (offsets from
-    :func:`token_columns`) when segment does not provide what it needs. Returns the chunk's
-    sentences, so that quote extraction does not split them again, and the summed packed
-    figures of its tokens (None from the fallback).
+    The fast path (:func:`_sentence_pieces`) gives each sentence as memoized pieces (see
+    :class:`_PieceInfo`), and every per-token step is a ``chain``/``map``/``compress``/
+    ``Counter`` pass in C over what they hold; it falls back to
+    :func:`_add_tokens_and_sentences_reference` (offsets from :func:`token_columns`) when
+    segment does not provide what it needs. Returns the chunk's sentences, so that quote
+    extraction does not split them again, and the summed packed figures of its pieces (None
+    from the fallback).
     """
-    got = _sentence_tokens(text, split_sentences)
+    got = _sentence_pieces(text, split_sentences)
     if got is None:
         sentences = _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
         return sentences, None
-    sentences, toks, sizes = got
-    ti = _token_info()
-    pairs = ti.info_all(toks)
-    info = list(map(_first, pairs))
-    is_mark = list(map(ti.marks.__contains__, info))
-    is_word = list(map(not_, is_mark))
+    sentences, entries, per_sentence, figures = got
+    flat = chain.from_iterable
+    info = list(flat(map(_p_info, entries)))
+    is_word = list(flat(map(_p_is_word, entries)))
     words = list(compress(info, is_word))
-    st.tokens += len(toks)
+    st.tokens += len(info)
     if words:
         st.token_kinds["word"] += len(words)
-    for mark, n in Counter(compress(info, is_mark)).items():
-        st.token_kinds[ti.kind_of_mark[mark]] += n
-    # sentence lengths: tokens per sentence less its uncounted ones (differences of a
-    # running count)
-    running = [0, *accumulate(map(ti.uncounted.__contains__, info))]
-    bounds = [0, *accumulate(sizes)]
-    uncounted = map(sub, map(running.__getitem__, bounds[1:]), map(running.__getitem__, bounds))
-    st.sentence_lengths.update(map(sub, sizes, uncounted))
+    st.token_kinds.update(flat(map(_p_kinds, entries)))
+    # where each sentence starts, in tokens and in counted tokens (running sums over entries)
+    at = [0, *accumulate(per_sentence)]
+    bounds = list(map([0, *accumulate(map(_p_tokens, entries))].__getitem__, at))
+    counted = list(map([0, *accumulate(map(_p_counted, entries))].__getitem__, at))
+    st.sentence_lengths.update(map(sub, counted[1:], counted))
     # Bigrams: word tokens adjacent in the token stream (normalized forms); a punctuation
     # token or a line break between two words breaks the pair. Sentences of one line are
     # adjacent in the stream; a sentence that starts a new line is not.
@@ -1004,7 +1004,7 @@ def _add_tokens_and_sentences(
     st.word_counts.update(words)
     mattr.feed(words)
     _add_sentences(st, sentences, seen_sent)
-    return sentences, sum(map(_second, pairs))
+    return sentences, figures
 
 
 _first = operator.itemgetter(0)
@@ -1016,14 +1016,12 @@ class _TokenInfo(dict[str, tuple["str | int", int]]):
     when it is a word, else a mark (a small int) standing for its kind; and its packed
     character figures (see :data:`_FIELDS`).
 
-    Why one cache: all of it follows from the token's text alone, so one C-level lookup per
-    token gives it, where a kind lookup, a word lookup and a lookup of each whitespace-
-    separated chunk of the text for its figures cost three (the figures' own pass over the
-    text cost some 15% of ``newskit stats``). Words are ``str`` and marks ``int``, so the
-    two cannot be mistaken for each other; ``marks``, ``uncounted`` and ``kind_of_mark``
+    All of it follows from the token's text alone. Words are ``str`` and marks ``int``, so
+    the two cannot be mistaken for each other; ``marks``, ``uncounted`` and ``kind_of_mark``
     describe the marks. The figures carry the edge flag when the token may share a cluster
-    with what is next to it (see :func:`_token_edge_res`). Memory is bounded by the
-    vocabulary (and a cap).
+    with what is next to it (see :func:`_token_edge_res`). :class:`_PieceInfo` is built from
+    these entries; a sentence that cannot be cut into pieces is counted from them directly.
+    Memory is bounded by the vocabulary (and a cap).
     """
 
     def __init__(self) -> None:
@@ -1066,6 +1064,34 @@ class _TokenInfo(dict[str, tuple["str | int", int]]):
         _WORD_CACHE.normalize_all(t for t in missing if _KINDS[t] == "word")
         return list(map(self.__getitem__, toks))
 
+    def entry(self, toks: list[str], figures: int) -> _Entry:
+        """The :data:`_Entry` of consecutive tokens (a piece's, or a sentence's) and their
+        packed figures."""
+        got = self.info_all(toks)
+        info = tuple(map(_first, got))
+        marks = self.marks
+        is_word = tuple(x not in marks for x in info)
+        kinds = tuple(self.kind_of_mark[x] for x in info if x in marks)
+        uncounted = sum(x in self.uncounted for x in info)
+        return (info, is_word, kinds, len(info), len(info) - uncounted, figures)
+
+
+#: What the token loop needs of a run of tokens: their words' normalized forms and their
+#: kinds' marks (see :class:`_TokenInfo`), which of them are words, the kinds of the others,
+#: how many tokens, how many count towards sentence length, and the packed figures of their
+#: characters.
+_Entry = tuple[tuple["str | int", ...], tuple[bool, ...], tuple[str, ...], int, int, int]
+(_p_info, _p_is_word, _p_kinds, _p_tokens, _p_counted, _p_figures) = map(
+    operator.itemgetter, range(6)
+)
+#: Figures at least this large are no real sum (no field overflows): a sum of entries'
+#: figures that reaches it holds one of the two placeholders below.
+_NOT_READY = 1 << (_FIELD_BITS * len(_FIELDS))
+#: Placeholder entries: a piece not seen yet, and a piece whose tokens may depend on its
+#: neighbours (stored as its entry, so that the piece is not looked at again).
+_NEW: _Entry = ((), (), (), 0, 0, _NOT_READY)
+_UNSAFE: _Entry = ((), (), (), 0, 0, 2 * _NOT_READY)  # (not equal to _NEW)
+
 
 @lru_cache(maxsize=1)
 def _token_info() -> _TokenInfo:
@@ -1073,36 +1099,98 @@ def _token_info() -> _TokenInfo:
     return _TokenInfo()
 
 
-def _sentence_tokens(
-    text: str, split_sentences: Any
-) -> tuple[list[Any], list[str], list[int]] | None:
-    """``(sentences, tokens, tokens per sentence)`` of a chunk, or None (no fast path).
+class _PieceInfo(dict[str, "_Entry"]):
+    """Piece of a sentence (a run of non-whitespace) -> the :data:`_Entry` of its tokens, or
+    :data:`_UNSAFE` when they may depend on its neighbours (see
+    :func:`newskit.segment.piece_tokens`).
 
-    Why per sentence: every non-space character is in exactly one sentence and a sentence
-    tokenizes alone as it does in its text (both tested properties of segment), so the
-    sentences joined by newlines go through :func:`newskit.segment.tokenized_text` (C-level,
-    one output line per input line) and each output line holds one sentence's tokens, with
-    no offsets to compute. None when segment lacks it, or the output does not line up with
-    the sentences (then the caller uses the offset-based reference).
+    Why: a sentence's tokens are its pieces' tokens one after another, and pieces repeat like
+    words (a word, a word and its comma, a quoted word), so one C-level lookup per piece
+    replaces tokenizing the text and one lookup per token, and the per-token facts come as
+    ready-made tuples for ``chain``. A piece's figures are its own (clusters counted within it,
+    edge flag by :func:`_token_edge_res`, as sentences may cut a piece from its neighbour
+    without whitespace). Memory is bounded by the vocabulary (and a cap); the small tuples
+    shared by many entries are stored once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def learn(self, pieces: list[str]) -> None:
+        """Add the entries of the pieces not known yet (tokenized and normalized together)."""
+        from newskit.segment import piece_tokens
+
+        if len(self) > 300_000:  # keep memory flat on endless streams (before, not after)
+            self.clear()
+            self.shared.clear()
+        new = list(filterfalse(self.__contains__, set(pieces)))
+        if not new:
+            return
+        tokens = piece_tokens(new)
+        ti = _token_info()
+        ti.info_all([t for toks in tokens if toks is not None for t in toks])
+        starts, ends = _token_edge_res()
+        share = self.shared.setdefault
+        for piece, toks in zip(new, tokens, strict=True):
+            if toks is None:
+                self[piece] = _UNSAFE
+                continue
+            edge = bool(starts.match(piece) or ends.search(piece))
+            info, is_word, kinds, *rest = ti.entry(toks, _piece_figures(piece, edge))
+            self[piece] = (info, share(is_word, is_word), share(kinds, kinds), *rest)
+
+
+@lru_cache(maxsize=1)
+def _piece_info() -> _PieceInfo:
+    """The piece cache (built on first use, like :func:`_token_info`)."""
+    return _PieceInfo()
+
+
+def _sentence_pieces(
+    text: str, split_sentences: Any
+) -> tuple[list[Any], list[_Entry], list[int], int] | None:
+    """``(sentences, entries, entries per sentence, their summed figures)`` of a chunk, or
+    None (no fast path).
+
+    Each sentence is its pieces' entries (see :class:`_PieceInfo`), or, when one of its pieces
+    may take its tokens from its neighbours, one entry of its own, from its tokens (not
+    memoized): those sentences, joined by newlines, go through segment's C-level line
+    tokenizer, so each output line holds one sentence's tokens (each sentence tokenizes alone
+    as it does in its text). None when segment lacks either, or the output does not line up
+    with the sentences (then the caller uses the offset-based reference).
     """
     from newskit import segment
 
-    tokenized = getattr(segment, "tokenized_text", None)
-    if tokenized is None:
+    if not hasattr(segment, "piece_tokens") or not hasattr(segment, "tokenized_text"):
         return None
     sentences = split_sentences(text)
-    if not sentences:
-        return sentences, [], []
-    out = tokenized("\n".join([s.text for s in sentences]))
-    lines = out.split("\n")
-    if len(lines) != len(sentences):
-        return None
-    toks = out.split()
-    # tokens are separated by single spaces on a line, and a sentence has at least one
-    sizes = [n + 1 for n in map(str.count, lines, repeat(" "))]
-    if sum(sizes) != len(toks):
-        return None
-    return sentences, toks, sizes
+    cut = list(map(str.split, [s.text for s in sentences]))
+    per_sentence = list(map(len, cut))
+    pieces = list(chain.from_iterable(cut))
+    cache = _piece_info()
+    entries = list(map(cache.get, pieces, repeat(_NEW)))
+    figures = sum(map(_p_figures, entries))
+    if figures < _NOT_READY:  # (the sum of the figures tells whether a piece is new or unsafe)
+        return sentences, entries, per_sentence, figures
+    if _NEW in entries:
+        cache.learn(pieces)
+        entries = list(map(cache.__getitem__, pieces))
+    # the sentences with a piece that may depend on its neighbours, tokenized whole
+    offsets = list(accumulate(per_sentence, initial=0))
+    whole = [i for i, (a, b) in enumerate(pairwise(offsets)) if _UNSAFE in entries[a:b]]
+    if whole:
+        out = segment.tokenized_text("\n".join([sentences[i].text for i in whole]))
+        lines = out.split("\n")
+        if len(lines) != len(whole) or not all(lines):
+            return None
+        ti = _token_info()
+        for i, line in zip(reversed(whole), reversed(lines), strict=True):
+            toks = line.split(" ")  # (tokens are separated by single spaces)
+            entry = ti.entry(toks, sum(map(_second, ti.info_all(toks))))
+            entries[offsets[i] : offsets[i + 1]] = [entry]  # (right to left: the offsets
+            per_sentence[i] = 1  # on the left stay valid)
+    return sentences, entries, per_sentence, sum(map(_p_figures, entries))
 
 
 def _add_sentences(st: CorpusStats, sentences: list[Any], seen_sent: set[int]) -> None:
