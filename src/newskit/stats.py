@@ -1007,21 +1007,14 @@ def _add_tokens_and_sentences(
     return sentences, figures
 
 
-_first = operator.itemgetter(0)
-_second = operator.itemgetter(1)
+class _TokenInfo(dict[str, "str | int"]):
+    """Token -> its normalized form (see :class:`_WordCache`) when it is a word, else a mark
+    (a small int) standing for its kind.
 
-
-class _TokenInfo(dict[str, tuple["str | int", int]]):
-    """Token -> what statistics need of it: its normalized form (see :class:`_WordCache`)
-    when it is a word, else a mark (a small int) standing for its kind; and its packed
-    character figures (see :data:`_FIELDS`).
-
-    All of it follows from the token's text alone. Words are ``str`` and marks ``int``, so
-    the two cannot be mistaken for each other; ``marks``, ``uncounted`` and ``kind_of_mark``
-    describe the marks. The figures carry the edge flag when the token may share a cluster
-    with what is next to it (see :func:`_token_edge_res`). :class:`_PieceInfo` is built from
-    these entries; a sentence that cannot be cut into pieces is counted from them directly.
-    Memory is bounded by the vocabulary (and a cap).
+    Both follow from the token's text alone. Words are ``str`` and marks ``int``, so the two
+    cannot be mistaken for each other; ``marks``, ``uncounted`` and ``kind_of_mark`` describe
+    the marks. :class:`_PieceInfo` builds its entries from these. Memory is bounded by the
+    vocabulary (and a cap).
     """
 
     def __init__(self) -> None:
@@ -1034,41 +1027,30 @@ class _TokenInfo(dict[str, tuple["str | int", int]]):
         self.marks = frozenset(self.kind_of_mark)
         self.uncounted = frozenset(self.mark_of[k] for k in others if k in NON_WORD_KINDS)
 
-    def __missing__(self, tok: str) -> tuple[str | int, int]:
+    def __missing__(self, tok: str) -> str | int:
         from newskit.segment import _KINDS
 
         kind = _KINDS[tok]
-        starts, ends = _token_edge_res()
-        value = (
-            _WORD_CACHE[tok] if kind == "word" else self.mark_of[kind],
-            _piece_figures(tok, bool(starts.match(tok) or ends.search(tok))),
-        )
+        value = _WORD_CACHE[tok] if kind == "word" else self.mark_of[kind]
         if len(self) > 500_000:  # keep memory flat on endless streams
             self.clear()
         self[tok] = value
         return value
 
-    def info_all(self, toks: list[str]) -> list[tuple[str | int, int]]:
-        """``[self[t] for t in toks]``, normalizing the chunk's new words in one call.
-
-        A hit costs one C-level ``get``; once the vocabulary is known nearly every token
-        is one. On a miss (``None``), the new words go through
-        :meth:`_WordCache.normalize_all` together, which normalizes them in one call.
-        """
-        out = list(map(self.get, toks))
-        if all(out):
-            return out  # type: ignore[return-value]
+    def learn(self, toks: list[str]) -> None:
+        """Add the tokens not known yet, normalizing their words in one call (see
+        :meth:`_WordCache.normalize_all`): one call per word costs several times more."""
         from newskit.segment import _KINDS
 
         missing = list(filterfalse(self.__contains__, set(toks)))
         _WORD_CACHE.normalize_all(t for t in missing if _KINDS[t] == "word")
-        return list(map(self.__getitem__, toks))
+        for t in missing:
+            self.__missing__(t)
 
     def entry(self, toks: list[str], figures: int) -> _Entry:
         """The :data:`_Entry` of consecutive tokens (a piece's, or a sentence's) and their
         packed figures."""
-        got = self.info_all(toks)
-        info = tuple(map(_first, got))
+        info = tuple(map(self.__getitem__, toks))
         marks = self.marks
         is_word = tuple(x not in marks for x in info)
         kinds = tuple(self.kind_of_mark[x] for x in info if x in marks)
@@ -1129,16 +1111,22 @@ class _PieceInfo(dict[str, "_Entry"]):
             return
         tokens = piece_tokens(new)
         ti = _token_info()
-        ti.info_all([t for toks in tokens if toks is not None for t in toks])
-        starts, ends = _token_edge_res()
+        ti.learn([t for toks in tokens if toks is not None for t in toks])
         share = self.shared.setdefault
         for piece, toks in zip(new, tokens, strict=True):
             if toks is None:
                 self[piece] = _UNSAFE
                 continue
-            edge = bool(starts.match(piece) or ends.search(piece))
-            info, is_word, kinds, *rest = ti.entry(toks, _piece_figures(piece, edge))
+            info, is_word, kinds, *rest = ti.entry(toks, _own_figures(piece))
             self[piece] = (info, share(is_word, is_word), share(kinds, kinds), *rest)
+
+
+def _own_figures(piece: str) -> int:
+    """Packed figures of a piece of a sentence, with the edge flag when a cluster may cross
+    its edge (see :func:`_token_edge_res`: a sentence may cut a piece from its neighbour
+    without whitespace between them)."""
+    starts, ends = _token_edge_res()
+    return _piece_figures(piece, bool(starts.match(piece) or ends.search(piece)))
 
 
 @lru_cache(maxsize=1)
@@ -1176,20 +1164,22 @@ def _sentence_pieces(
     if _NEW in entries:
         cache.learn(pieces)
         entries = list(map(cache.__getitem__, pieces))
+        figures = sum(map(_p_figures, entries))
+        if figures < _NOT_READY:
+            return sentences, entries, per_sentence, figures
     # the sentences with a piece that may depend on its neighbours, tokenized whole
     offsets = list(accumulate(per_sentence, initial=0))
     whole = [i for i, (a, b) in enumerate(pairwise(offsets)) if _UNSAFE in entries[a:b]]
-    if whole:
-        out = segment.tokenized_text("\n".join([sentences[i].text for i in whole]))
-        lines = out.split("\n")
-        if len(lines) != len(whole) or not all(lines):
-            return None
-        ti = _token_info()
-        for i, line in zip(reversed(whole), reversed(lines), strict=True):
-            toks = line.split(" ")  # (tokens are separated by single spaces)
-            entry = ti.entry(toks, sum(map(_second, ti.info_all(toks))))
-            entries[offsets[i] : offsets[i + 1]] = [entry]  # (right to left: the offsets
-            per_sentence[i] = 1  # on the left stay valid)
+    out = segment.tokenized_text("\n".join([sentences[i].text for i in whole]))
+    lines = out.split("\n")
+    if len(lines) != len(whole) or not all(lines):
+        return None
+    ti = _token_info()
+    ti.learn(out.split())
+    for i, line in zip(reversed(whole), reversed(lines), strict=True):
+        entry = ti.entry(line.split(" "), sum(map(_own_figures, cut[i])))  # (tokens are
+        entries[offsets[i] : offsets[i + 1]] = [entry]  # separated by single spaces; right
+        per_sentence[i] = 1  # to left, the offsets on the left stay valid)
     return sentences, entries, per_sentence, sum(map(_p_figures, entries))
 
 
