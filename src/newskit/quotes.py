@@ -152,11 +152,25 @@ def _is_letter(ch: str) -> bool:
 
 
 def _key(word: str, lang: str) -> str:
-    """Comparison key: NFD, single spaces, and for Hindi no nukta (मुताबिक = मुताबिक़)."""
-    k = " ".join(unicodedata.normalize("NFD", word).split())
-    if lang == "hi":
-        k = k.replace(_DEV_NUKTA, "")
+    """Comparison key: NFD, single spaces, and for Hindi no nukta (मुताबिक = मुताबिक़).
+
+    Memoized per language (the rules look up each word near a quote several times).
+    """
+    known = _KEYS.get(lang)
+    if known is None:
+        known = _KEYS.setdefault(lang, {})
+    k = known.get(word)
+    if k is None:
+        k = " ".join(unicodedata.normalize("NFD", word).split())
+        if lang == "hi":
+            k = k.replace(_DEV_NUKTA, "")
+        if len(known) > 200_000:  # keep memory flat on endless streams
+            known.clear()
+        known[word] = k
     return k
+
+
+_KEYS: dict[str, dict[str, str]] = {}
 
 
 # -- language data ------------------------------------------------------------------------------
