@@ -683,8 +683,8 @@ def _token_edge_res() -> tuple[Any, Any]:
 # The figures of a token (or of a whitespace-separated chunk) are packed into one int, one
 # FIELD_BITS-bit field per figure, so that the figures of a whole document are one C-level
 # ``sum`` over its tokens (no field can overflow: a document would need 2**40 characters).
-_FIELD_BITS = 40
-_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_FIELD_BYTES = 5
+_FIELD_BITS = 8 * _FIELD_BYTES
 _SPECIAL_KINDS = ("zwj", "zwnj", "replacement", "invisible")
 _DIGIT_KINDS = ("ascii", "devanagari", "bengali", "other")
 #: The packed fields: clusters, the edge flag, characters, then character counts by kind
@@ -699,6 +699,7 @@ _FIELDS = (
     *(f"quote:{c}" for c in QUOTE_MARK_NAMES),
 )
 _FIELD = {name: 1 << (_FIELD_BITS * i) for i, name in enumerate(_FIELDS)}
+_FIELD_SLICES = [slice(_FIELD_BYTES * i, _FIELD_BYTES * (i + 1)) for i in range(len(_FIELDS))]
 #: Set in a token's (chunk's) figures when an edge of it may join a cluster with the token
 #: (space) next to it: see _token_edge_res (_edge_res).
 _EDGE = _FIELD["edge"]
@@ -766,7 +767,9 @@ def _unpacked(text: str, packed: int) -> list[int]:
     non-whitespace characters once (chunks or tokens): every whitespace character is a
     cluster of its own unless the edge flag is set or a CR may precede an LF (GB3); then
     the whole text goes through ``\\X``."""
-    fields = [(packed >> (_FIELD_BITS * i)) & _FIELD_MASK for i in range(len(_FIELDS))]
+    # (fields are whole bytes: slicing the bytes is cheaper than shifting the big int)
+    raw = packed.to_bytes(_FIELD_BYTES * len(_FIELDS), "little")
+    fields = list(map(int.from_bytes, map(raw.__getitem__, _FIELD_SLICES), repeat("little")))
     if fields[1] or "\r" in text:
         fields[0] = int(_grapheme_re().subn("", text)[1])
     else:
@@ -999,7 +1002,10 @@ def _add_tokens_and_sentences(
         # only the sentences that start a line (a few of them) are visited in Python
         for first in compress(bounds[1:-1], map(text.count, repeat("\n"), ends, starts[1:])):
             adjacent[first - 1] = False
-    st.bigram_counts.update(compress(pairwise(info), adjacent))
+    # (zip, not pairwise: zip reuses its pair tuple whenever the pair was counted before)
+    st.bigram_counts.update(
+        zip(compress(info, adjacent), compress(info[1:], adjacent), strict=True)
+    )
     st.words += len(words)
     st.word_counts.update(words)
     mattr.feed(words)
