@@ -349,25 +349,26 @@ def _changed_words(old: str, new: str) -> int:
     else:
         a_words, b_words = old.split(), new.split()
     changed = compress(zip(a_words, b_words, strict=False), map(ne, a_words, b_words))
-    total = 0
-    known = _word_changes
-    for pair in changed:
-        n = known.get(pair)
-        if n is None:
-            a, b = pair
-            p = _common_prefix_len(a, b)
-            s = _common_prefix_len(a[p:][::-1], b[p:][::-1])
-            n = max(len(a) - p - s, len(b) - p - s, 1)
-            if len(known) >= 1 << 16:
-                known.clear()  # bounded: the common words come straight back
-            known[pair] = n
-        total += n
-    return total
+    return sum(map(_WORD_CHANGES.__getitem__, changed))
 
 
-# The same few thousand words change again and again (Bengali য় is in most
-# of them), so their counts are remembered.
-_word_changes: dict[tuple[str, str], int] = {}
+class _WordChanges(dict[tuple[str, str], int]):
+    """(old word, new word) -> characters changed between them, remembered: the same few
+    thousand words change again and again (Bengali য় is in most of them), so the sum over a
+    text's changed words is one C-level ``map`` when they are known."""
+
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        a, b = pair
+        p = _common_prefix_len(a, b)
+        s = _common_prefix_len(a[p:][::-1], b[p:][::-1])
+        n = max(len(a) - p - s, len(b) - p - s, 1)
+        if len(self) >= 1 << 16:
+            self.clear()  # bounded: the common words come straight back
+        self[pair] = n
+        return n
+
+
+_WORD_CHANGES = _WordChanges()
 
 
 def _common_prefix_len(a: str, b: str) -> int:
