@@ -88,7 +88,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, compress, filterfalse, pairwise, repeat
-from operator import add, and_, getitem, sub
+from operator import add, and_, getitem, mul, or_, sub, truth
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -657,13 +657,14 @@ def _edge_res() -> tuple[Any, Any]:
 
 @lru_cache(maxsize=1)
 def _token_edge_res() -> tuple[Any, Any]:
-    """(a token start that may join the cluster before it, a token end that may join the
-    cluster after it): :func:`_edge_res` for the edges between two tokens too.
+    """(a piece start that may join the cluster before it, a piece end that may join the
+    cluster after it): :func:`_edge_res` for pieces that touch with no space between them too
+    (a token next to a token, or a sentence's piece cut from the next sentence's).
 
-    Next to another token, more rules than next to a space can join two characters: regional
+    Next to another character than a space, more rules can join two characters: regional
     indicator pairs (GB12, GB13), Hangul syllable parts (GB6-GB8), an emoji after a ZWJ (GB11)
     and a consonant after a virama (GB9c, Unicode 15.1). Each rule needs the left character
-    to end a token with one of these or the right one to start a token with one, so a token
+    to end a piece with one of these or the right one to start a piece with one, so a piece
     with neither edge is segmented alone exactly as in its text.
     """
     import regex
@@ -680,9 +681,10 @@ def _token_edge_res() -> tuple[Any, Any]:
     )
 
 
-# The figures of a token (or of a whitespace-separated chunk) are packed into one int, one
-# FIELD_BITS-bit field per figure, so that the figures of a whole document are one C-level
-# ``sum`` over its tokens (no field can overflow: a document would need 2**40 characters).
+# The figures of a piece of text with no whitespace (a sentence's piece, a token, a chunk) are
+# packed into one int, one FIELD_BITS-bit field per figure, so that the figures of a whole
+# document are one C-level ``sum`` over its pieces (no field can overflow: a document would
+# need 2**40 characters).
 _FIELD_BYTES = 5
 _FIELD_BITS = 8 * _FIELD_BYTES
 _SPECIAL_KINDS = ("zwj", "zwnj", "replacement", "invisible")
@@ -700,8 +702,8 @@ _FIELDS = (
 )
 _FIELD = {name: 1 << (_FIELD_BITS * i) for i, name in enumerate(_FIELDS)}
 _FIELD_SLICES = [slice(_FIELD_BYTES * i, _FIELD_BYTES * (i + 1)) for i in range(len(_FIELDS))]
-#: Set in a token's (chunk's) figures when an edge of it may join a cluster with the token
-#: (space) next to it: see _token_edge_res (_edge_res).
+#: Set in a piece's figures when an edge of it may join a cluster with what is next to it:
+#: see _token_edge_res (_edge_res for chunks, which only whitespace separates).
 _EDGE = _FIELD["edge"]
 #: Packed figures at least this large hold a quote mark (see _FIELDS).
 _ANY_QUOTE = _FIELD[f"quote:{next(iter(QUOTE_MARK_NAMES))}"]
@@ -1056,6 +1058,10 @@ class _TokenInfo(dict[str, "str | int"]):
     def entry(self, toks: list[str], figures: int) -> _Entry:
         """The :data:`_Entry` of consecutive tokens (a piece's, or a sentence's) and their
         packed figures."""
+        if len(toks) == 1:  # (most pieces: a word alone)
+            x = self[toks[0]]
+            if x.__class__ is str:
+                return ((x,), _ONE_WORD, (), 1, 1, figures)
         info = tuple(map(self.__getitem__, toks))
         marks = self.marks
         is_word = tuple(x not in marks for x in info)
@@ -1077,6 +1083,8 @@ _Entry = tuple[tuple["str | int", ...], tuple[bool, ...], tuple[str, ...], int, 
 _NOT_READY = 1 << (_FIELD_BITS * len(_FIELDS))
 #: Placeholder entries: a piece not seen yet, and a piece whose tokens may depend on its
 #: neighbours (stored as its entry, so that the piece is not looked at again).
+#: ``is_word`` of a piece that is one word (shared by most entries).
+_ONE_WORD = (True,)
 _NEW: _Entry = ((), (), (), 0, 0, _NOT_READY)
 _UNSAFE: _Entry = ((), (), (), 0, 0, 2 * _NOT_READY)  # (not equal to _NEW)
 
@@ -1119,20 +1127,30 @@ class _PieceInfo(dict[str, "_Entry"]):
         ti = _token_info()
         ti.learn([t for toks in tokens if toks is not None for t in toks])
         share = self.shared.setdefault
-        for piece, toks in zip(new, tokens, strict=True):
+        entry = ti.entry
+        for piece, toks, figures in zip(new, tokens, _own_figures(new), strict=True):
             if toks is None:
                 self[piece] = _UNSAFE
                 continue
-            info, is_word, kinds, *rest = ti.entry(toks, _own_figures(piece))
+            info, is_word, kinds, *rest = entry(toks, figures)
             self[piece] = (info, share(is_word, is_word), share(kinds, kinds), *rest)
 
 
-def _own_figures(piece: str) -> int:
-    """Packed figures of a piece of a sentence, with the edge flag when a cluster may cross
+_second = operator.itemgetter(1)
+
+
+def _own_figures(pieces: list[str]) -> list[int]:
+    """Packed figures of pieces of sentences, each with the edge flag when a cluster may cross
     its edge (see :func:`_token_edge_res`: a sentence may cut a piece from its neighbour
-    without whitespace between them)."""
+    without whitespace between them): :func:`_piece_figures` of each, as C-level passes over
+    the list (a new piece is otherwise several Python calls)."""
     starts, ends = _token_edge_res()
-    return _piece_figures(piece, bool(starts.match(piece) or ends.search(piece)))
+    clusters = map(_second, map(_grapheme_re().subn, repeat(""), pieces))
+    chars = map(mul, map(len, pieces), repeat(_FIELD["chars"]))
+    kinds = map(sum, map(map, repeat(_CHAR_FIGURES.__getitem__), pieces))
+    edge = map(or_, map(truth, map(starts.match, pieces)), map(truth, map(ends.search, pieces)))
+    flags = map(mul, edge, repeat(_EDGE))
+    return list(map(add, map(add, clusters, chars), map(add, kinds, flags)))
 
 
 @lru_cache(maxsize=1)
@@ -1183,7 +1201,7 @@ def _sentence_pieces(
     ti = _token_info()
     ti.learn(out.split())
     for i, line in zip(reversed(whole), reversed(lines), strict=True):
-        entry = ti.entry(line.split(" "), sum(map(_own_figures, cut[i])))  # (tokens are
+        entry = ti.entry(line.split(" "), sum(_own_figures(cut[i])))  # (tokens are
         entries[offsets[i] : offsets[i + 1]] = [entry]  # separated by single spaces; right
         per_sentence[i] = 1  # to left, the offsets on the left stay valid)
     return sentences, entries, per_sentence, sum(map(_p_figures, entries))
