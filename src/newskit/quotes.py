@@ -973,12 +973,21 @@ def _is_title_word(lex: _Lexicon, word: str | None) -> bool:
     """A title noun, also with a case or classifier ending (বইয়ের, বইটিতে, फ़िल्मों)."""
     if word is None:
         return False
-    w = _key(word, lex.lang)
-    if lex.classes.get(w) == "title":
-        return True
-    return any(
-        w.endswith(x) and lex.classes.get(w[: -len(x)]) == "title" for x in _suffixes(lex, "clitic")
-    )
+    known = _TITLE_WORDS.setdefault(lex.lang, {})  # (memoized: a scan of every clitic)
+    got = known.get(word)
+    if got is None:
+        w = _key(word, lex.lang)
+        got = lex.classes.get(w) == "title" or any(
+            w.endswith(x) and lex.classes.get(w[: -len(x)]) == "title"
+            for x in _suffixes(lex, "clitic")
+        )
+        if len(known) > 200_000:  # keep memory flat on endless streams
+            known.clear()
+        known[word] = got
+    return got
+
+
+_TITLE_WORDS: dict[str, dict[str, bool]] = {}
 
 
 def _count_words(s: str, limit: int) -> int:
