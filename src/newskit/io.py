@@ -13,16 +13,15 @@ Memory stays flat: everything is an iterator over blocks of about
 from __future__ import annotations
 
 import contextlib
-import gzip
-import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
+
+# (gzip, json, shutil and tempfile are imported where they are used: together they took
+# 4-5 ms of every start-up, a twelfth of `echo नमस्ते | newskit normalize`)
 
 __all__ = [
     "BLOCK_SIZE",
@@ -132,6 +131,8 @@ class Source:
         if self.path is None:
             return sys.stdin.buffer
         if self.gzipped:
+            import gzip
+
             return gzip.open(self.path, "rb")  # type: ignore[return-value]
         return open(self.path, "rb")
 
@@ -436,6 +437,8 @@ def iter_records(
     Blank lines are skipped. A line that is not a JSON object, or whose
     ``field_name`` is missing or not a string, raises :class:`InputError`.
     """
+    import json
+
     for n, line in iter_lines(source, errors, report):
         if not line.strip():
             continue
@@ -456,6 +459,8 @@ def iter_records(
 
 def dump_record(record: dict[str, object]) -> str:
     """One JSON Lines line, UTF-8 text kept readable (no ``\\u`` escapes)."""
+    import json
+
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
@@ -472,6 +477,10 @@ def atomic_write(
     the original as ``path + backup``. ``click.open_file(atomic=True)`` is not
     used because it replaces the original even when the block raises.
     """
+    import gzip
+    import shutil
+    import tempfile
+
     path = Path(path)
     gz = path.suffix == ".gz" if gzipped is None else gzipped
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".newskit-tmp")

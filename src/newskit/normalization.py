@@ -58,6 +58,7 @@ from itertools import compress
 from operator import is_, ne
 from typing import Literal
 
+from newskit._data import data_text
 from newskit.scripts import (
     BEN_LETTER,
     BEN_MARK,
@@ -836,11 +837,9 @@ def _visarga_prefixes() -> frozenset[str]:
     """Word beginnings written with a visarga (data/<lang>/visarga_prefixes.txt)."""
     global _VISARGA_PREFIXES
     if _VISARGA_PREFIXES is None:
-        from importlib.resources import files
-
         entries: set[str] = set()
         for lang in ("hi", "bn"):
-            text = files("newskit").joinpath(f"data/{lang}/visarga_prefixes.txt").read_text("utf-8")
+            text = data_text(lang, "visarga_prefixes.txt")
             entries.update(
                 unicodedata.normalize("NFC", line.strip())
                 for line in text.splitlines()
@@ -984,9 +983,7 @@ def _nfc_unsafe_ranges() -> list[tuple[int, int]]:
     Read from ``data/nfc_unsafe.txt`` when it was generated for the running
     Unicode version, else computed (about 0.2 s, once per process).
     """
-    from importlib.resources import files
-
-    lines = files("newskit").joinpath("data/nfc_unsafe.txt").read_text("utf-8").splitlines()
+    lines = data_text("nfc_unsafe.txt").splitlines()
     if lines and lines[0] == f"# unidata_version={unicodedata.unidata_version}":
         out = []
         for line in lines:

@@ -35,9 +35,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from newskit._data import data_text
 from newskit.scripts import INDIC_MARK, ZWJ, ZWNJ
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -186,9 +186,8 @@ class _Lexicon:
 
 
 def _read_tsv(lang: str, name: str) -> list[tuple[str, str]]:
-    ref = resources.files("newskit").joinpath("data", lang, name)
     rows = []
-    for line in ref.read_text(encoding="utf-8").splitlines():
+    for line in data_text(lang, name).splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         word, _, cls = line.partition("\t")

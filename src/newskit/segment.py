@@ -34,11 +34,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import accumulate, pairwise
 
 import regex
 
+from newskit._data import data_text
 from newskit.scripts import (
     BEN_DIGIT,
     INDIC_DIGIT,
@@ -119,11 +119,12 @@ class Sentence:
 
 def _read_list(lang: str, name: str) -> list[str]:
     """Entries of ``data/<lang>/<name>``: one per line, ``#`` starts a comment line."""
-    ref = resources.files("newskit").joinpath("data", lang, name)
-    if not ref.is_file():
+    try:
+        text = data_text(lang, name)
+    except FileNotFoundError:
         return []
     entries = []
-    for line in ref.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         entry = line.strip()
         if entry and not entry.startswith("#"):
             entries.append(entry)

@@ -534,11 +534,11 @@ def stopwords() -> frozenset[str]:
     Both lists are used for every document: they are in different scripts, so
     they cannot collide, and a mixed file needs both.
     """
-    from importlib.resources import files
+    from newskit._data import data_text
 
     words: set[str] = set()
     for lang in ("hi", "bn"):
-        text = files("newskit").joinpath(f"data/{lang}/stopwords.txt").read_text("utf-8")
+        text = data_text(lang, "stopwords.txt")
         for line in text.split("\n"):
             line = line.strip()
             if line and not line.startswith("#"):
