@@ -351,6 +351,23 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert proc.stdout.decode() == "आ\n"
 
 
+@pytest.mark.parametrize(("text", "status"), [("दु:ख\n", 0), ("a\n\xff\n", 1)])
+def test_the_console_entry_point_ends_at_once_but_flushes_and_runs_atexit(
+    text: str, status: int
+) -> None:
+    # entry_point skips the interpreter's teardown (os._exit); what a normal exit does
+    # that matters still happens: buffered output is written, atexit handlers run
+    code = "import atexit, sys, newskit.cli as c\n"
+    code += "atexit.register(lambda: sys.stdout.write('atexit ran\\n'))\n"
+    code += "c.entry_point()"
+    data = text.encode("latin-1") if status else text.encode()
+    cmd = [sys.executable, "-c", code, "normalize"]
+    proc = subprocess.run(cmd, input=data, capture_output=True)
+    assert proc.returncode == status
+    assert proc.stdout.decode() == ("a\n" if status else "दुःख\n") + "atexit ran\n"
+    assert (b"invalid UTF-8" in proc.stderr) == bool(status)
+
+
 def test_jobs_report_errors_like_one_process(run, tmp_path: Path, monkeypatch) -> None:
     # Workers read their own byte ranges; line numbers, BOM and NUL handling
     # must not depend on that.

@@ -1,6 +1,6 @@
 """`python -m newskit` runs the command-line interface."""
 
-from newskit.cli import main
+from newskit.cli import entry_point
 
 if __name__ == "__main__":
-    main()
+    entry_point()

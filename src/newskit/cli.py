@@ -1714,5 +1714,41 @@ def main() -> None:
     cli(prog_name="newskit")
 
 
+def entry_point() -> None:
+    """The ``newskit`` console script and ``python -m newskit``: :func:`main`, then the
+    process ends at once (see :func:`_exit_now`). Code that calls :func:`main` itself
+    still gets its ``SystemExit``."""
+    try:
+        main()
+    except SystemExit as exc:
+        _exit_now(exc)
+        raise
+
+
+def _exit_now(exc: SystemExit) -> None:
+    """End the process at once with ``exc``'s status once the command is done, skipping
+    the interpreter's teardown (freeing every module and object: 12-17 ms, a fifth of
+    ``echo नमस्ते | newskit normalize``, and serial time in every ``--jobs`` run).
+
+    What a normal exit would still do is done first: the outputs are flushed (a closed
+    pipe then ends the process by SIGPIPE as before) and the ``atexit`` handlers run.
+    Returns, for a normal exit, when a tracer or profiler is active (coverage, cProfile,
+    a debugger: they report after the program ends) or when the status is not a number.
+    """
+    import atexit
+
+    code = 0 if exc.code is None else exc.code
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
+    if not isinstance(code, int) or run_exitfuncs is None:
+        return
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry_point()
