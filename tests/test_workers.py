@@ -15,14 +15,18 @@ import pytest
 from newskit import cli
 
 HERE = Path(__file__).parent
+PARENT = os.getpid()
 HI = HERE.parent / "corpus" / "hi" / "kim-putin-vladivostok.txt"
 BN = HERE.parent / "corpus" / "bn" / "putin-pyongyang-visit.txt"
 
 
 def _echo(item: str) -> tuple[bytes, tuple[str, int], bool]:
-    """A task: writes its item as a line; ``stop…`` stops its input, ``boom…`` fails."""
+    """A task: writes its item as a line; ``stop…`` stops its input, ``boom…`` fails,
+    ``die`` ends the worker process."""
     if item.startswith("boom"):
         raise OSError(5, f"cannot read {item}")
+    if item == "die" and os.getpid() != PARENT:
+        os._exit(3)
     return f"{item}\n".encode(), (item, os.getpid()), item.startswith("stop")
 
 
@@ -33,23 +37,37 @@ def _failing(*items: str) -> Iterator[str]:
 
 
 def _run(
-    groups: list[Any], tmp_path: Path, in_process: int, size: Callable[[Any], int]
+    groups: list[Any],
+    tmp_path: Path,
+    in_process: int,
+    size: Callable[[Any], int],
+    live_input: bool = False,
 ) -> tuple[list[tuple[int, Any]], str]:
     out = tmp_path / "out.txt"
     with open(out, "wb") as f:
-        stream = cli.ordered_write(_echo, groups, 2, f.fileno(), in_process=in_process, size=size)
+        stream = cli.ordered_write(
+            _echo, groups, 2, f.fileno(), in_process=in_process, size=size, live_input=live_input
+        )
         results = list(stream)
     return results, out.read_text()
+
+
+# The two kinds of workers: forked ones to which this process passes the turn to write
+# (files), and a process pool whose workers pass it among themselves (stdin, a live input).
+KINDS = pytest.mark.parametrize("live_input", [False, True], ids=["files", "stdin"])
 
 
 ONE_A_TASK = 1 << 20  # every item is as large as a batch
 BATCHED = 1  # many items to a task
 
 
+@KINDS
 @pytest.mark.parametrize("item_size", [ONE_A_TASK, BATCHED])
-def test_one_set_of_workers_writes_every_input_in_order(tmp_path: Path, item_size: int) -> None:
+def test_one_set_of_workers_writes_every_input_in_order(
+    tmp_path: Path, item_size: int, live_input: bool
+) -> None:
     groups = [[f"a{i}" for i in range(5)], [], ["b0"], [f"c{i}" for i in range(40)]]
-    results, written = _run(groups, tmp_path, 0, lambda _: item_size)
+    results, written = _run(groups, tmp_path, 0, lambda _: item_size, live_input)
     expected = [(g, item) for g, items in enumerate(groups) for item in items]
     assert [(g, r[0]) for g, r in results] == expected
     assert written == "".join(f"{item}\n" for _, item in expected)
@@ -57,10 +75,11 @@ def test_one_set_of_workers_writes_every_input_in_order(tmp_path: Path, item_siz
     assert os.getpid() not in pids and len(pids) <= 2  # two workers for the four inputs
 
 
+@KINDS
 @pytest.mark.parametrize("in_process", [0, 2, 100])
 @pytest.mark.parametrize("item_size", [ONE_A_TASK, BATCHED])
 def test_a_stop_or_a_failure_ends_only_its_input(
-    tmp_path: Path, in_process: int, item_size: int
+    tmp_path: Path, in_process: int, item_size: int, live_input: bool
 ) -> None:
     groups = [
         ["a0", "stop-a1", "a2", "a3"],  # an error after good lines: a2, a3 neither run nor written
@@ -69,7 +88,7 @@ def test_a_stop_or_a_failure_ends_only_its_input(
         _failing("d0"),  # reading the input fails
         ["e0", "e1"],
     ]
-    results, written = _run(groups, tmp_path, in_process, lambda _: item_size)
+    results, written = _run(groups, tmp_path, in_process, lambda _: item_size, live_input)
     assert written == "a0\nstop-a1\nb0\nc0\nd0\ne0\ne1\n"
     seen: list[tuple[int, list[str], str | None]] = []
     for i, done in cli.by_input(iter(results), 6):
@@ -88,6 +107,30 @@ def test_a_stop_or_a_failure_ends_only_its_input(
         (4, ["e0", "e1"], None),
         (5, [], None),  # an input with nothing in the stream
     ]
+
+
+def test_a_worker_that_dies_ends_the_stream_with_an_error(tmp_path: Path) -> None:
+    # (not a hang: the parent watches every worker's pipe; and no worker is left behind)
+    groups = [[f"a{i}" for i in range(10)], ["die"], [f"c{i}" for i in range(10)]]
+    with pytest.raises(cli.WorkerDied, match="ended unexpectedly"):
+        _run(groups, tmp_path, 0, lambda _: ONE_A_TASK)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child process left, running or not waited for
+
+
+def test_a_killed_worker_is_an_error_message_not_a_traceback(tmp_path: Path) -> None:
+    code = "import os, newskit.cli as c; c.WORKERS_FROM_BYTES = 0; "
+    code += "f = c._normalize_for_writing; "
+    code += "c._normalize_for_writing = lambda t: os._exit(9) if t[0][1] > 0 else f(t); "
+    code += "c.entry_point()"
+    (tmp_path / "a.txt").write_bytes(BN.read_bytes() * 200)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "normalize", "--jobs", "2", str(tmp_path / "a.txt")],
+        capture_output=True,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.decode().startswith("newskit: a worker process (pid ")
+    assert b"Traceback" not in proc.stderr
 
 
 # newskit with workers for inputs of any size (by default, inputs of under 8 MiB in all are
