@@ -41,20 +41,20 @@ def _run(
     tmp_path: Path,
     in_process: int,
     size: Callable[[Any], int],
-    live_input: bool = False,
+    slow_input: bool = False,
 ) -> tuple[list[tuple[int, Any]], str]:
     out = tmp_path / "out.txt"
     with open(out, "wb") as f:
         stream = cli.ordered_write(
-            _echo, groups, 2, f.fileno(), in_process=in_process, size=size, live_input=live_input
+            _echo, groups, 2, f.fileno(), in_process=in_process, size=size, slow_input=slow_input
         )
         results = list(stream)
     return results, out.read_text()
 
 
 # The two kinds of workers: forked ones to which this process passes the turn to write
-# (files), and a process pool whose workers pass it among themselves (stdin, a live input).
-KINDS = pytest.mark.parametrize("live_input", [False, True], ids=["files", "stdin"])
+# (files), and a process pool whose workers pass it among themselves (stdin, .gz files).
+KINDS = pytest.mark.parametrize("slow_input", [False, True], ids=["files", "slow-input"])
 
 
 ONE_A_TASK = 1 << 20  # every item is as large as a batch
@@ -64,10 +64,10 @@ BATCHED = 1  # many items to a task
 @KINDS
 @pytest.mark.parametrize("item_size", [ONE_A_TASK, BATCHED])
 def test_one_set_of_workers_writes_every_input_in_order(
-    tmp_path: Path, item_size: int, live_input: bool
+    tmp_path: Path, item_size: int, slow_input: bool
 ) -> None:
     groups = [[f"a{i}" for i in range(5)], [], ["b0"], [f"c{i}" for i in range(40)]]
-    results, written = _run(groups, tmp_path, 0, lambda _: item_size, live_input)
+    results, written = _run(groups, tmp_path, 0, lambda _: item_size, slow_input)
     expected = [(g, item) for g, items in enumerate(groups) for item in items]
     assert [(g, r[0]) for g, r in results] == expected
     assert written == "".join(f"{item}\n" for _, item in expected)
@@ -79,7 +79,7 @@ def test_one_set_of_workers_writes_every_input_in_order(
 @pytest.mark.parametrize("in_process", [0, 2, 100])
 @pytest.mark.parametrize("item_size", [ONE_A_TASK, BATCHED])
 def test_a_stop_or_a_failure_ends_only_its_input(
-    tmp_path: Path, in_process: int, item_size: int, live_input: bool
+    tmp_path: Path, in_process: int, item_size: int, slow_input: bool
 ) -> None:
     groups = [
         ["a0", "stop-a1", "a2", "a3"],  # an error after good lines: a2, a3 neither run nor written
@@ -88,7 +88,7 @@ def test_a_stop_or_a_failure_ends_only_its_input(
         _failing("d0"),  # reading the input fails
         ["e0", "e1"],
     ]
-    results, written = _run(groups, tmp_path, in_process, lambda _: item_size, live_input)
+    results, written = _run(groups, tmp_path, in_process, lambda _: item_size, slow_input)
     assert written == "a0\nstop-a1\nb0\nc0\nd0\ne0\ne1\n"
     seen: list[tuple[int, list[str], str | None]] = []
     for i, done in cli.by_input(iter(results), 6):
