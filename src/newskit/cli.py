@@ -642,12 +642,6 @@ def _forked_turns(
     if warm is not None:
         warm()  # before forking, so every worker inherits compiled patterns and tables
     workers: list[_Worker] = []
-    gc.freeze()  # the collector then leaves inherited objects alone: fewer copied pages
-    try:
-        for _ in range(jobs):
-            workers.append(_Worker.fork(fn, fd, workers))
-    finally:
-        gc.unfreeze()
     owner: dict[int, _Worker] = {}  # task number -> the worker running it
     ready: set[int] = set()  # tasks run, waiting for their turn to write
     results: dict[int, list[tuple[int, Any]]] = {}  # tasks done, not yet yielded
@@ -655,6 +649,12 @@ def _forked_turns(
     turn = next_task = next_out = 0
     more = True
     try:
+        gc.freeze()  # the collector then leaves inherited objects alone: fewer copied pages
+        try:
+            for _ in range(jobs):
+                workers.append(_Worker.fork(fn, fd, workers))
+        finally:
+            gc.unfreeze()
         while True:
             while more and len(owner) < jobs * depth:
                 batch = next(batches, None)
