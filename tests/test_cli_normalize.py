@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -58,6 +59,49 @@ def test_files_and_directory_in_sorted_order(run, tmp_path: Path) -> None:
     assert r.stdout == "आ\nदुःख\nहै ।\n"  # a.txt, b/2.txt, c.txt.gz
     r = run("normalize", "--glob", "*.md", str(tmp_path))
     assert r.stdout == "not me\n"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_paths_whose_size_says_nothing_are_read_to_the_end(run, tmp_path: Path, jobs) -> None:
+    # A named pipe (as ``<(cmd)`` gives) has no size; a /proc file says 0 and has text.
+    # Both are read as streams: byte ranges by their size once made ``--jobs 2 --check``
+    # and ``--diff`` see no text at all and pass.
+    import threading
+
+    def piped(*args: str, text: str = DIRTY * 5000):  # 200 KB: several reads
+        fifo = tmp_path / "pipe"
+        fifo.unlink(missing_ok=True)
+        os.mkfifo(fifo)
+
+        def write() -> None:
+            with contextlib.suppress(BrokenPipeError):
+                fifo.write_bytes(text.encode())
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        try:
+            return run("normalize", "--jobs", jobs, *args, str(fifo))
+        finally:
+            if writer.is_alive():  # (the command never opened it: let the writer go)
+                with contextlib.suppress(OSError):
+                    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+            writer.join()
+
+    r = piped()
+    assert r.exit_code == 0, r.stderr
+    # (length and equality: a diff of two 200 KB strings takes pytest minutes)
+    assert (len(r.stdout), r.stdout == CLEAN * 5000) == (len(CLEAN) * 5000, True)
+    r = piped("--check")
+    assert (r.exit_code, r.stdout) == (1, ""), r.stderr
+    assert "would normalize" in r.stderr
+    r = piped("--diff", text=DIRTY)
+    assert r.exit_code == 1, r.stderr
+    assert "\n-दु:ख  है |\n" in r.stdout
+    assert "\n+दुःख है ।\n" in r.stdout
+    proc = Path("/proc/version")
+    if proc.exists():  # (Linux)
+        assert proc.stat().st_size == 0
+        assert run("normalize", "--jobs", jobs, str(proc)).stdout_bytes == proc.read_bytes()
 
 
 def test_sample_corpus_is_unchanged(run) -> None:
@@ -210,9 +254,15 @@ def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeyp
     assert [p.name for p in tmp_path.iterdir()] == ["big.txt"]  # no temp file left
 
 
-def test_in_place_needs_files(run) -> None:
+def test_in_place_needs_files(run, tmp_path: Path) -> None:
     r = run("normalize", "--in-place", input=b"x\n")
     assert r.exit_code == 2
+    assert "not standard input" in r.stderr
+    fifo = tmp_path / "pipe"  # (as ``<(cmd)`` gives: nothing to rewrite, nothing read)
+    os.mkfifo(fifo)
+    r = run("normalize", "--in-place", str(fifo))
+    assert r.exit_code == 2
+    assert f"{fifo} is a pipe or device" in r.stderr
 
 
 def test_output_file_and_mirrored_directory(run, tmp_path: Path) -> None:

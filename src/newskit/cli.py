@@ -276,15 +276,13 @@ def in_process_chunks(*sources: Source) -> int:
     """How many leading chunks of *sources* (the inputs that share one set of workers) to
     process in this process before workers start: all of them when they are files adding up
     to less than :data:`WORKERS_FROM_BYTES`, none when they are more (their sizes are known:
-    no chunk need wait), :data:`IN_PROCESS_CHUNKS` when a size is unknown (stdin, gzip)."""
+    no chunk need wait), :data:`IN_PROCESS_CHUNKS` when a size is unknown (stdin, gzip, a
+    named pipe)."""
     total = 0
     for source in sources:
-        if source.path is None or source.gzipped:
+        if source.streamed:  # (or a path that cannot be looked at: reading it will say why)
             return IN_PROCESS_CHUNKS
-        try:
-            total += source.path.stat().st_size
-        except OSError:  # (reading it will fail and say why)
-            continue
+        total += source.file_size or 0
     return sys.maxsize if total < WORKERS_FROM_BYTES else 0
 
 
@@ -1068,7 +1066,7 @@ class _NormalizeRun:
         With ``--jobs N`` the workers decode, normalize and encode, reading their
         own byte ranges of a file.
         """
-        ranged = self.jobs > 1 and source.path is not None and not source.gzipped
+        ranged = self.jobs > 1 and source.ranged
         results = ordered_map(
             _normalize_chunk,
             self._tasks(source, report, ranged),
@@ -1085,7 +1083,7 @@ class _NormalizeRun:
         ``out`` themselves, in turn (see :func:`ordered_write`).
         """
         fd = writer_fd(out, self.jobs)
-        if fd >= 0 and source.path is not None and not (source.jsonl or source.gzipped):
+        if fd >= 0 and source.ranged and not source.jsonl:
             out.flush()
             results = ordered_write(
                 _normalize_for_writing,
@@ -1315,6 +1313,9 @@ def normalize(
     sources = inputs.sources()
     if in_place and any(s.is_stdin for s in sources):
         raise click.UsageError("--in-place needs files, not standard input")
+    for s in sources if in_place else ():
+        if s.file_size is None and s.path is not None and s.path.exists():
+            raise click.UsageError(f"--in-place needs regular files: {s.name} is a pipe or device")
     out_dir: Path | None = None
     if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
         out_dir = Path(output)
@@ -1386,11 +1387,8 @@ def _file_size(source: Source) -> int:
     """The size of a readable file under :data:`WORKERS_FROM_BYTES`, which one worker takes
     whole; -1 for a larger file, standard input or a file that cannot be read (done here,
     which says why)."""
-    try:
-        size = -1 if source.path is None else source.path.stat().st_size
-    except OSError:
-        return -1
-    return size if size < WORKERS_FROM_BYTES else -1
+    size = source.file_size
+    return -1 if size is None or size >= WORKERS_FROM_BYTES else size
 
 
 def _normalize_files(task: tuple[Any, ...]) -> list[tuple[str, str]]:
@@ -1466,7 +1464,7 @@ def _normalize_to_one_output(run: _NormalizeRun, sources: list[Source], out: Bin
     here = in_process_chunks(*sources)
     # (byte ranges only for workers: done here, a file is opened once, not once a chunk)
     groups = (
-        run._tasks(s, r, here != sys.maxsize and s.path is not None and not s.gzipped)
+        run._tasks(s, r, here != sys.maxsize and s.ranged)
         for s, r in zip(sources, reports, strict=True)
     )
     results = ordered_write(
@@ -1476,7 +1474,7 @@ def _normalize_to_one_output(run: _NormalizeRun, sources: list[Source], out: Bin
         fd,
         warm=_warm_normalizer,
         in_process=here,
-        slow_input=any(s.path is None or s.gzipped for s in sources),
+        slow_input=any(s.streamed for s in sources),
     )
     for i, done in by_input(results, len(sources)):
         run.totals = {}
@@ -1890,7 +1888,7 @@ def _segment_with_workers(
     def tasks(source: Source, report: DecodeReport) -> Iterator[tuple[Any, ...]]:
         path = source.path
         # (byte ranges only for workers: done here, a file is opened once, not once a chunk)
-        if fmt == "text" and path is not None and not source.gzipped and here != sys.maxsize:
+        if fmt == "text" and path is not None and source.ranged and here != sys.maxsize:
             report.bom = starts_with_bom(path)
             for a, b in iter_file_ranges(path):
                 yield ((path, a, b), source.name, inputs.errors, mode, fmt, norm, 0)
@@ -1903,7 +1901,7 @@ def _segment_with_workers(
 
     reports = [DecodeReport() for _ in sources]
     groups = (tasks(s, r) for s, r in zip(sources, reports, strict=True))
-    slow = any(s.path is None or s.gzipped for s in sources)
+    slow = any(s.streamed for s in sources)
     results = ordered_write(
         _segment_for_writing, groups, jobs, fd, in_process=here, slow_input=slow
     )

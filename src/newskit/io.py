@@ -13,6 +13,7 @@ Memory stays flat: everything is an iterator over blocks of about
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -125,6 +126,34 @@ class Source:
     @property
     def gzipped(self) -> bool:
         return self.path is not None and self.path.suffix == ".gz"
+
+    @functools.cached_property
+    def file_size(self) -> int | None:
+        """The size of a regular file (of a ``.gz`` file, compressed); None for standard
+        input, a named pipe (as ``<(cmd)`` gives), a device, or a path that cannot be
+        looked at (reading it will say why). A ``/proc`` file says 0, whatever it holds."""
+        if self.path is None:
+            return None
+        import stat
+
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+    @property
+    def ranged(self) -> bool:
+        """Whether workers can read byte ranges of this input themselves: a file whose size
+        is its length. Anything else is read as a stream, in order (byte ranges of a named
+        pipe once made ``--jobs 2 --check <(cmd)`` see no text and pass)."""
+        return bool(self.file_size) and not self.gzipped
+
+    @property
+    def streamed(self) -> bool:
+        """Read at a pace this process does not set (standard input, a named pipe) or
+        decompressed as it is read (``.gz``)."""
+        return self.file_size is None or self.gzipped
 
     def open(self) -> BinaryIO:
         """Open for reading bytes (decompressing ``.gz``)."""

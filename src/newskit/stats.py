@@ -1476,6 +1476,8 @@ def source_stats(
     st = CorpusStats(files=1) if into is None else into
     report = DecodeReport()
     result = SourceResult(source.name, st)
+    # (a file's size is its st_size, below; what a pipe or /proc file holds is counted)
+    count_bytes = not (source.file_size or source.gzipped)
     try:
         if source.jsonl:
             docs: Iterable[str] = (
@@ -1484,7 +1486,6 @@ def source_stats(
             )
         else:
             docs = (text for _, text in iter_documents(source, errors, report, doc_sep))  # type: ignore[arg-type]
-        count_bytes = source.path is None  # (a file's size is its st_size, below)
         for doc in docs:
             document_stats(doc, normalization=normalization, quotes=quotes, into=st)
             if count_bytes:
@@ -1496,20 +1497,15 @@ def source_stats(
     except OSError as exc:
         result.error = f"{source.name}: {exc.strerror or exc}"
     result.replacements = report.replacements
-    if source.path is not None:
+    if not count_bytes:
         with contextlib.suppress(OSError):
-            result.bytes = source.path.stat().st_size
+            result.bytes = source.path.stat().st_size  # type: ignore[union-attr]
     return result
 
 
 def source_size(source: Source) -> int:
     """Size in bytes of a file input (0 for stdin or an unreadable file), for progress."""
-    if source.path is None:
-        return 0
-    try:
-        return source.path.stat().st_size
-    except OSError:
-        return 0
+    return source.file_size or 0
 
 
 def _source_job(args: tuple[Source, dict[str, Any]]) -> SourceResult:
