@@ -251,11 +251,12 @@ def iter_raw_chunks(
     f = source.open()
     try:
         carry = b""
-        if source.ranged and source.file_size < block_size:  # type: ignore[operator]
+        size = source.file_size or 0
+        if source.ranged and size < block_size:
             # (a small file is read with a buffer of its size: a read allocates all it asks
             # for, and a MiB for a file of a few KB left the heap to grow and be trimmed
             # again, faulting fresh pages in: 3% of a directory of 414 such files)
-            block_size = source.file_size + 1  # type: ignore[operator]
+            block_size = size + 1
         while True:
             chunk = f.read(block_size)
             if first and not carry:  # (a binary file: a NUL in the first block_size bytes)

@@ -76,7 +76,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -1476,8 +1475,9 @@ def source_stats(
     st = CorpusStats(files=1) if into is None else into
     report = DecodeReport()
     result = SourceResult(source.name, st)
-    # (a file's size is its st_size, below; what a pipe or /proc file holds is counted)
-    count_bytes = not (source.file_size or source.gzipped)
+    # (a file's size is its st_size; what a pipe or /proc file holds is counted)
+    size = source.file_size
+    count_bytes = not (size or source.gzipped)
     try:
         if source.jsonl:
             docs: Iterable[str] = (
@@ -1498,8 +1498,7 @@ def source_stats(
         result.error = f"{source.name}: {exc.strerror or exc}"
     result.replacements = report.replacements
     if not count_bytes:
-        with contextlib.suppress(OSError):
-            result.bytes = source.path.stat().st_size  # type: ignore[union-attr]
+        result.bytes = size or 0
     return result
 
 
