@@ -27,7 +27,7 @@ _EXPORTS: dict[str, str] = {
     "Sentence": "newskit.segment",
     "extract_quotes": "newskit.quotes",
     "Quote": "newskit.quotes",
-    "corpus_stats": "newskit.stats",
+    "corpus_stats": "newskit.pipeline.stats",
     "CorpusStats": "newskit.stats",
 }
 
@@ -35,9 +35,10 @@ __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from newskit.normalization import STEPS, NormalizeOptions, normalize  # noqa: F401
+    from newskit.pipeline.stats import corpus_stats  # noqa: F401
     from newskit.quotes import Quote, extract_quotes  # noqa: F401
     from newskit.segment import Sentence, Token, split_sentences, tokenize  # noqa: F401
-    from newskit.stats import CorpusStats, corpus_stats  # noqa: F401
+    from newskit.stats import CorpusStats  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from newskit.documents import is_separator, split_documents, split_lf
+
 # (gzip, json, shutil and tempfile are imported where they are used: together they took
 # 4-5 ms of every start-up, a twelfth of `echo नमस्ते | newskit normalize`)
 
@@ -35,14 +37,20 @@ __all__ = [
     "Source",
     "atomic_write",
     "decode_chunk",
+    "is_separator",
     "iter_blocks",
+    "iter_document_chunks",
+    "iter_document_ranges",
     "iter_documents",
     "iter_file_ranges",
     "iter_lines",
     "iter_raw_chunks",
     "iter_records",
     "iter_sources",
+    "parse_record",
     "read_range",
+    "split_documents",
+    "split_lf",
 ]
 
 # Bytes of whole lines per chunk, the unit of work of every command (and of a worker with
@@ -405,15 +413,6 @@ def iter_blocks(
         yield Block(text, chunk.first_line, text.count("\n"))
 
 
-def _split_lf(text: str) -> list[str]:
-    """Split after each ``\\n`` only (``str.splitlines`` also splits on U+2028 etc.)."""
-    parts = text.split("\n")
-    out = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        out.append(parts[-1])
-    return out
-
-
 def iter_lines(
     source: Source, errors: Errors = "strict", report: DecodeReport | None = None
 ) -> Iterator[tuple[int, str]]:
@@ -424,7 +423,7 @@ def iter_lines(
     """
     for block in iter_blocks(source, errors, report):
         n = block.first_line
-        for line in _split_lf(block.text):
+        for line in split_lf(block.text):
             yield n, line
             n += 1
 
@@ -435,30 +434,148 @@ def iter_documents(
     report: DecodeReport | None = None,
     doc_sep: str | None = None,
 ) -> Iterator[tuple[int, str]]:
-    """Yield ``(first_line, text)`` per document of a plain-text input.
+    """Yield ``(first_line, text)`` per document of a plain-text input, streaming.
 
-    ``doc_sep=None``: the whole input is one document. ``doc_sep="blank"``: one
-    or more blank lines separate documents (the news corpus format). Any other
-    string: a line equal to it (stripped) separates documents and is not part of
-    either. The separator lines are not yielded; the text keeps its line ends.
+    ``doc_sep=None``: the whole input is one document. ``doc_sep="blank"``: one or more
+    blank lines separate documents (the news corpus format). Any other string: a line equal
+    to it (stripped) separates documents and is not part of either (see
+    :func:`is_separator`). The text keeps its line ends. A document cut by invalid input is
+    not yielded (the error is raised after the documents before it).
     """
     buf: list[str] = []
     start = 1
     for n, line in iter_lines(source, errors, report):
-        if doc_sep is not None:
-            body = line.strip()
-            is_sep = (body == "") if doc_sep == "blank" else (body == doc_sep)
-            if is_sep:
-                if buf:
-                    yield start, "".join(buf)
-                    buf = []
-                start = n + 1
-                continue
+        if doc_sep is not None and is_separator(line, doc_sep):
+            if buf:
+                yield start, "".join(buf)
+                buf = []
+            start = n + 1
+            continue
         if not buf:
             start = n
         buf.append(line)
     if buf:
         yield start, "".join(buf)
+
+
+def _separator_after(data: bytes, pos: int, doc_sep: str) -> int:
+    """The end (after its newline) of the first separator line that starts at or after
+    byte ``pos`` of *data* (whole lines from ``pos`` on), or -1 if there is none."""
+    while True:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            return -1
+        if is_separator(data[pos:nl].decode("utf-8", "replace"), doc_sep):
+            return nl + 1
+        pos = nl + 1
+
+
+def _separator_before(data: bytes, doc_sep: str) -> int:
+    """The end (after its newline) of the last complete separator line in *data* (whole
+    lines), or -1."""
+    end = data.rfind(b"\n")
+    while end >= 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        if is_separator(data[start:end].decode("utf-8", "replace"), doc_sep):
+            return end + 1
+        end = start - 1
+    return -1
+
+
+def iter_document_ranges(
+    path: Path, doc_sep: str | None, block_size: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` byte ranges of whole documents covering a regular file.
+
+    A range ends after the first separator line (see :func:`is_separator`) that starts
+    after ``block_size`` bytes of it, so a document is never cut: one longer than
+    ``block_size`` makes a longer range. ``doc_sep=None`` (the file is one document): one
+    range. ``doc_sep="\\n"``: any line end (JSON Lines, a record per line). Only the bytes
+    around each cut are read, so a parent process can hand ranges to workers that read the
+    file themselves.
+    """
+    size = path.stat().st_size
+    if doc_sep is None:
+        if size:
+            yield 0, size
+        return
+    if doc_sep == "\n":
+        yield from iter_file_ranges(path, block_size)
+        return
+    block_size = block_size or BLOCK_SIZE
+    with open(path, "rb") as f:
+        start = 0
+        while start < size:
+            end = min(start + block_size, size)
+            if end < size:
+                f.seek(end)
+                tail = b""
+                cut = -1
+                while cut < 0:
+                    piece = f.read(1 << 16)
+                    if not piece:
+                        break
+                    tail += piece
+                    first = tail.find(b"\n")  # (the line ``end`` falls in is not looked at)
+                    if first >= 0:
+                        cut = _separator_after(tail, first + 1, doc_sep)
+                end = size if cut < 0 else end + cut
+            yield start, end
+            start = end
+
+
+def iter_document_chunks(
+    source: Source,
+    doc_sep: str | None,
+    report: DecodeReport | None = None,
+    block_size: int | None = None,
+) -> Iterator[RawChunk]:
+    """:func:`iter_raw_chunks` cut only after separator lines, so that every chunk holds
+    whole documents (for an input read here: stdin, ``.gz``, a named pipe). ``doc_sep`` as
+    in :func:`iter_document_ranges`. BOM, NUL bytes: as :func:`iter_raw_chunks`.
+    """
+    chunks = iter_raw_chunks(source, report, block_size)
+    if doc_sep == "\n":
+        yield from chunks
+        return
+    held: list[RawChunk] = []
+    for chunk in chunks:
+        held.append(chunk)
+        if doc_sep is None:
+            continue
+        cut = _separator_before(chunk.data, doc_sep)
+        if cut < 0:
+            continue
+        data = b"".join(c.data for c in held)
+        cut += len(data) - len(chunk.data)
+        first = held[0]
+        yield RawChunk(data[:cut], first.first_line, first.offset)
+        rest = data[cut:]
+        held = []
+        if rest:
+            lines = data.count(b"\n", 0, cut)
+            held = [RawChunk(rest, first.first_line + lines, first.offset + cut)]
+    if held:
+        first = held[0]
+        yield RawChunk(b"".join(c.data for c in held), first.first_line, first.offset)
+
+
+def parse_record(line: str, name: str, n: int, field_name: str) -> tuple[dict[str, object], str]:
+    """One JSON Lines record and its text field, or :class:`InputError` naming ``name:n``:
+    a line that is not a JSON object, or whose ``field_name`` is missing or not a string."""
+    import json
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, n, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise InputError(name, n, "JSON Lines record is not an object")
+    value = record.get(field_name)
+    if not isinstance(value, str):
+        what = "missing" if value is None else f"not a string ({type(value).__name__})"
+        raise InputError(name, n, f"field {field_name!r} is {what}; see --field")
+    return record, value
 
 
 def iter_records(
@@ -467,29 +584,11 @@ def iter_records(
     errors: Errors = "strict",
     report: DecodeReport | None = None,
 ) -> Iterator[tuple[int, dict[str, object], str]]:
-    """Yield ``(line_number, record, text)`` for each JSON Lines record.
-
-    Blank lines are skipped. A line that is not a JSON object, or whose
-    ``field_name`` is missing or not a string, raises :class:`InputError`.
-    """
-    import json
-
+    """Yield ``(line_number, record, text)`` for each JSON Lines record (see
+    :func:`parse_record`); blank lines are skipped."""
     for n, line in iter_lines(source, errors, report):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                source.name, n, f"invalid JSON: {exc.msg} (column {exc.colno})"
-            ) from None
-        if not isinstance(record, dict):
-            raise InputError(source.name, n, "JSON Lines record is not an object")
-        value = record.get(field_name)
-        if not isinstance(value, str):
-            what = "missing" if value is None else f"not a string ({type(value).__name__})"
-            raise InputError(source.name, n, f"field {field_name!r} is {what}; see --field")
-        yield n, record, value
+        if line.strip():
+            yield n, *parse_record(line, source.name, n, field_name)
 
 
 def dump_record(record: dict[str, object]) -> str:

@@ -1,4 +1,4 @@
-"""Output formatting for the CLI: Rich tables for people, TSV/CSV/JSON for programs.
+"""Tables and progress for people, with Rich (machine formats are :mod:`newskit.formats`).
 
 This is the only module that imports Rich, and it does so inside functions so
 that commands which never draw a table (and ``newskit --help``) do not pay for
@@ -19,14 +19,10 @@ Rules we follow (see ``../shared/notes/cli-and-rich.md``):
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
-#: (group level, name, summary row) as produced by the stats command.
-Row = tuple[str, str, dict[str, Any]]
+from newskit.formats import Row
 
 # Columns of the compact per-file table: (summary key, header).
 _TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -61,57 +57,6 @@ _LABELS: dict[str, str] = {
     "sentences_in_several_docs": "distinct sentences in ≥2 documents",
     "duplicate_documents": "exact duplicate documents",
 }
-
-
-# ---------------------------------------------------------------------------
-# Machine formats
-# ---------------------------------------------------------------------------
-def _raw(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(round(value, 6))
-    return str(value)
-
-
-def delimited(rows: Sequence[Row], sep: str = "\t") -> str:
-    """TSV (``sep="\\t"``) or CSV: a header, then one line per row.
-
-    Columns: ``level`` (file/dir/lang/total), ``name``, then every key of the
-    summary rows in order. TSV fields never contain tabs or newlines (they are
-    replaced by spaces); CSV quotes fields per RFC 4180.
-    """
-    keys = list(rows[0][2]) if rows else []
-    buf = io.StringIO()
-    header = ["level", "name", *keys]
-    if sep == "\t":
-        lines = ["\t".join(header)]
-        for level, name, row in rows:
-            fields = [level, name, *(_raw(row.get(k)) for k in keys)]
-            lines.append("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
-        return "\n".join(lines) + "\n"
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for level, name, row in rows:
-        writer.writerow([level, name, *(_raw(row.get(k)) for k in keys)])
-    return buf.getvalue()
-
-
-def to_json(rows: Sequence[Row], sections: dict[str, Any]) -> str:
-    """One JSON object: ``{"total": {...}, "rows": [...], "sections": {...}}``.
-
-    ``total`` is the row whose level is ``total``; ``rows`` are the others,
-    each with ``level`` and ``name`` keys added.
-    """
-    total = next((r for lvl, _, r in rows if lvl == "total"), {})
-    out = {
-        "total": total,
-        "rows": [{"level": lvl, "name": name, **r} for lvl, name, r in rows if lvl != "total"],
-        "sections": sections,
-    }
-    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -289,57 +234,6 @@ def progress(
 # ---------------------------------------------------------------------------
 # quotes (``newskit quotes``)
 # ---------------------------------------------------------------------------
-#: Columns of ``newskit quotes --format tsv|csv``; the quote text comes last.
-QUOTE_COLUMNS = (
-    "path",
-    "line",
-    "start",
-    "end",
-    "kind",
-    "closed",
-    "continued",
-    "open_mark",
-    "close_mark",
-    "speaker",
-    "speaker_position",
-    "resolved",
-    "cue",
-    "confidence",
-    "text",
-)
-
-
-def _quote_field(record: dict[str, Any], key: str) -> str:
-    value = record.get(key)
-    if isinstance(value, dict):  # speaker / cue spans: their text
-        value = value.get("text")
-    return _raw(value)
-
-
-def quote_lines(records: Iterable[dict[str, Any]], sep: str = "\t") -> Iterator[str]:
-    """TSV or CSV lines (header first) for quote records, one line per quote, streaming.
-
-    TSV escapes backslash, tab, CR and newline as ``\\\\``, ``\\t``, ``\\r``, ``\\n`` (a
-    quote continued across paragraphs holds a newline), so a line is always one record;
-    CSV quotes fields per RFC 4180 instead.
-    """
-    if sep == "\t":
-        yield "\t".join(QUOTE_COLUMNS) + "\n"
-        table = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-        for r in records:
-            yield "\t".join(_quote_field(r, k).translate(table) for k in QUOTE_COLUMNS) + "\n"
-        return
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(QUOTE_COLUMNS)
-    yield buf.getvalue()
-    for r in records:
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow([_quote_field(r, k) for k in QUOTE_COLUMNS])
-        yield buf.getvalue()
-
-
 def render_quotes_table(
     records: Iterable[dict[str, Any]],
     *,

@@ -118,7 +118,7 @@ PIECE: Final = 1 << 15
 
 
 def line_pieces(text: str, size: int = PIECE) -> Iterator[str]:
-    """*text* cut after the first newline past every *size* characters (newlines kept).
+    r"""*text* cut after the first newline past every *size* characters (newlines kept).
 
     >>> list(line_pieces("ab\ncd\nef", 1))
     ['ab\n', 'cd\n', 'ef']

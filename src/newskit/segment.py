@@ -26,11 +26,10 @@ check them against it.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,11 +61,10 @@ __all__ = [
     "iter_sentences",
     "iter_tokens",
     "piece_tokens",
-    "render",
+    "sentence_lines",
     "split_sentences",
-    "to_conllu",
-    "to_jsonl",
     "token_columns",
+    "token_kind",
     "token_strings",
     "tokenize",
     "tokenized_text",
@@ -271,6 +269,17 @@ class _KindCache(dict[str, str]):
 
 
 _KINDS = _KindCache()
+
+
+def token_kind(token: str) -> str:
+    """The kind of a token (one of :data:`KINDS`), from its text alone, memoized.
+
+    >>> token_kind("डॉ."), token_kind("১২৩"), token_kind("।")
+    ('abbr', 'number', 'punct')
+    """
+    return _KINDS[token]
+
+
 _INNER_APOS_RE = regex.compile(r"(?<=\w)[’'](?=\w)")
 _CLOSING_APOS_RE = regex.compile(r"’(?!\w)")
 _SCOPE_END_RE = regex.compile(r"[।॥৷?!.]+[”’»)\]}›\"']*")
@@ -609,14 +618,14 @@ def split_sentences(text: str) -> list[Sentence]:
 def _sentence_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     """Texts, starts and ends of the sentences of *text* (what split_sentences is made of).
 
-    Why by way of :func:`_sentence_text`: it finds the sentences mostly in C, and since only
+    Why by way of :func:`sentence_lines`: it finds the sentences mostly in C, and since only
     whitespace lies between two sentences, each start is found right where the previous
     sentence ended, one character later, or (rarely) by a search: no Python code runs per
     character. :func:`_general_columns` is the per-line reference it is tested against.
     """
     if "\x00" in text:
         return _general_columns(text)
-    out = _sentence_text(text)
+    out = sentence_lines(text)
     if not out:
         return [], [], []
     texts = out.split("\n")  # (a sentence never holds a newline)
@@ -889,8 +898,10 @@ _UNIT_HARD_RES = tuple((c, re.compile(rf"{re.escape(c)}{_UNIT_END}")) for c in "
 _HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
 
 
-def _sentence_text(text: str) -> str:
-    """The sentence texts of *text* joined by newlines: ``"\\n".join(_general_columns(text)[0])``.
+def sentence_lines(text: str) -> str:
+    """The sentence texts of *text* joined by newlines, exactly as written (no offsets).
+
+    The same as ``"\\n".join(_general_columns(text)[0])``.
 
     Why a second path: the command that prints sentences needs neither offsets nor objects,
     and the general one runs Python code per line and a regex split over all the text. Here
@@ -908,7 +919,7 @@ def _sentence_text(text: str) -> str:
 
 
 def _stripped_sentence_text(text: str) -> str:
-    """:func:`_sentence_text` of stripped, non-empty lines joined by single newlines."""
+    """:func:`sentence_lines` of stripped, non-empty lines joined by single newlines."""
     general = _general_positions(text)
     if not general:
         return _plain_sentence_text(text)
@@ -961,7 +972,7 @@ def _general_positions(text: str) -> list[int]:
 
 
 def _plain_sentence_text(text: str) -> str:
-    """:func:`_sentence_text` of stripped, non-empty lines that need no general path.
+    """:func:`sentence_lines` of stripped, non-empty lines that need no general path.
 
     Why cutting at the marks gives the per-line code's sentences: it makes each marked end
     whatever the context, and it cuts a unit between two marks as it cuts it within its line:
@@ -1478,138 +1489,3 @@ def piece_tokens(pieces: list[str]) -> list[list[str] | None]:
         for i, line in zip(free, lines, strict=True):
             out[i] = line.split(" ")
     return out
-
-
-def to_jsonl(
-    sentence: Sentence,
-    *,
-    path: str | None = None,
-    line: int | None = None,
-    index: int | None = None,
-    tokens: bool = True,
-    toks: list[tuple[str, int, int, str]] | None = None,
-) -> str:
-    """One JSON record (no newline) for *sentence*: offsets, and tokens with their offsets.
-
-    ``tokens`` is a list of ``[text, start, end, kind]``; offsets are into the text the
-    sentence came from (shifted as the caller shifted the sentence).
-    """
-    record: dict[str, object] = {}
-    if path is not None:
-        record["path"] = path
-    if line is not None:
-        record["line"] = line
-    if index is not None:
-        record["sentence"] = index
-    record["start"] = sentence.start
-    record["end"] = sentence.end
-    record["text"] = sentence.text
-    if tokens:
-        if toks is None:
-            toks = [(t.text, t.start, t.end, t.kind) for t in sentence.tokens()]
-        record["tokens"] = toks
-    return json.dumps(record, ensure_ascii=False)
-
-
-def to_conllu(
-    sentence: Sentence,
-    *,
-    sent_id: str,
-    newpar: bool = False,
-    toks: list[tuple[str, int, int, str]] | None = None,
-) -> str:
-    """A CoNLL-U block for *sentence*: comments, one token per line, a final blank line.
-
-    Only ID, FORM and MISC are filled (``SpaceAfter=No`` where no whitespace follows, and
-    the character span as ``TokenRange=start:end``); the other columns are ``_``, as UD
-    allows for text that has only been segmented.
-    """
-    if toks is None:
-        toks = [(t.text, t.start, t.end, t.kind) for t in sentence.tokens()]
-    lines = ["# newpar"] if newpar else []
-    lines += [f"# sent_id = {sent_id}", f"# text = {sentence.text}"]
-    for i, (form, start, end, _) in enumerate(toks, 1):
-        misc = f"TokenRange={start}:{end}"
-        if i < len(toks) and toks[i][1] == end:
-            misc = "SpaceAfter=No|" + misc
-        lines.append(f"{i}\t{form}\t_\t_\t_\t_\t_\t_\t_\t{misc}")
-    return "\n".join(lines) + "\n\n"
-
-
-#: What :func:`render` can produce.
-MODES = ("tokens", "token-sentences", "sentences")
-FORMATS = ("text", "jsonl", "conllu")
-
-
-def render(
-    text: str,
-    mode: str = "tokens",
-    fmt: str = "text",
-    *,
-    path: str = "-",
-    first_line: int = 1,
-    offset: int = 0,
-) -> str:
-    """Segment *text* (whole lines) and format it for output; pure, so workers can run it.
-
-    - ``tokens``/``text``: :func:`tokenized_text` (one output line per input line);
-    - ``token-sentences``/``text``: one sentence per line, tokens separated by spaces, and an
-      empty line after each paragraph (input line);
-    - ``sentences``/``text``: one sentence per line, exactly as in the input;
-    - ``jsonl``: one record per sentence (:func:`to_jsonl`), tokens unless mode is
-      ``sentences``; ``conllu``: :func:`to_conllu` blocks, ``# newpar`` at each paragraph.
-
-    *path*, *first_line* (line number of the first line of *text*) and *offset* (character
-    offset of *text* in the whole input) make the records point into the whole input.
-    """
-    if mode not in MODES or fmt not in FORMATS:
-        raise ValueError(f"unknown mode/format: {mode}/{fmt}")
-    if mode == "tokens" and fmt == "text":
-        return tokenized_text(text)
-    if mode == "sentences" and fmt == "text":
-        out = _sentence_text(text)
-        return out + "\n" if out else ""
-    sents = split_sentences(text)
-    if not sents:
-        return ""
-    out: list[str] = []
-    line_no = first_line
-    prev = 0
-    k = 0
-    # tokens of the whole text at once (a sentence tokenizes as it does in its text)
-    cols = token_columns(text) if fmt != "text" and mode != "sentences" else None
-    for s in sents:
-        breaks = text.count("\n", prev, s.start)
-        prev = s.start
-        if breaks:
-            line_no += breaks
-            if fmt == "text" and k:
-                out.append("\n")  # an empty line after each paragraph
-            k = 0
-        k += 1
-        if fmt == "text":
-            out.append(s.text + "\n")  # tokenized below, all at once
-            continue
-        shifted = Sentence(s.text, s.start + offset, s.end + offset)
-        toks = None
-        if cols is not None:  # this sentence's share of the text's tokens
-            i0, i1 = bisect_left(cols[1], s.start), bisect_left(cols[1], s.end)
-            toks = [
-                (t, a + offset, b + offset, kd)
-                for t, a, b, kd in zip(*(c[i0:i1] for c in cols), strict=True)
-            ]
-        if fmt == "jsonl":
-            rec = to_jsonl(
-                shifted, path=path, line=line_no, index=k, tokens=mode != "sentences", toks=toks
-            )
-            out.append(rec + "\n")
-        else:
-            out.append(
-                to_conllu(shifted, sent_id=f"{path}:{line_no}:{k}", newpar=k == 1, toks=toks)
-            )
-    if fmt == "text":
-        out.append("\n")
-        # a sentence tokenizes alone as it does in its text (a tested property), so the
-        # one-sentence-per-line text can go through the fast line-keeping tokenizer
-        return tokenized_text("".join(out))
-    return "".join(out)

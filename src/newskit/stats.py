@@ -74,13 +74,11 @@ The module never prints; :mod:`newskit.render` formats the dictionaries that
 
 from __future__ import annotations
 
-import bisect
 import collections
 import dataclasses
 import functools
 import hashlib
 import operator
-import os
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -88,10 +86,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, compress, filterfalse, pairwise, repeat
 from operator import add, and_, getitem, mul, or_, sub, truth
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from newskit.io import Source
+from newskit.documents import split_documents
+from newskit.quotes import Quote, extract_quotes
+from newskit.segment import token_kind
 
 #: Window (in words) of the moving-average type/token ratio.
 MATTR_WINDOW = 100
@@ -451,8 +450,8 @@ def _add_counts(mine: Counter[Any], theirs: Counter[Any]) -> None:
     Why: ``Counter.update`` with a mapping runs a Python loop per key, and merging per-file
     results (words, bigrams, line digests) spent most of its time there. Here every key's sum
     ``mine.get(k, 0) + n`` is made by ``map`` and stored by ``dict.update`` from the pairs, all
-    in C. The result, key order included, is that of ``Counter.update`` (the reference,
-    :func:`_add_counts_reference`, which the tests compare it with).
+    in C. The result, key order included, is that of ``Counter.update`` (which the tests
+    compare it with).
     """
     if not mine:
         mine.update(theirs)  # a C-level dict update
@@ -460,11 +459,6 @@ def _add_counts(mine: Counter[Any], theirs: Counter[Any]) -> None:
     keys = theirs.keys()
     sums = map(add, map(mine.get, keys, repeat(0)), theirs.values())
     dict.update(mine, zip(keys, sums, strict=True))
-
-
-def _add_counts_reference(mine: Counter[Any], theirs: Counter[Any]) -> None:
-    """What :func:`_add_counts` computes, the plain way."""
-    mine.update(theirs)
 
 
 def _ratio(num: float, den: float, digits: int) -> float:
@@ -584,10 +578,6 @@ class _WordCache(dict[str, str]):
             if len(out2) == len(missing) and len(self) < 2_000_000:
                 self.update(zip(missing, out2, strict=True))
         return list(map(self.__getitem__, words))
-
-    def normalize_all_reference(self, words: Iterable[str]) -> list[str]:
-        """What :meth:`normalize_all` returns, one word at a time."""
-        return [self[w] for w in words]
 
 
 _WORD_CACHE = _WordCache()
@@ -836,23 +826,20 @@ def document_stats(
     # MATTR window carries over, so chunking does not change any figure.
     mattr = _MattrWindow(MATTR_WINDOW)
     seen_sent: set[int] = set()
-    extract = _quote_extractor() if quotes else None
+    extract = extract_quotes if quotes else None
     if extract is not None:
         st.quote_documents += 1
     nfc_changes = 0
-    packed: int | None = 0  # the chunks' summed token figures (None: a chunk had none)
+    packed = 0  # the chunks' summed token figures
     for chunk in _line_chunks(text, CHUNK_CHARS):
         if normalization:
             nfc_changes += _add_normalization(st, chunk)
         sentences, in_chunk = _add_tokens_and_sentences(  # in_chunk: its packed figures
             st, chunk, split_sentences, mattr, seen_sent
         )
-        if in_chunk is None:
-            packed = None
-        elif packed is not None:
-            packed += in_chunk
+        packed += in_chunk
         # a quotation needs a quote mark (figures of a chunk with one are at least _ANY_QUOTE)
-        if extract is not None and (in_chunk is None or in_chunk >= _ANY_QUOTE):
+        if extract is not None and in_chunk >= _ANY_QUOTE:
             _add_quotes(st, extract(chunk, sentences=sentences))
     types, positions = mattr.sums()
     st.mattr_types += types
@@ -861,7 +848,7 @@ def document_stats(
 
     # characters and graphemes: the tokens hold every non-whitespace character once, so
     # their memoized figures, summed in C, are the document's (see _unpacked)
-    fields = _unpacked(text, packed) if packed is not None else _text_figures(text)
+    fields = _unpacked(text, packed)
     figures = dict(zip(_FIELDS, fields, strict=True))
     doc_letters = {s: n for s in SCRIPTS if (n := figures[f"script:{s}"])}
     st.script_letters.update(doc_letters)
@@ -929,57 +916,22 @@ def _add_normalization(st: CorpusStats, text: str) -> int:
     return changes.get("nfc", 0)
 
 
-def token_columns(text: str) -> tuple[list[str], list[int], list[int], list[str]]:
-    """``(texts, starts, ends, kinds)`` of :func:`newskit.segment.tokenize`, as four lists.
-
-    Why: building one ``Token`` object per token costs more than finding the
-    tokens (0.9 s of 1.5 s per 8 MB of news), and statistics only need the
-    columns. Uses ``segment.token_columns`` when that public function exists;
-    otherwise segment's columnar core (``_spans`` and the ``_KINDS`` cache,
-    exactly what ``tokenize`` itself is built from); otherwise ``tokenize``.
-    ``tests/test_stats.py`` checks that the result equals ``tokenize``.
-    """
-    from newskit import segment
-
-    public = getattr(segment, "token_columns", None)
-    if public is not None:
-        return public(text)  # type: ignore[no-any-return]
-    spans = getattr(segment, "_spans", None)
-    kinds_of = getattr(segment, "_KINDS", None)
-    if spans is not None and kinds_of is not None:
-        texts, starts, ends = spans(text)
-        return texts, starts, ends, list(map(kinds_of.__getitem__, texts))
-    tokens = segment.tokenize(text)
-    return (
-        [t.text for t in tokens],
-        [t.start for t in tokens],
-        [t.end for t in tokens],
-        [t.kind for t in tokens],
-    )
-
-
 def _add_tokens_and_sentences(
     st: CorpusStats,
     text: str,
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
-) -> tuple[list[Any], int | None]:
+) -> tuple[list[Any], int]:
     """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
 
-    The fast path (:func:`_sentence_pieces`) gives each sentence as memoized pieces (see
+    :func:`_sentence_pieces` gives each sentence as memoized pieces (see
     :class:`_PieceInfo`), and every per-token step is a ``chain``/``map``/``compress``/
-    ``Counter`` pass in C over what they hold; it falls back to
-    :func:`_add_tokens_and_sentences_reference` (offsets from :func:`token_columns`) when
-    segment does not provide what it needs. Returns the chunk's sentences, so that quote
-    extraction does not split them again, and the summed packed figures of its pieces (None
-    from the fallback).
+    ``Counter`` pass in C over what they hold (``tests/reference.py`` computes the same from
+    token offsets, and the tests compare the two). Returns the chunk's sentences, so that
+    quote extraction does not split them again, and the summed packed figures of its pieces.
     """
-    got = _sentence_pieces(text, split_sentences)
-    if got is None:
-        sentences = _add_tokens_and_sentences_reference(st, text, split_sentences, mattr, seen_sent)
-        return sentences, None
-    sentences, entries, per_sentence, figures = got
+    sentences, entries, per_sentence, figures = _sentence_pieces(text, split_sentences)
     flat = chain.from_iterable
     info = list(flat(map(_p_info, entries)))
     is_word = list(flat(map(_p_is_word, entries)))
@@ -1035,9 +987,7 @@ class _TokenInfo(dict[str, "str | int"]):
         self.uncounted = frozenset(self.mark_of[k] for k in others if k in NON_WORD_KINDS)
 
     def __missing__(self, tok: str) -> str | int:
-        from newskit.segment import _KINDS
-
-        kind = _KINDS[tok]
+        kind = token_kind(tok)
         value = _WORD_CACHE[tok] if kind == "word" else self.mark_of[kind]
         if len(self) > 500_000:  # keep memory flat on endless streams
             self.clear()
@@ -1047,10 +997,8 @@ class _TokenInfo(dict[str, "str | int"]):
     def learn(self, toks: list[str]) -> None:
         """Add the tokens not known yet, normalizing their words in one call (see
         :meth:`_WordCache.normalize_all`): one call per word costs several times more."""
-        from newskit.segment import _KINDS
-
         missing = list(filterfalse(self.__contains__, set(toks)))
-        _WORD_CACHE.normalize_all(t for t in missing if _KINDS[t] == "word")
+        _WORD_CACHE.normalize_all(t for t in missing if token_kind(t) == "word")
         for t in missing:
             self.__missing__(t)
 
@@ -1160,21 +1108,17 @@ def _piece_info() -> _PieceInfo:
 
 def _sentence_pieces(
     text: str, split_sentences: Any
-) -> tuple[list[Any], list[_Entry], list[int], int] | None:
-    """``(sentences, entries, entries per sentence, their summed figures)`` of a chunk, or
-    None (no fast path).
+) -> tuple[list[Any], list[_Entry], list[int], int]:
+    """``(sentences, entries, entries per sentence, their summed figures)`` of a chunk.
 
     Each sentence is its pieces' entries (see :class:`_PieceInfo`), or, when one of its pieces
     may take its tokens from its neighbours, one entry of its own, from its tokens (not
     memoized): those sentences, joined by newlines, go through segment's C-level line
     tokenizer, so each output line holds one sentence's tokens (each sentence tokenizes alone
-    as it does in its text). None when segment lacks either, or the output does not line up
-    with the sentences (then the caller uses the offset-based reference).
+    as it does in its text, a tested property of segment).
     """
     from newskit import segment
 
-    if not hasattr(segment, "piece_tokens") or not hasattr(segment, "tokenized_text"):
-        return None
     sentences = split_sentences(text)
     cut = list(map(str.split, [s.text for s in sentences]))
     per_sentence = list(map(len, cut))
@@ -1193,12 +1137,12 @@ def _sentence_pieces(
     # the sentences with a piece that may depend on its neighbours, tokenized whole
     offsets = list(accumulate(per_sentence, initial=0))
     whole = [i for i, (a, b) in enumerate(pairwise(offsets)) if _UNSAFE in entries[a:b]]
-    out = segment.tokenized_text("\n".join([sentences[i].text for i in whole]))
-    lines = out.split("\n")
+    lines = segment.tokenized_text("\n".join([sentences[i].text for i in whole])).split("\n")
     if len(lines) != len(whole) or not all(lines):
-        return None
+        # (never seen: a sentence holds no line break; if one did, each alone is exact)
+        lines = [" ".join(segment.token_columns(sentences[i].text)[0]) for i in whole]
     ti = _token_info()
-    ti.learn(out.split())
+    ti.learn(" ".join(lines).split())
     for i, line in zip(reversed(whole), reversed(lines), strict=True):
         entry = ti.entry(line.split(" "), sum(_own_figures(cut[i])))  # (tokens are
         entries[offsets[i] : offsets[i + 1]] = [entry]  # separated by single spaces; right
@@ -1217,62 +1161,7 @@ def _add_sentences(st: CorpusStats, sentences: list[Any], seen_sent: set[int]) -
     st.sentences_repeated_in_document += len(digests) - (len(seen_sent) - before)
 
 
-def _add_tokens_and_sentences_reference(
-    st: CorpusStats,
-    text: str,
-    split_sentences: Any,
-    mattr: _MattrWindow,
-    seen_sent: set[int],
-) -> list[Any]:
-    """:func:`_add_tokens_and_sentences` from token offsets: the reference and the fallback."""
-    texts, starts, ends, kinds = token_columns(text)
-    st.tokens += len(texts)
-    st.token_kinds.update(kinds)
-    counted_starts = [
-        start for start, k in zip(starts, kinds, strict=True) if k not in NON_WORD_KINDS
-    ]
-    # Normalized words (memoized) and bigrams of word tokens adjacent in the token
-    # stream: a punctuation token or a line break between two words breaks the pair.
-    word_idx = [i for i, k in enumerate(kinds) if k == "word"]
-    words = [_norm_word(texts[i]) for i in word_idx]
-    pairs = [
-        (a, b)
-        for a, b, i, j in zip(words, words[1:], word_idx, word_idx[1:], strict=False)
-        if j == i + 1 and "\n" not in text[ends[i] : starts[j]]
-    ]
-    st.bigram_counts.update(pairs)
-    st.words += len(words)
-    st.word_counts.update(words)
-    mattr.feed(words)
-
-    sentences = split_sentences(text)
-    st.sentences += len(sentences)
-    for s in sentences:
-        n = bisect.bisect_left(counted_starts, s.end) - bisect.bisect_left(counted_starts, s.start)
-        st.sentence_lengths[n] += 1
-        st.terminators[_terminator(s.text)] += 1
-        h = _digest(s.text.strip())
-        if h in seen_sent:
-            st.sentences_repeated_in_document += 1
-        else:
-            seen_sent.add(h)
-    return sentences  # type: ignore[no-any-return]
-
-
-def _quote_extractor() -> Any:
-    """:func:`newskit.quotes.extract_quotes`, or None when the module is missing.
-
-    Hook: without the quotes module, quote figures stay "not computed"
-    (``quote_documents == 0``) and only the mark counts are reported.
-    """
-    try:
-        from newskit.quotes import extract_quotes
-    except ImportError:  # quotes module not available in this checkout
-        return None
-    return extract_quotes
-
-
-def _add_quotes(st: CorpusStats, found: Iterable[Any]) -> None:
+def _add_quotes(st: CorpusStats, found: Iterable[Quote]) -> None:
     """Quotation figures: count, kinds, unclosed ones and speakers (resolved, normalized)."""
     for q in found:
         st.quotes += 1
@@ -1280,7 +1169,7 @@ def _add_quotes(st: CorpusStats, found: Iterable[Any]) -> None:
         if not q.closed:
             st.unclosed_quotes += 1
         # a pronoun speaker ("उन्होंने", "তিনি") counts as the name it was resolved to
-        speaker = getattr(q, "resolved", None) or getattr(getattr(q, "speaker", None), "text", "")
+        speaker = q.resolved or (q.speaker.text if q.speaker is not None else "")
         if speaker and speaker.strip():
             st.speakers[_norm_word(speaker.strip())] += 1
 
@@ -1396,313 +1285,45 @@ def _mattr_sums(words: list[str], window: int) -> tuple[int, int]:
     return total, (n - window + 1) * window
 
 
-# ---------------------------------------------------------------------------
-# Files and corpora
-# ---------------------------------------------------------------------------
-def split_documents(text: str, doc_sep: str | None) -> Iterator[str]:
-    """Split a text into documents, like :func:`newskit.io.iter_documents` does for files.
-
-    ``None``: the whole text is one document. ``"blank"``: blocks separated by
-    one or more blank lines. Otherwise: blocks separated by lines equal to
-    ``doc_sep`` (stripped). Separator lines belong to no document; blocks
-    with no text are skipped.
-    """
-    if doc_sep is None:
-        if text.strip():
-            yield text
-        return
-    block: list[str] = []
-    for line in text.split("\n"):
-        body = line.strip()
-        if (body == "") if doc_sep == "blank" else (body == doc_sep):
-            if any(x.strip() for x in block):
-                yield "\n".join(block) + "\n"
-            block = []
-        else:
-            block.append(line)
-    if any(x.strip() for x in block):
-        yield "\n".join(block)
-
-
 def text_stats(
     text: str, *, doc_sep: str | None = None, normalization: bool = True, quotes: bool = True
 ) -> CorpusStats:
-    """Statistics for a text of one or more documents (``files`` stays 0)."""
+    """Statistics for a text of one or more documents (``files`` stays 0); documents are
+    split as :func:`newskit.documents.split_documents` splits them, and one with no text
+    (only whitespace) is not counted.
+
+    >>> text_stats("एक।\\n\\nदो।\\n", doc_sep="blank", quotes=False).documents
+    2
+    """
     st = CorpusStats()
-    for doc in split_documents(text, doc_sep):
-        document_stats(doc, normalization=normalization, quotes=quotes, into=st)
+    for _, _, doc, _ in split_documents(text, doc_sep):
+        if doc.strip():
+            document_stats(doc, normalization=normalization, quotes=quotes, into=st)
     return st
 
 
-@dataclass
-class SourceResult:
-    """What processing one input produced: its statistics and, maybe, an error.
-
-    Errors are returned, not raised, so that a worker process can hand back the
-    documents it finished before the bad line; the CLI prints them.
-    """
-
-    name: str
-    stats: CorpusStats
-    bytes: int = 0
-    error: str | None = None
-    warning: str | None = None
-    replacements: int = 0
-    #: With ``totals_in_workers``: this input's :meth:`CorpusStats.summary`, made in the
-    #: worker, whose ``stats`` went into the worker's running total instead (and are empty).
-    summary: dict[str, Any] | None = None
-    #: A worker's running total (no input of its own): add it to the corpus total only.
-    partial: bool = False
+#: Statistics that no summary reads (see :meth:`CorpusStats.summary`): a run that wants the
+#: summaries of its inputs and the corpus total counts them straight into the total instead
+#: of into each input's statistics, to be merged later (bigrams are the largest counter).
+TOTAL_ONLY = ("bigram_counts", "sentence_documents", "short_lines")
 
 
-def source_stats(
-    source: Source,
-    *,
-    doc_sep: str | None = None,
-    field_name: str = "text",
-    errors: str = "strict",
-    normalization: bool = True,
-    quotes: bool = True,
-    into: CorpusStats | None = None,
-) -> SourceResult:
-    """Statistics for one :class:`newskit.io.Source` (file, ``.gz`` file, JSONL or stdin).
-
-    A JSONL record is one document; plain text is split with ``doc_sep``. The statistics are
-    added to ``into`` (a new ``CorpusStats(files=1)`` by default).
-    """
-    from newskit.io import DecodeReport, InputError, SkipInput, iter_documents, iter_records
-
-    st = CorpusStats(files=1) if into is None else into
-    report = DecodeReport()
-    result = SourceResult(source.name, st)
-    # (a file's size is its st_size; what a pipe or /proc file holds is counted)
-    size = source.file_size
-    count_bytes = not (size or source.gzipped)
-    try:
-        if source.jsonl:
-            docs: Iterable[str] = (
-                text
-                for _, _, text in iter_records(source, field_name, errors, report)  # type: ignore[arg-type]
-            )
-        else:
-            docs = (text for _, text in iter_documents(source, errors, report, doc_sep))  # type: ignore[arg-type]
-        for doc in docs:
-            document_stats(doc, normalization=normalization, quotes=quotes, into=st)
-            if count_bytes:
-                result.bytes += len(doc.encode("utf-8"))
-    except SkipInput as exc:
-        result.warning = str(exc)
-    except InputError as exc:
-        result.error = str(exc)
-    except OSError as exc:
-        result.error = f"{source.name}: {exc.strerror or exc}"
-    result.replacements = report.replacements
-    if not count_bytes:
-        result.bytes = size or 0
-    return result
-
-
-def source_size(source: Source) -> int:
-    """Size in bytes of a file input (0 for stdin or an unreadable file), for progress."""
-    return source.file_size or 0
-
-
-def _source_job(args: tuple[Source, dict[str, Any]]) -> SourceResult:
-    source, kwargs = args
-    return source_stats(source, **kwargs)
-
-
-# In a worker with totals_in_workers: the running total of the inputs it analysed, and the
-# barrier (inherited at fork) that makes every worker hand its total over exactly once.
-_RUNNING: CorpusStats | None = None
-_HANDOVER: Any = None
-
-
-#: Statistics that no input's summary reads (see :meth:`CorpusStats.summary`): when only the
-#: summaries and the corpus total are wanted, they are counted straight into the running total
-#: instead of into each input's statistics and then merged (bigrams are the largest counter).
-_TOTAL_ONLY = ("bigram_counts", "sentence_documents", "short_lines")
-
-
-def _into_total(args: tuple[Source, dict[str, Any]], running: CorpusStats) -> SourceResult:
-    """:func:`_source_job`, adding the statistics to ``running`` and returning only the
-    input's summary (see :func:`iter_source_stats`)."""
-    source, kwargs = args
-    shared = {name: getattr(running, name) for name in _TOTAL_ONLY}
-    result = source_stats(source, into=CorpusStats(files=1, **shared), **kwargs)
-    result.summary = result.stats.summary()
-    for name in _TOTAL_ONLY:  # (counted in running already)
-        setattr(result.stats, name, type(shared[name])())
-    running += result.stats
-    result.stats = CorpusStats()
-    return result
-
-
-def _source_job_into_total(args: tuple[Source, dict[str, Any]]) -> SourceResult:
-    """:func:`_into_total` in a worker, whose running total is kept between tasks."""
-    global _RUNNING
-    if _RUNNING is None:
-        _RUNNING = CorpusStats()
-    return _into_total(args, _RUNNING)
-
-
-def _hand_over_total(_: int) -> CorpusStats:
-    """Return this worker's running total, once all workers run this task.
-
-    Why the barrier: it holds each of these tasks until one runs in every worker, so no
-    worker can take two of them and every total is handed over.
-    """
-    global _RUNNING
-    _HANDOVER.wait(timeout=3600)
-    total, _RUNNING = _RUNNING or CorpusStats(), None
-    return total
-
-
-def iter_source_stats(
-    sources: Iterable[Source], *, jobs: int = 1, totals_in_workers: bool = False, **kwargs: Any
-) -> Iterator[SourceResult]:
-    """Yield a :class:`SourceResult` per input, in input order, using ``jobs`` processes.
-
-    Each worker reads and analyses whole files and returns a pickled
-    :class:`CorpusStats` (its size is bounded by the file's vocabulary); the
-    caller merges them. Standard input is always read in this process.
-    ``kwargs`` go to :func:`source_stats`.
-
-    ``totals_in_workers`` (for callers that want each input's summary and the corpus total,
-    not each input's statistics): each worker adds the files it analysed to a running total
-    and returns only their summaries (``summary``, with empty ``stats``); after the inputs,
-    one result per worker (``partial``) carries its total. Why: merging every file's large
-    counters in the parent (1.4 s per 40 MB) took a CPU away from the workers, and repeats
-    the work for every word a file shares with the others. The sum is the same: merging is
-    associative and commutative. In one process it is the same, with one running total; and
-    either way the statistics no summary reads (:data:`_TOTAL_ONLY`) are counted straight
-    into the running total.
-    """
-    global _HANDOVER
-    work = [(s, kwargs) for s in sources]
-    files = sum(1 for s, _ in work if not s.is_stdin)
-    if jobs <= 1 or files <= 1:
-        if not totals_in_workers:
-            for item in work:
-                yield _source_job(item)
-            return
-        running = CorpusStats()
-        for item in work:
-            yield _into_total(item, running)
-        yield SourceResult("", running, partial=True)
-        return
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    if method == "fork":
-        # Warm up before forking: imports, compiled patterns and stopword lists
-        # are then inherited by every worker instead of being rebuilt in each.
-        document_stats("क ख। “ग” ক খ।", normalization=kwargs.get("normalization", True))
-        stopwords()
-    totals_in_workers = totals_in_workers and method == "fork"  # (the barrier is inherited)
-    n = min(jobs, files)
-    ctx = multiprocessing.get_context(method)
-    job = _source_job
-    if totals_in_workers:
-        _HANDOVER, job = ctx.Barrier(n), _source_job_into_total
-    try:
-        with ctx.Pool(n) as pool:
-            pending = iter(pool.imap(job, [w for w in work if not w[0].is_stdin]))
-            for item in work:
-                yield _source_job(item) if item[0].is_stdin else next(pending)
-            if totals_in_workers:
-                for total in pool.map(_hand_over_total, range(n), chunksize=1):
-                    yield SourceResult("", total, partial=True)
-    finally:
-        _HANDOVER = None
-
-
-def corpus_stats(
-    paths_or_texts: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
-    *,
-    jobs: int = 1,
-    doc_sep: str | None = None,
-    normalization: bool = True,
-    quotes: bool = True,
-) -> CorpusStats:
-    """Statistics for a corpus given as texts and/or paths.
-
-    Items that are ``str`` are *texts* (one document each, or several with
-    ``doc_sep``); items that are :class:`os.PathLike` (e.g. :class:`pathlib.Path`)
-    are *files or directories* (directories are searched for ``*.txt`` and
-    ``*.txt.gz``; ``*.jsonl`` files are read as JSON Lines, field ``text``).
-    Wrap a file name in ``Path(...)``: a plain ``str`` is never opened. A single
-    text or path may be passed without a list. ``jobs > 1`` analyses files in
-    worker processes; the result is identical. Raises ``ValueError`` on an
-    input error (bad UTF-8, bad JSON).
-    """
-    from newskit.io import iter_sources
-
-    if isinstance(paths_or_texts, (str, os.PathLike)):
-        paths_or_texts = [paths_or_texts]
-    total = CorpusStats()
-    paths: list[str] = []
-    for item in paths_or_texts:
-        if isinstance(item, str):
-            total += text_stats(item, doc_sep=doc_sep, normalization=normalization, quotes=quotes)
-        else:
-            paths.append(os.fspath(item))
-    if paths:
-        for result in iter_source_stats(
-            iter_sources(paths),
-            jobs=jobs,
-            totals_in_workers=True,
-            doc_sep=doc_sep,
-            normalization=normalization,
-            quotes=quotes,
-        ):
-            if result.error:
-                raise ValueError(result.error)
-            total += result.stats
-    return total
-
-
-GROUPINGS = ("file", "dir", "lang", "total")
-
-
-class StatsCollector:
-    """Merge per-source results into the corpus total and rows grouped ``by`` one key.
-
-    ``by="file"`` keeps only each file's :meth:`CorpusStats.summary` (a flat
-    dict), so memory does not grow with the number of files; ``dir`` and
-    ``lang`` keep one merged :class:`CorpusStats` per group (few groups).
-    """
-
-    def __init__(self, by: str = "file") -> None:
-        if by not in GROUPINGS:
-            raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
-        self.by = by
-        self.total = CorpusStats()
-        self._file_rows: list[tuple[str, dict[str, Any]]] = []
-        self._groups: dict[str, CorpusStats] = {}
-
-    def add(self, name: str, stats: CorpusStats, summary: dict[str, Any] | None = None) -> None:
-        """Add one input's statistics (or, with ``summary`` made elsewhere and ``by="file"``
-        or ``"total"``, its summary, its statistics going to the total by :meth:`add_total`)."""
-        self.total += stats
-        if self.by == "file":
-            self._file_rows.append((name, summary if summary is not None else stats.summary()))
-        elif self.by != "total":
-            key = stats.lang() if self.by == "lang" else os.path.dirname(name) or "."
-            if key in self._groups:
-                self._groups[key] += stats
+def move_total_only(into: CorpusStats | None, st: CorpusStats) -> CorpusStats:
+    """Add ``st``'s :data:`TOTAL_ONLY` statistics to ``into`` (unless None: they are there
+    already, ``st`` shared them with it) and leave ``st`` without them; return ``st``."""
+    for name in TOTAL_ONLY:
+        theirs = getattr(st, name)
+        if into is not None and theirs:
+            mine = getattr(into, name)
+            if isinstance(mine, Counter):
+                _add_counts(mine, theirs)
             else:
-                self._groups[key] = stats.copy()
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)
+        setattr(st, name, type(theirs)())
+    return st
 
-    def add_total(self, stats: CorpusStats) -> None:
-        """Add statistics to the corpus total only (a worker's running total)."""
-        self.total += stats
 
-    def rows(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """``(level, name, summary)`` rows in input order (groups sorted), then the total."""
-        out: list[tuple[str, str, dict[str, Any]]] = [
-            ("file", name, row) for name, row in self._file_rows
-        ]
-        out += [(self.by, key, self._groups[key].summary()) for key in sorted(self._groups)]
-        out.append(("total", "*", self.total.summary()))
-        return out
+def sharing_total_only(total: CorpusStats) -> CorpusStats:
+    """Empty statistics whose :data:`TOTAL_ONLY` counters are ``total``'s own objects."""
+    return CorpusStats(**{name: getattr(total, name) for name in TOTAL_ONLY})

@@ -1,0 +1,190 @@
+"""``newskit tokenize`` and ``newskit sentences``: decode → (normalize) → segment → format,
+chunk by chunk (:func:`newskit.formats.segmentation`).
+
+Plain text goes in chunks of whole lines to workers, one stream for all the inputs, which
+they segment and write in turn. Offsets (JSON Lines, CoNLL-U) are character offsets into the
+decoded input: a chunk's offset is counted here from its bytes, so chunks are read here for
+those formats; text output has no offsets, and workers read byte ranges of a file
+themselves. With ``--normalize`` offsets refer to the normalized text, whose length is known
+only once a chunk is normalized: chunks are then done one after another, in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newskit.parallel import Tuning, by_input, ordered_map, ordered_write, writer_fd
+from newskit.pipeline.chunks import UTF8_CONTINUATION, Chunk, chunk_results, file_chunks, load
+from newskit.pipeline.inputs import Inputs, input_errors, stdout_bytes
+
+if TYPE_CHECKING:
+    from newskit.io import DecodeReport, InputError, Source
+
+
+def segment_tuning() -> Tuning:
+    """Tokenizing takes about 25 ms a MiB: workers pay from 8 MiB (as for normalize)."""
+    return Tuning.from_env(workers_from_bytes=8 << 20)
+
+
+@dataclass(frozen=True)
+class SegmentTask:
+    """A chunk to segment: ``mode`` and ``fmt`` of :func:`newskit.formats.segmentation`,
+    ``norm``: normalize first; ``offset``: characters of the input before the chunk."""
+
+    chunk: Chunk
+    mode: str
+    fmt: str
+    norm: bool
+    offset: int = 0
+
+
+def segment_chunk(task: SegmentTask) -> tuple[bytes, int, int, InputError | None, int]:
+    """Decode, optionally normalize, segment and format one chunk of lines (runs in workers).
+
+    Returns ``(output, characters, replacements, error, newlines)``; on invalid UTF-8 the
+    lines before the bad byte are still done and the error is returned for the parent to
+    report; ``newlines`` are those of a byte range the worker read (see
+    :func:`~newskit.pipeline.chunks.chunk_results`).
+    """
+    from newskit.formats import segmentation
+
+    got = load(task.chunk)
+    text = got.text
+    if task.norm:
+        from newskit.normalization import normalize
+
+        text = normalize(text)
+    out = segmentation(
+        text,
+        task.mode,
+        task.fmt,
+        path=task.chunk.name,
+        first_line=got.first_line,
+        offset=task.offset,
+    )
+    return out.encode(), len(text), got.replaced, got.error, got.newlines
+
+
+def _for_writing(task: SegmentTask) -> tuple[bytes, tuple[int, InputError | None, int], bool]:
+    """:func:`segment_chunk` for :func:`~newskit.parallel.ordered_write`."""
+    data, _, replaced, error, newlines = segment_chunk(task)
+    return data, (replaced, error, newlines), error is not None
+
+
+def run_segment(
+    inputs: Inputs,
+    mode: str,
+    fmt: str,
+    *,
+    norm: bool = False,
+    jobs: int = 1,
+    tuning: Tuning | None = None,
+) -> int:
+    """Segment every input to stdout; return the exit status."""
+    tuning = tuning or segment_tuning()
+    diag = inputs.diag
+    out = stdout_bytes()
+    exact = norm and fmt != "text"
+    jobs = 1 if exact else jobs
+    sources = inputs.sources()
+    fd = writer_fd(out, jobs)
+    if fd >= 0 and not any(s.jsonl for s in sources):
+        out.flush()
+        _with_workers(inputs, sources, (mode, fmt, norm), jobs, fd, tuning)
+        return diag.status
+    for source in sources:
+        _one_source(inputs, source, (mode, fmt, norm), jobs, tuning, out)
+    out.flush()
+    return diag.status
+
+
+def _one_source(
+    inputs: Inputs,
+    source: Source,
+    how: tuple[str, str, bool],
+    jobs: int,
+    tuning: Tuning,
+    out: Any,
+) -> None:
+    from newskit.formats import segmentation
+    from newskit.io import DecodeReport, iter_records
+
+    mode, fmt, norm = how
+    exact = norm and fmt != "text"
+    report = DecodeReport()
+    with input_errors(inputs.diag, source):
+        if source.jsonl:
+            for n, _, text in iter_records(source, inputs.field, inputs.errors, report):  # type: ignore[arg-type]
+                if norm:
+                    from newskit.normalization import normalize
+
+                    text = normalize(text)
+                out.write(segmentation(text, mode, fmt, path=source.name, first_line=n).encode())
+        else:
+            offset = [0]
+
+            def tasks() -> Iterator[SegmentTask]:
+                for chunk in file_chunks(source, report, inputs.errors, False, tuning.chunk_bytes):  # type: ignore[arg-type]
+                    yield SegmentTask(chunk, mode, fmt, norm, offset[0])
+                    if not exact and fmt != "text":  # (text output has no offsets)
+                        offset[0] += len(chunk.data.data.translate(None, UTF8_CONTINUATION))  # type: ignore[union-attr]
+
+            here = tuning.in_process([None if source.streamed else source.file_size])
+            done = ordered_map(segment_chunk, tasks(), jobs=jobs, in_process=here)
+            with contextlib.closing(done):  # (on an error, its workers end now)
+                for data, chars, replaced, error, _ in done:
+                    report.replacements += replaced
+                    if exact:
+                        offset[0] += chars
+                    out.write(data)
+                    if error is not None:
+                        raise error
+    inputs.report_decoding(source, report)
+
+
+def _with_workers(
+    inputs: Inputs,
+    sources: list[Source],
+    how: tuple[str, str, bool],
+    jobs: int,
+    fd: int,
+    tuning: Tuning,
+) -> None:
+    """Text inputs with workers: they write the output to ``fd`` themselves, in turn, and
+    with text output read their own byte ranges of each file too (no offsets to count)."""
+    from newskit.io import DecodeReport
+
+    mode, fmt, norm = how
+    here = tuning.in_process(None if s.streamed else s.file_size for s in sources)
+
+    def tasks(source: Source, report: DecodeReport) -> Iterator[SegmentTask]:
+        # (byte ranges only for workers: done here, a file is opened once, not once a chunk)
+        ranged = fmt == "text" and source.ranged and here != sys.maxsize
+        offset = 0
+        for chunk in file_chunks(source, report, inputs.errors, ranged, tuning.chunk_bytes):  # type: ignore[arg-type]
+            yield SegmentTask(chunk, mode, fmt, norm, offset)
+            if fmt != "text":  # (text output has no offsets)
+                offset += len(chunk.data.data.translate(None, UTF8_CONTINUATION))  # type: ignore[union-attr]
+
+    reports = [DecodeReport() for _ in sources]
+    groups = (tasks(s, r) for s, r in zip(sources, reports, strict=True))
+    results = ordered_write(
+        _for_writing,
+        groups,
+        jobs=jobs,
+        fd=fd,
+        size=lambda task: task.chunk.size,
+        in_process=here,
+        slow_input=any(s.streamed for s in sources),
+        tuning=tuning,
+    )
+    for i, done in by_input(results, len(sources)):
+        with input_errors(inputs.diag, sources[i]):
+            # (a chunk the parent read returns 0 newlines: its lines are numbered)
+            for _ in chunk_results(done, reports[i], ranged=True):
+                pass
+        inputs.report_decoding(sources[i], reports[i])

@@ -1,0 +1,419 @@
+"""``newskit stats``: inputs → documents → :func:`newskit.stats.document_stats`, reduced per
+input (a row) and over the corpus (the total), then rendered.
+
+How a run is split (decided once, in :func:`stats_items`): with one job every input is one
+item, read as a stream. With workers, a large file is cut into byte ranges of whole
+documents (at ``--doc-sep`` lines, or at any line for JSON Lines) that workers read
+themselves, an input read here (stdin, ``.gz``, a named pipe) into chunks of whole documents,
+and small files stay whole; :func:`newskit.parallel.map_reduce` batches them and reduces
+exactly (a range after an input's bad byte counts for nothing). A document is never split:
+without ``--doc-sep`` a plain-text file is one document, and one worker's item.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newskit.parallel import Failed, Tuning, map_reduce
+from newskit.pipeline.chunks import ByteRange
+from newskit.pipeline.inputs import Inputs, failure_message, stdout_bytes
+from newskit.stats import CorpusStats, move_total_only, sharing_total_only
+
+if TYPE_CHECKING:
+    from newskit.io import InputError, RawChunk, Source
+
+#: What ``--by`` takes.
+GROUPINGS = ("file", "dir", "lang", "total")
+#: Report sections, in the order tables show them.
+SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene")
+
+
+def stats_tuning() -> Tuning:
+    """Statistics take about 200 ms a MiB: workers (30-60 ms to start) pay from 512 KiB."""
+    return Tuning.from_env(workers_from_bytes=512 << 10)
+
+
+@dataclass(frozen=True)
+class StatsConfig:
+    """What every item of a run is read and counted with."""
+
+    doc_sep: str | None = None
+    field: str = "text"
+    errors: str = "strict"
+    normalization: bool = True
+    quotes: bool = True
+
+
+@dataclass(frozen=True)
+class StatsItem:
+    """One unit of work: an input whole (``part`` None: read by whoever runs it), a byte
+    range of whole documents that a worker reads, or whole documents read here."""
+
+    source: Source
+    config: StatsConfig
+    part: ByteRange | RawChunk | None = None
+    first: bool = True  # the input's first item (it counts the file)
+
+    @property
+    def size(self) -> int:
+        part = self.part
+        if part is None:
+            return self.source.file_size or 0
+        return part.end - part.start if isinstance(part, ByteRange) else len(part.data)
+
+
+@dataclass
+class ItemInfo:
+    """What an item tells this process besides its statistics."""
+
+    bytes: int = 0  # input bytes it covered (for progress)
+    replacements: int = 0
+    error: InputError | str | None = None
+    warning: str | None = None
+    newlines: int = 0  # lines of a byte range (error lines of later ranges count from it)
+
+
+def stats_item(item: StatsItem, st: CorpusStats) -> tuple[ItemInfo, bool]:
+    """Count one item into ``st`` (top level: runs in workers); bad input is reported in
+    the info, which then stops the item's input."""
+    from newskit.io import DecodeReport, InputError, SkipInput
+
+    info = ItemInfo()
+    source = item.source
+    if item.first:
+        st.files += 1
+    report = DecodeReport()
+    try:
+        if item.part is None:
+            _count_whole(item, st, info, report)
+        else:
+            _count_part(item, st, info)
+    except SkipInput as exc:
+        info.warning = str(exc)
+    except InputError as exc:
+        info.error = exc
+    except OSError as exc:
+        info.error = f"{source.name}: {exc.strerror or exc}"
+    info.replacements += report.replacements
+    return info, info.error is not None or info.warning is not None
+
+
+def _count_whole(item: StatsItem, st: CorpusStats, info: ItemInfo, report: Any) -> None:
+    from newskit.io import iter_documents, iter_records
+    from newskit.stats import document_stats
+
+    source, config = item.source, item.config
+    # (a file's size is its st_size; what a pipe or /proc file holds is counted)
+    size = source.file_size
+    count = not (size or source.gzipped)
+    docs: Iterable[str]
+    if source.jsonl:
+        docs = (t for _, _, t in iter_records(source, config.field, config.errors, report))  # type: ignore[arg-type]
+    else:
+        docs = (t for _, t in iter_documents(source, config.errors, report, config.doc_sep))  # type: ignore[arg-type]
+    try:
+        for doc in docs:
+            document_stats(doc, normalization=config.normalization, quotes=config.quotes, into=st)
+            if count:
+                info.bytes += len(doc.encode("utf-8"))
+    finally:
+        if not count:
+            info.bytes = size or 0
+
+
+def _count_part(item: StatsItem, st: CorpusStats, info: ItemInfo) -> None:
+    """Count a range or chunk of whole documents; on bad input, the documents that ended
+    before it count and the error is raised (the one it cuts is left out)."""
+    from newskit.documents import split_documents, split_lf
+    from newskit.io import DecodeError, NulError, RawChunk, decode_chunk, parse_record, read_range
+    from newskit.stats import document_stats
+
+    source, config, part = item.source, item.config, item.part
+    error: InputError | None = None
+    if isinstance(part, ByteRange):
+        info.bytes = part.end - part.start
+        try:
+            raw = read_range(part.path, part.start, part.end, source.name)
+        except NulError as exc:  # the lines before it, then the error
+            raw, error = RawChunk(exc.good, 1, part.start), exc
+        info.newlines = raw.data.count(b"\n")
+    else:
+        assert part is not None
+        raw = part
+    try:
+        text, info.replacements = decode_chunk(raw, source.name, config.errors)  # type: ignore[arg-type]
+    except DecodeError as exc:
+        text, error = exc.good, exc
+
+    def count(doc: str) -> None:
+        document_stats(doc, normalization=config.normalization, quotes=config.quotes, into=st)
+
+    if source.jsonl:
+        for n, line in enumerate(split_lf(text), raw.first_line):
+            if line.strip():
+                count(parse_record(line, source.name, n, config.field)[1])
+    else:
+        for _, _, doc, closed in split_documents(text, config.doc_sep, raw.first_line):
+            if closed or error is None:  # (a document the error cuts is left out)
+                count(doc)
+    if error is not None:
+        raise error
+
+
+def stats_items(
+    sources: list[Source], config: StatsConfig, jobs: int, tuning: Tuning
+) -> Iterator[Iterator[StatsItem]]:
+    """The items of each input (see the module docstring)."""
+    for source in sources:
+        yield _items_of(source, config, jobs, tuning)
+
+
+def _items_of(
+    source: Source, config: StatsConfig, jobs: int, tuning: Tuning
+) -> Iterator[StatsItem]:
+    from newskit.io import BLOCK_SIZE, iter_document_chunks, iter_document_ranges
+
+    chunk = tuning.chunk_bytes or BLOCK_SIZE
+    sep = "\n" if source.jsonl else config.doc_sep
+    if jobs <= 1 or sep is None:
+        yield StatsItem(source, config)
+        return
+    if source.ranged and (source.file_size or 0) > chunk:
+        assert source.path is not None
+        for start, end in iter_document_ranges(source.path, sep, chunk):
+            yield StatsItem(source, config, ByteRange(source.path, start, end), start == 0)
+    elif source.streamed:
+        first = True
+        for raw in iter_document_chunks(source, sep, None, chunk):
+            yield StatsItem(source, config, raw, first)
+            first = False
+    else:
+        yield StatsItem(source, config)
+
+
+class StatsReduction:
+    """:class:`newskit.parallel.Reduction` of :class:`~newskit.stats.CorpusStats`: an
+    input's result is its summary row (``by="file"``), its statistics (``dir``, ``lang``:
+    grouped here) or nothing (``total``); statistics no row reads go straight to the total."""
+
+    def __init__(self, by: str) -> None:
+        self.by = by
+
+    def zero(self) -> CorpusStats:
+        return CorpusStats()
+
+    def new(self, total: CorpusStats | None) -> CorpusStats:
+        return CorpusStats() if total is None else sharing_total_only(total)
+
+    def commit(self, total: CorpusStats, state: CorpusStats, shared: bool) -> CorpusStats:
+        return move_total_only(None if shared else total, state)
+
+    def merge(self, into: CorpusStats, other: CorpusStats) -> CorpusStats:
+        into += other
+        return into
+
+    def finish(self, group: int, part: CorpusStats) -> Any:
+        if self.by == "file":
+            return part.summary()
+        return None if self.by == "total" else part
+
+
+def _warm(config: StatsConfig) -> None:
+    """Imports, compiled patterns and word lists, before workers are forked (they inherit)."""
+    from newskit.stats import document_stats, stopwords
+
+    document_stats("क ख। “ग” ক খ।", normalization=config.normalization, quotes=config.quotes)
+    stopwords()
+
+
+@dataclass
+class InputResult:
+    """One input's outcome: its row (or statistics) and what to report about it."""
+
+    name: str
+    result: Any
+    bytes: int = 0
+    replacements: int = 0
+    error: str | None = None
+    warning: str | None = None
+
+
+def iter_stats(
+    sources: list[Source],
+    config: StatsConfig,
+    *,
+    by: str = "file",
+    jobs: int = 1,
+    tuning: Tuning | None = None,
+) -> tuple[Iterator[InputResult], Any]:
+    """``(results per input in order, reduced)``: once the results are consumed,
+    ``reduced.total`` is the corpus total (a :class:`~newskit.stats.CorpusStats`)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    tuning = tuning or stats_tuning()
+    sizes = [None if s.streamed else s.file_size for s in sources]
+    reduced = map_reduce(
+        stats_item,
+        stats_items(sources, config, jobs, tuning),
+        StatsReduction(by),
+        jobs=jobs,
+        size=lambda item: item.size,
+        warm=lambda: _warm(config),
+        in_process=tuning.in_process(sizes),
+        tuning=tuning,
+    )
+
+    def results() -> Iterator[InputResult]:
+        for g, infos, result in reduced:
+            yield _input_result(sources[g], infos, result)
+
+    return results(), reduced
+
+
+def _input_result(source: Source, infos: list[Any], result: Any) -> InputResult:
+    out = InputResult(source.name, result)
+    lines = 0  # lines of the byte ranges before (their errors count lines from their start)
+    for info in infos:
+        if isinstance(info, Failed):  # reading the input here failed
+            kind, message = failure_message(source.name, info.exc)
+            if kind == "warn":
+                out.warning = message
+            else:
+                out.error = message
+            continue
+        out.bytes += info.bytes
+        out.replacements += info.replacements
+        if info.warning:
+            out.warning = info.warning
+        if info.error is not None:
+            error = info.error
+            if not isinstance(error, str):
+                if error.line is not None:
+                    error.line += lines
+                error = str(error)
+            out.error = error
+        lines += info.newlines
+    return out
+
+
+class StatsCollector:
+    """Rows grouped ``by`` one key: ``file`` keeps each input's summary row (a flat dict, so
+    memory does not grow with the number of files); ``dir`` and ``lang`` merge each group's
+    statistics (few groups)."""
+
+    def __init__(self, by: str = "file") -> None:
+        self.by = by
+        self._file_rows: list[tuple[str, dict[str, Any]]] = []
+        self._groups: dict[str, CorpusStats] = {}
+
+    def add(self, name: str, result: Any) -> None:
+        """Add one input's result (see :class:`StatsReduction`)."""
+        if self.by == "file":
+            self._file_rows.append((name, result))
+        elif self.by != "total":
+            key = result.lang() if self.by == "lang" else os.path.dirname(name) or "."
+            if key in self._groups:
+                self._groups[key] += result
+            else:
+                self._groups[key] = result
+
+    def rows(self, total: CorpusStats) -> list[tuple[str, str, dict[str, Any]]]:
+        """``(level, name, summary)`` rows in input order (groups sorted), then the total."""
+        out: list[tuple[str, str, dict[str, Any]]] = [
+            ("file", name, row) for name, row in self._file_rows
+        ]
+        out += [(self.by, key, self._groups[key].summary()) for key in sorted(self._groups)]
+        out.append(("total", "*", total.summary()))
+        return out
+
+
+def run_stats(
+    inputs: Inputs,
+    config: StatsConfig,
+    *,
+    fmt: str,
+    sections: set[str],
+    by: str = "file",
+    top: int = 20,
+    keep_stopwords: bool = False,
+    jobs: int = 1,
+    progress: bool = False,
+    tuning: Tuning | None = None,
+) -> int:
+    """Compute and print the statistics of ``inputs`` (``fmt``: table, json, tsv or csv);
+    return the exit status (1 if an input had bad data, reported on stderr)."""
+    from newskit import formats, render
+    from newskit.stats import SECTIONS as REPORT_SECTIONS
+
+    diag = inputs.diag
+    sources = inputs.sources()
+    total_bytes = sum(s.file_size or 0 for s in sources)
+    collector = StatsCollector(by)
+    results, reduced = iter_stats(sources, config, by=by, jobs=jobs, tuning=tuning)
+    with render.progress(len(sources), total_bytes, enabled=progress) as advance:
+        for r in results:
+            if r.warning:
+                diag.warn(r.warning)
+            if r.error:
+                diag.error(r.error)
+            inputs.report_replacements(r.name, r.replacements)
+            collector.add(r.name, r.result)
+            advance(r.bytes)
+    total: CorpusStats = reduced.total
+    rows = collector.rows(total)
+    report = total.report(top=top, keep_stopwords=keep_stopwords)
+    report = {k: v for k, v in report.items() if k in sections and k in REPORT_SECTIONS}
+    if fmt == "table":
+        render.render_stats_table(rows, report, show=[s for s in SECTIONS if s in sections])
+        return diag.status
+    if fmt == "json":
+        text = formats.to_json(rows, report)
+    else:
+        text = formats.delimited(rows, "\t" if fmt == "tsv" else ",")
+    out = stdout_bytes()
+    out.write(text.encode("utf-8"))
+    out.flush()
+    return diag.status
+
+
+def corpus_stats(
+    paths_or_texts: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    jobs: int = 1,
+    doc_sep: str | None = None,
+    normalization: bool = True,
+    quotes: bool = True,
+) -> CorpusStats:
+    """Statistics for a corpus given as texts and/or paths.
+
+    Items that are ``str`` are *texts* (one document each, or several with ``doc_sep``);
+    items that are :class:`os.PathLike` (e.g. :class:`pathlib.Path`) are *files or
+    directories* (directories are searched for ``*.txt`` and ``*.txt.gz``; ``*.jsonl`` files
+    are read as JSON Lines, field ``text``). Wrap a file name in ``Path(...)``: a plain
+    ``str`` is never opened. A single text or path may be passed without a list. ``jobs > 1``
+    analyses files in worker processes; the result is identical. Raises ``ValueError`` on an
+    input error (bad UTF-8, bad JSON).
+    """
+    from newskit.io import iter_sources
+    from newskit.stats import text_stats
+
+    if isinstance(paths_or_texts, (str, os.PathLike)):
+        paths_or_texts = [paths_or_texts]
+    total = CorpusStats()
+    paths: list[str] = []
+    for item in paths_or_texts:
+        if isinstance(item, str):
+            total += text_stats(item, doc_sep=doc_sep, normalization=normalization, quotes=quotes)
+        else:
+            paths.append(os.fspath(item))
+    if paths:
+        config = StatsConfig(doc_sep, normalization=normalization, quotes=quotes)
+        results, reduced = iter_stats(list(iter_sources(paths)), config, by="total", jobs=jobs)
+        for r in results:
+            if r.error:
+                raise ValueError(r.error)
+        total += reduced.total
+    return total
