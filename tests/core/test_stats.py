@@ -20,23 +20,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import newskit.stats as stats_module
+from newskit.documents import split_documents as split_with_offsets
+from newskit.pipeline.stats import corpus_stats
+from newskit.segment import token_columns
 from newskit.stats import (
     MATTR_WINDOW,
     CorpusStats,
     _mattr_sums,
     _MattrWindow,
-    corpus_stats,
     document_stats,
-    split_documents,
     stopwords,
     text_stats,
-    token_columns,
 )
+from samples import BN, HI, ROOT
+from samples import CASES as CASE_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "tests" / "cases" / "stats_samples.tsv"
-HI = ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt"
-BN = ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt"
+CASES = CASE_DIR / "stats_samples.tsv"
 
 # Naive word: a run of letters and combining marks (the tokenizer also splits
 # "एक-एक" at the hyphen; the samples have no URLs, abbreviations or clitics).
@@ -197,11 +196,15 @@ def test_stopword_lists_loaded_from_package_data() -> None:
     assert len(sw) > 500
 
 
+def split_documents(text: str, doc_sep: str | None) -> list[str]:
+    return [doc for _, _, doc, _ in split_with_offsets(text, doc_sep)]
+
+
 def test_split_documents_like_the_io_layer() -> None:
-    assert list(split_documents("a\n\n\nb\n", "blank")) == ["a\n", "b\n"]
-    assert list(split_documents("a\n---\nb", "---")) == ["a\n", "b"]
-    assert list(split_documents("a\n\nb", None)) == ["a\n\nb"]
-    assert list(split_documents("\n\n", "blank")) == []
+    assert split_documents("a\n\n\nb\n", "blank") == ["a\n", "b\n"]
+    assert split_documents("a\n---\nb", "---") == ["a\n", "b"]
+    assert split_documents("a\n\nb", None) == ["a\n\nb"]
+    assert split_documents("\n\n", "blank") == []
 
 
 def test_corpus_stats_paths_vs_texts(tmp_path: Path) -> None:

@@ -9,19 +9,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from newskit import segment
 from newskit.segment import Sentence, Token, split_sentences, tokenize
+from samples import BN, CASES, HI
 
-CASES = Path(__file__).parent / "cases"
-ROOT = Path(__file__).parent.parent
-SAMPLES = {
-    "hi": ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt",
-    "bn": ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt",
-}
+SAMPLES = {"hi": HI, "bn": BN}
 
 
 def _unescape(s: str) -> str:

@@ -7,23 +7,21 @@ expected quotes (matched by their text, in order). Any field given for a quote i
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from newskit import extract_quotes
 from newskit.quotes import KINDS, Quote
+from samples import CASES, GOLD, ROOT
 
-HERE = Path(__file__).parent
-ROOT = HERE.parent
 CASES = [
     json.loads(line)
-    for line in (HERE / "cases" / "quotes.jsonl").read_text("utf-8").splitlines()
+    for line in (CASES / "quotes.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
 SAMPLE_GOLD = [
     json.loads(line)
-    for line in (HERE / "gold" / "quotes-sample.jsonl").read_text("utf-8").splitlines()
+    for line in (GOLD / "quotes-sample.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
 

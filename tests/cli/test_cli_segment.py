@@ -5,22 +5,17 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newskit.cli import cli
+from conftest import WITH_WORKERS, invoke, run_process
 from newskit.segment import split_sentences, tokenize
-
-ROOT = Path(__file__).resolve().parents[1]
-HI = ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt"
-BN = ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt"
+from samples import BN, HI
 
 
 def run(*args: str, input: bytes | str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    result = invoke(*args, input=input, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -149,7 +144,7 @@ def many(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("fmt", ["text", "jsonl", "conllu"])
 def test_jobs_give_the_same_output(many: Path, fmt: str, monkeypatch) -> None:
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=0")
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)  # several chunks a file
     one = run("tokenize", "--format", fmt, "--jobs", "1", str(many))
     two = run("tokenize", "--format", fmt, "--jobs", "2", str(many))
@@ -166,14 +161,10 @@ def test_help_lists_the_commands() -> None:
     assert "--sentences" in out and "conllu" in out and "--normalize" in out and "--jobs" in out
 
 
-# newskit with workers for files of any size (by default a file under 8 MiB is done in the
-# main process), so that these few-MB files go through them
-WITH_WORKERS = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 0; c.main()"
-
-
 def _command(*args: str) -> subprocess.CompletedProcess[bytes]:
-    # a real stdout: with --jobs 2 the workers write to it themselves, in turn
-    return subprocess.run([sys.executable, "-c", WITH_WORKERS, *args], capture_output=True)
+    # a real stdout: with --jobs 2 the workers write to it themselves, in turn; workers for
+    # files of any size (by default a file under 8 MiB is done in the main process)
+    return run_process(*args, env=WITH_WORKERS)
 
 
 @pytest.mark.parametrize("args", [["tokenize"], ["tokenize", "--format", "conllu"], ["sentences"]])

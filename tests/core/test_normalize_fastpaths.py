@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,8 +19,8 @@ from hypothesis import strategies as st
 from newskit import normalization as N
 from newskit.normalization import NormalizeOptions, normalize
 from newskit.scripts import PIECE
+from samples import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # 300+ characters of real, clean Hindi news text (the sample article's first line)
 FILLER = (ROOT / "corpus/hi/kim-putin-vladivostok.txt").read_text("utf-8").split("\n")[0]
 assert len(FILLER) > 300

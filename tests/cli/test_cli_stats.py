@@ -7,20 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newskit.cli import cli
+from conftest import invoke, run_process
+from samples import BN, CASES, CORPUS, HI
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
-HI = CORPUS / "hi" / "kim-putin-vladivostok.txt"
-BN = CORPUS / "bn" / "putin-pyongyang-visit.txt"
-SNAPSHOT = ROOT / "tests" / "cases" / "stats_table_snapshot.txt"
+SNAPSHOT = CASES / "stats_table_snapshot.txt"
 
 
 def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
-    runner = CliRunner(env={"COLUMNS": "100", "NO_COLOR": "1"})
-    result = runner.invoke(cli, ["stats", *args], input=input, catch_exceptions=False)
+    result = invoke("stats", *args, input=input, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -151,3 +146,76 @@ def test_table_snapshot_at_pinned_width() -> None:
     code, out, _ = run("corpus/", "--format", "table", "--top", "5", "-j", "1")
     assert code == 0
     assert out == SNAPSHOT.read_text("utf-8")
+
+
+def _articles(n: int) -> str:
+    """``n`` news-like articles (the samples' paragraphs, reshuffled), separated by blank
+    lines: distinct documents, so that each range of a file holds different ones."""
+    paragraphs = [p for src in (HI, BN) for p in src.read_text("utf-8").split("\n") if p]
+    out = []
+    for i in range(n):
+        k = 2 + i % 5
+        doc = [paragraphs[(i * 7 + j) % len(paragraphs)] for j in range(k)]
+        out.append("\n".join(doc) + f"\n{i}\n")
+    return "\n".join(out)
+
+
+SPLIT = {"NEWSKIT_TUNING": "workers_from_bytes=0,chunk_bytes=20000,batch_bytes=20000"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--doc-sep", "blank"],
+        ["--doc-sep", "blank", "--by", "dir"],
+        ["--doc-sep", "blank", "--by", "total", "--section", "all"],
+        ["--jsonl"],
+    ],
+)
+def test_a_large_file_is_split_between_workers_with_identical_output(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # One big file used to go to one worker: now ranges of whole documents (JSON Lines:
+    # records) go to all of them, and the merge is exact.
+    big = tmp_path / "big.txt"
+    text = _articles(120)
+    if "--jsonl" in args:
+        docs = text.split("\n\n")
+        text = "".join(json.dumps({"text": d}, ensure_ascii=False) + "\n" for d in docs)
+    big.write_text(text, "utf-8")
+    assert len(text.encode()) > 10 * 20000  # (ten ranges at least)
+    one = run_process("stats", "--format", "json", *args, "--jobs", "1", str(big))
+    two = run_process("stats", "--format", "json", *args, "--jobs", "2", str(big), env=SPLIT)
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout
+    assert json.loads(one.stdout)["total"]["documents"] == 120
+
+
+def test_a_bad_byte_in_a_split_file_counts_only_what_came_before(tmp_path: Path) -> None:
+    # The documents after the bad byte, which other workers may have counted already, count
+    # for nothing; the message names the same line as with one process.
+    text = _articles(120).encode()
+    cut = text.index(b"\n\n", len(text) // 2) + 2
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(text[:cut] + b"x \xff\n" + text[cut:])
+    one = run_process("stats", "--format", "json", "--doc-sep", "blank", "--jobs", "1", str(bad))
+    two = run_process(
+        "stats", "--format", "json", "--doc-sep", "blank", "--jobs", "2", str(bad), env=SPLIT
+    )
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    line = text[:cut].count(b"\n") + 1
+    assert f"bad.txt:{line}: invalid UTF-8".encode() in two.stderr
+    documents = json.loads(two.stdout)["total"]["documents"]
+    assert documents == text[:cut].decode().count("\n\n")
+
+
+def test_standard_input_is_split_too(tmp_path: Path) -> None:
+    text = _articles(120).encode()
+    one = run_process("stats", "--format", "json", "--doc-sep", "blank", "--jobs", "1", input=text)
+    two = run_process(
+        "stats", "--format", "json", "--doc-sep", "blank", "--jobs", "2", input=text, env=SPLIT
+    )
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout

@@ -2,7 +2,7 @@
 the general code (``segment._sentence_bounds``, one terminator at a time) and the per-line
 path (``segment._general_columns``).
 
-``segment._sentence_text`` marks the common certain sentence ends ("। " before a word) in C and
+``segment.sentence_lines`` marks the common certain sentence ends ("। " before a word) in C and
 sends only the units holding other terminators through the per-line code; these tests check it
 against the reference on realistic text built to hit the marks, the cases where a mark
 must not be made, and the fallbacks (general-path lines, NUL in the text).
@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from newskit import segment
-from newskit.scripts import PIECE
-from newskit.segment import render
 from test_segment_properties import PIECES, SEPARATORS
 
-ROOT = Path(__file__).resolve().parents[1]
+from newskit import segment
+from newskit.formats import segmentation as render
+from newskit.scripts import PIECE
+from samples import ROOT
+
 SAMPLES = sorted((ROOT / "corpus").glob("*/*.txt"))
 
 
@@ -83,7 +83,7 @@ dense = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(dense)
 def test_sentence_text_is_split_sentences(text: str) -> None:
-    assert segment._sentence_text(text) == _expected(text)
+    assert segment.sentence_lines(text) == _expected(text)
     # split_sentences takes its texts from it and finds their offsets in the text
     cols = segment._sentence_columns(text)
     assert cols == segment._general_columns(text)
@@ -93,7 +93,7 @@ def test_sentence_text_is_split_sentences(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="कखा है।?!.\"'”’( \n\t\xa0১", max_size=80))
 def test_sentence_text_on_terminator_soup(text: str) -> None:
-    assert segment._sentence_text(text) == _expected(text)
+    assert segment.sentence_lines(text) == _expected(text)
     cols = segment._sentence_columns(text)
     assert cols == segment._general_columns(text)
     assert list(zip(cols[1], cols[2], strict=True)) == segment._sentence_bounds(text)
@@ -145,7 +145,7 @@ def test_sentence_text_on_terminator_soup(text: str) -> None:
     ],
 )
 def test_sentence_text_cases(text: str, sentences: list[str] | None) -> None:
-    got = segment._sentence_text(text)
+    got = segment.sentence_lines(text)
     assert got == _expected(text)
     if sentences is not None:
         assert (got.split("\n") if got else []) == sentences
@@ -154,11 +154,11 @@ def test_sentence_text_cases(text: str, sentences: list[str] | None) -> None:
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_sentence_text_on_sample_articles(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert segment._sentence_text(text) == _expected(text)
+    assert segment.sentence_lines(text) == _expected(text)
     lines = text.split("\n")
     for i in range(len(lines)):  # every line alone, and with its neighbour
         chunk = "\n".join(lines[i : i + 2])
-        assert segment._sentence_text(chunk) == _expected(chunk)
+        assert segment.sentence_lines(chunk) == _expected(chunk)
 
 
 def test_sentence_text_of_a_long_text_is_that_of_its_lines() -> None:
@@ -172,10 +172,10 @@ def test_sentence_text_of_a_long_text_is_that_of_its_lines() -> None:
     ]
     text = "\n".join(lines * 1500)
     assert len(text) > 2 * PIECE
-    assert segment._sentence_text(text) == "\n".join(
-        segment._sentence_text(line) for line in lines * 1500 if line.strip()
+    assert segment.sentence_lines(text) == "\n".join(
+        segment.sentence_lines(line) for line in lines * 1500 if line.strip()
     )
-    assert segment._sentence_text(text) == _expected(text)
+    assert segment.sentence_lines(text) == _expected(text)
 
 
 def test_render_sentences_text_uses_it() -> None:

@@ -1,5 +1,6 @@
 """The worker machinery of the text commands: one stream of chunks for all the inputs
-(:func:`newskit.cli.ordered_write`), split back per input (:func:`newskit.cli.by_input`)."""
+(:func:`newskit.parallel.ordered_write`), split back per input
+(:func:`newskit.parallel.by_input`)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from newskit import cli
+from conftest import WITH_WORKERS, run_process
+from newskit.parallel import WorkerDied, by_input, ordered_write
+from samples import BN, HI
 
-HERE = Path(__file__).parent
 PARENT = os.getpid()
-HI = HERE.parent / "corpus" / "hi" / "kim-putin-vladivostok.txt"
-BN = HERE.parent / "corpus" / "bn" / "putin-pyongyang-visit.txt"
 
 
 def _echo(item: str) -> tuple[bytes, tuple[str, int], bool]:
@@ -45,8 +45,14 @@ def _run(
 ) -> tuple[list[tuple[int, Any]], str]:
     out = tmp_path / "out.txt"
     with open(out, "wb") as f:
-        stream = cli.ordered_write(
-            _echo, groups, 2, f.fileno(), in_process=in_process, size=size, slow_input=slow_input
+        stream = ordered_write(
+            _echo,
+            groups,
+            jobs=2,
+            fd=f.fileno(),
+            in_process=in_process,
+            size=size,
+            slow_input=slow_input,
         )
         results = list(stream)
     return results, out.read_text()
@@ -91,7 +97,7 @@ def test_a_stop_or_a_failure_ends_only_its_input(
     results, written = _run(groups, tmp_path, in_process, lambda _: item_size, slow_input)
     assert written == "a0\nstop-a1\nb0\nc0\nd0\ne0\ne1\n"
     seen: list[tuple[int, list[str], str | None]] = []
-    for i, done in cli.by_input(iter(results), 6):
+    for i, done in by_input(iter(results), 6):
         items: list[str] = []
         try:
             items.extend(item for item, _ in done)
@@ -112,34 +118,32 @@ def test_a_stop_or_a_failure_ends_only_its_input(
 def test_a_worker_that_dies_ends_the_stream_with_an_error(tmp_path: Path) -> None:
     # (not a hang: the parent watches every worker's pipe; and no worker is left behind)
     groups = [[f"a{i}" for i in range(10)], ["die"], [f"c{i}" for i in range(10)]]
-    with pytest.raises(cli.WorkerDied, match="ended unexpectedly"):
+    with pytest.raises(WorkerDied, match="ended unexpectedly"):
         _run(groups, tmp_path, 0, lambda _: ONE_A_TASK)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child process left, running or not waited for
 
 
 def test_a_killed_worker_is_an_error_message_not_a_traceback(tmp_path: Path) -> None:
-    code = "import os, newskit.cli as c; c.WORKERS_FROM_BYTES = 0; "
-    code += "f = c._normalize_for_writing; "
-    code += "c._normalize_for_writing = lambda t: os._exit(9) if t[0][1] > 0 else f(t); "
+    code = "import os, newskit.cli as c, newskit.pipeline.normalize as n; "
+    code += "f = n._normalize_for_writing; "
+    code += "n._normalize_for_writing = lambda t: os._exit(9) if t.chunk.data.start else f(t); "
     code += "c.entry_point()"
     (tmp_path / "a.txt").write_bytes(BN.read_bytes() * 200)
     proc = subprocess.run(
         [sys.executable, "-c", code, "normalize", "--jobs", "2", str(tmp_path / "a.txt")],
         capture_output=True,
+        env={**os.environ, **WITH_WORKERS},
     )
     assert proc.returncode == 1
     assert proc.stderr.decode().startswith("newskit: a worker process (pid ")
     assert b"Traceback" not in proc.stderr
 
 
-# newskit with workers for inputs of any size (by default, inputs of under 8 MiB in all are
-# done in the main process); a real stdout, which the workers write themselves
-WITH_WORKERS = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 0; c.main()"
-
-
 def _command(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-c", WITH_WORKERS, *args], capture_output=True)
+    """newskit with workers for inputs of any size (by default, inputs of under 8 MiB in all
+    are done in the main process); a real stdout, which the workers write themselves."""
+    return run_process(*args, env=WITH_WORKERS)
 
 
 @pytest.mark.parametrize(
@@ -192,8 +196,7 @@ def test_a_binary_file_is_the_same_with_workers(
     # A file is binary (skipped) when its first BLOCK_SIZE bytes hold a NUL byte; the lines
     # before a later one are written, then its line is named. The chunks read here end at
     # a line end before BLOCK_SIZE, the workers' ranges after it: both must agree.
-    code = "import newskit.cli as c, newskit.io as io; c.WORKERS_FROM_BYTES = 0; "
-    code += "io.BLOCK_SIZE = 64; c.main()"
+    code = "import newskit.cli as c, newskit.io as io; io.BLOCK_SIZE = 64; c.entry_point()"
     data = bytearray(("क" * 33 + "\n" + "ख" * 20 + "\n") * 3, "utf-8")  # lines of 100, 61
     data[nul_at] = 0
     (tmp_path / "a.txt").write_bytes(bytes(data))
@@ -201,6 +204,7 @@ def test_a_binary_file_is_the_same_with_workers(
         subprocess.run(
             [sys.executable, "-c", code, "normalize", "--jobs", j, str(tmp_path / "a.txt")],
             capture_output=True,
+            env={**os.environ, **WITH_WORKERS},
         )
         for j in ("1", "2")
     )

@@ -7,20 +7,17 @@ import io
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+import pytest
 
-from newskit.cli import cli
-from newskit.render import QUOTE_COLUMNS
+from conftest import invoke, run_process
+from newskit.formats import QUOTE_COLUMNS
+from samples import BN, HI
 
-ROOT = Path(__file__).resolve().parent.parent
-HI = ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt"
-BN = ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt"
 TWO_DOCS = "पुतिन ने कहा कि “हम साथ हैं।”\n\nমন্ত্রী বলেন, ‘আমরা প্রস্তুত।’ ছবি ‘মনপুরা’ দেখুন।\n"
 
 
 def run(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
-    runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
-    result = runner.invoke(cli, ["quotes", *args], input=stdin)
+    result = invoke("quotes", *args, input=stdin, env={"COLUMNS": "120"})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -112,3 +109,51 @@ def test_unclosed_quote_never_swallows_the_next_article() -> None:
         ("अधूरा उद्धरण", False, 1),
         ("नया", True, 3),
     ]
+
+
+def _news(n: int) -> str:
+    """``n`` articles with quotations (the samples, each followed by a numbered line)."""
+    docs = [src.read_text("utf-8").strip("\n") for src in (HI, BN)]
+    return "\n\n".join(f"{docs[i % 2]}\n{i}" for i in range(n)) + "\n"
+
+
+SPLIT = {"NEWSKIT_TUNING": "workers_from_bytes=0,chunk_bytes=15000,batch_bytes=15000"}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "tsv", "csv"])
+def test_jobs_give_identical_output_with_offsets_into_the_whole_file(
+    tmp_path: Path, fmt: str
+) -> None:
+    # Workers read byte ranges of the file and learn how many characters and lines came
+    # before theirs only when their turn to write comes: offsets must still index the file.
+    path = tmp_path / "news.txt"
+    text = _news(40)
+    path.write_text(text, "utf-8")
+    small = tmp_path / "small.txt"
+    small.write_text(TWO_DOCS, "utf-8")
+    args = ["quotes", "--format", fmt, str(path), str(small), str(path)]
+    one = run_process(*args, "--jobs", "1")
+    two = run_process(*args, "--jobs", "2", env=SPLIT)
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    if fmt == "jsonl":
+        records = [json.loads(x) for x in two.stdout.decode().splitlines()]
+        assert len(records) > 100
+        lines = text.split("\n")
+        for r in records:
+            source = text if r["path"] == str(path) else TWO_DOCS
+            assert source[r["start"] : r["end"]] == r["text"]
+            if r["path"] == str(path):
+                assert r["text"].split("\n")[0] in lines[r["line"] - 1]
+
+
+def test_jobs_on_standard_input_and_a_bad_byte(tmp_path: Path) -> None:
+    data = _news(40).encode()
+    cut = data.index(b"\n\n", len(data) // 2) + 2
+    data = data[:cut] + b"x \xff\n" + data[cut:]
+    one = run_process("quotes", "--jobs", "1", input=data)
+    two = run_process("quotes", "--jobs", "2", input=data, env=SPLIT)
+    assert one.returncode == two.returncode == 1
+    assert (one.stdout, one.stderr) == (two.stdout, two.stderr)
+    line = data[:cut].count(b"\n") + 1
+    assert f"<stdin>:{line}: invalid UTF-8".encode() in two.stderr

@@ -8,7 +8,8 @@ import json
 import subprocess
 import sys
 
-from newskit.render import delimited, render_stats_table, to_json
+from newskit.formats import delimited, to_json
+from newskit.render import render_stats_table
 
 ROWS = [
     ("file", "a\tb.txt", {"lang": "hi", "tokens": 12345, "mattr": 0.71234, "quotes": None}),
@@ -74,7 +75,7 @@ def test_importing_stats_and_render_does_not_load_rich() -> None:
     # other commands start without it.
     code = (
         "import sys, newskit.stats, newskit.render\n"
-        "from newskit.render import delimited\n"
+        "from newskit.formats import delimited\n"
         "delimited([('total', '*', {'a': 1})])\n"
         "assert 'rich' not in sys.modules, sorted(m for m in sys.modules if 'rich' in m)\n"
     )

@@ -14,26 +14,15 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newskit import cli as cli_module
-from newskit.cli import cli
-
-CORPUS = Path(__file__).parent.parent / "corpus"
-HI = CORPUS / "hi" / "kim-putin-vladivostok.txt"
-BN = CORPUS / "bn" / "putin-pyongyang-visit.txt"
+from conftest import run_process
+from newskit.cli import COMMANDS
+from newskit.parallel import Tuning, ordered_map
+from newskit.pipeline import normalize as normalize_pipeline
+from samples import BN, CORPUS, HI
 
 DIRTY = "दु:ख  है |\nঅামার\u00a0দেশ \r\n"
 CLEAN = "दुःख है ।\nআমার দেশ\n"
-
-
-@pytest.fixture
-def run():
-    def invoke(*args: str, input: bytes | str | None = None):
-        runner = CliRunner()
-        return runner.invoke(cli, list(args), input=input, env={"COLUMNS": "100"})
-
-    return invoke
 
 
 def test_stdin_to_stdout(run) -> None:
@@ -236,7 +225,7 @@ def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeyp
     original = ("दु:ख\n" * 50_000).encode()  # several chunks
     target.write_bytes(original)
     calls = {"n": 0}
-    real = cli_module._normalize_chunk
+    real = normalize_pipeline.normalize_chunk
 
     def failing(task):
         calls["n"] += 1
@@ -244,10 +233,9 @@ def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeyp
             raise OSError(28, "No space left on device")
         return real(task)
 
-    monkeypatch.setattr(cli_module, "_normalize_chunk", failing)
+    monkeypatch.setattr(normalize_pipeline, "normalize_chunk", failing)
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 64 * 1024)
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
-    r = run("normalize", "--in-place", str(target))
+    r = run("normalize", "--jobs", "1", "--in-place", str(target))
     assert r.exit_code == 1
     assert "No space left on device" in r.stderr
     assert target.read_bytes() == original
@@ -304,7 +292,7 @@ def test_explain_goes_to_stderr(run) -> None:
 
 def test_jobs_give_identical_output(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=0")
     text = (DIRTY + BN.read_text("utf-8") + "\n") * 40
     src = tmp_path / "in.txt"
     src.write_text(text, "utf-8")
@@ -319,13 +307,10 @@ def _newskit(*args: str) -> list[str]:
     return [sys.executable, "-m", "newskit", *args]
 
 
-# newskit with workers for files of any size (by default a file under 8 MiB is done in the
-# main process), for the tests of the workers on files of a few MB
-WITH_WORKERS = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 0; c.main()"
-
-
 def _newskit_with_workers(*args: str) -> list[str]:
-    return [sys.executable, "-c", WITH_WORKERS, *args]
+    """newskit with workers for files of any size (by default a file under 8 MiB is done in
+    the main process), for the tests of the workers on files of a few MB."""
+    return ["env", "NEWSKIT_TUNING=workers_from_bytes=0", *_newskit(*args)]
 
 
 def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
@@ -369,7 +354,7 @@ def test_utf8_output_whatever_the_locale(tmp_path: Path) -> None:
 def test_help_for_every_command(run) -> None:
     r = run("--help")
     assert r.exit_code == 0
-    commands = [name for name in cli.commands]
+    commands = sorted(COMMANDS)
     assert "normalize" in commands
     for name in commands:
         r = run(name, "--help")
@@ -386,8 +371,7 @@ def test_version(run) -> None:
 
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
-        "import sys; from newskit.cli import main; sys.argv=['newskit','--help'];\n"
-        "try: main()\nexcept SystemExit: pass\n"
+        "import sys; from newskit.cli import main; main(['--help'])\n"
         "heavy=[m for m in ('pandas','rich','indicnlp','newskit.normalization','newskit.stats')"
         " if m in sys.modules]; print(heavy)"
     )
@@ -422,7 +406,7 @@ def test_jobs_report_errors_like_one_process(run, tmp_path: Path, monkeypatch) -
     # Workers read their own byte ranges; line numbers, BOM and NUL handling
     # must not depend on that.
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=0")
     good = "दु:ख है |\n" * 2000
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xef\xbb\xbf" + good.encode() + b"x \xff\n" + b"after\n")
@@ -443,7 +427,7 @@ def test_workers_write_files_in_order(run, tmp_path: Path, monkeypatch) -> None:
     # themselves, taking turns: -o FILE, -o DIR/ and --in-place must come out
     # byte for byte as with one process.
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=0")
     text = (DIRTY + BN.read_text("utf-8") + "\n" + HI.read_text("utf-8") + "\n") * 30
     results = {}
     for jobs in ("1", "2"):
@@ -470,7 +454,7 @@ def test_workers_write_files_in_order(run, tmp_path: Path, monkeypatch) -> None:
 
 def test_workers_stop_writing_at_a_bad_byte(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=0")
     good = "दु:ख है |\n" * 3000
     bad = tmp_path / "bad.txt"
     bad.write_bytes(good.encode() + b"x \xff\n" + "दु:ख\n".encode() * 3000)
@@ -503,7 +487,7 @@ def test_nul_byte_mid_file_writes_the_lines_before_it(run, tmp_path: Path, monke
     # error names its line; with one process, with workers reading their own ranges,
     # with workers writing a file, and with workers fed from standard input.
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 4096)
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=0")
     bad = tmp_path / "nul.txt"
     bad.write_bytes(("दु:ख है |\n" * 2000).encode() + b"x\x00y\n" + b"after\n")
     expected = "दुःख है ।\n" * 2000
@@ -527,11 +511,12 @@ def test_workers_start_only_for_inputs_of_several_chunks() -> None:
     # Starting workers costs more than a small input takes, and every input gets its own:
     # the first chunks run in this process, the workers take the rest if there is more.
     me = os.getpid()
-    small = list(cli_module.ordered_map(_pid_of, iter(range(cli_module.IN_PROCESS_CHUNKS)), 2))
-    assert small == [me] * cli_module.IN_PROCESS_CHUNKS
-    large = list(cli_module.ordered_map(_pid_of, iter(range(40)), 2))
-    assert large[: cli_module.IN_PROCESS_CHUNKS] == [me] * cli_module.IN_PROCESS_CHUNKS
-    assert me not in large[cli_module.IN_PROCESS_CHUNKS :]
+    here = Tuning().in_process_items
+    small = list(ordered_map(_pid_of, iter(range(here)), jobs=2))
+    assert small == [me] * here
+    large = list(ordered_map(_pid_of, iter(range(40)), jobs=2))
+    assert large[:here] == [me] * here
+    assert me not in large[here:]
 
 
 def test_a_directory_of_small_files_starts_no_workers(run, tmp_path: Path, monkeypatch) -> None:
@@ -553,8 +538,8 @@ def test_workers_take_whole_small_files_for_per_file_outputs(
     # With -o DIR/, --in-place and --check, workers take small files whole, in batches, and
     # the parent prints their messages in input order; a larger file among them is done in
     # chunks. Files, messages and exit status must be those of one process.
-    monkeypatch.setattr("newskit.cli.WORKERS_FROM_BYTES", 50_000)  # a file of 50 kB is large
-    monkeypatch.setattr("newskit.cli.BATCH_BYTES", 30_000)  # batches of a few files
+    # a file of 50 kB is large; batches of a few files
+    monkeypatch.setenv("NEWSKIT_TUNING", "workers_from_bytes=50000,batch_bytes=30000")
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 16 * 1024)
     dirty = (DIRTY + HI.read_text("utf-8") + "\n").encode()
     assert 5_000 < len(dirty) < 10_000
@@ -601,12 +586,22 @@ def test_jsonl_among_the_inputs_keeps_stdout_in_order(tmp_path: Path) -> None:
         (tmp_path / f"{i}-b.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
     args = ["normalize", "--glob", "*.txt", "--glob", "*.jsonl", str(tmp_path)]
     # (files of 10 kB are small here, and together large enough for workers)
-    code = "import newskit.cli as c; c.WORKERS_FROM_BYTES = 20_000; c.BATCH_BYTES = 1; c.main()"
-    one, two = (
-        subprocess.run([sys.executable, "-c", code, *args, "--jobs", j], capture_output=True)
-        for j in ("1", "2")
-    )
+    env = {"NEWSKIT_TUNING": "workers_from_bytes=20000,batch_bytes=1"}
+    one, two = (run_process(*args, "--jobs", j, env=env) for j in ("1", "2"))
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout
     lines = one.stdout.decode().splitlines()
     assert lines[0].startswith("0 ") and json.loads(lines[-1])["id"] == 5
+
+
+def test_main_returns_the_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # everything the command line does is callable from Python, status included
+    from newskit.cli import main
+
+    dirty = tmp_path / "dirty.txt"
+    dirty.write_text(DIRTY, "utf-8")
+    assert main(["normalize", "--check", str(HI)]) == 0
+    assert main(["normalize", "--check", str(dirty)]) == 1
+    assert "would normalize" in capsys.readouterr().err
+    assert main(["normalize", "--no-such-option"]) == 2
+    assert main(["normalize", str(tmp_path / "missing.txt")]) == 2

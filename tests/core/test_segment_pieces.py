@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from newskit.segment import piece_tokens, split_sentences, tokenized_text
+from samples import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = sorted((ROOT / "corpus").glob("*/*.txt"))
 
 

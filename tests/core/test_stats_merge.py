@@ -12,7 +12,8 @@ import pickle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newskit.stats import CorpusStats, document_stats, text_stats, token_columns
+from newskit.segment import token_columns
+from newskit.stats import CorpusStats, document_stats, text_stats
 
 # Realistic pieces of Hindi/Bengali news text, so tokens, sentences, quotes,
 # repeats and non-NFC lines all occur in generated documents.
