@@ -18,7 +18,7 @@ import pytest
 from conftest import run_process
 from newskit.cli import COMMANDS
 from newskit.parallel import Tuning, ordered_map
-from newskit.pipeline import normalize as normalize_pipeline
+from newskit.pipeline import rewrite as rewrite_pipeline
 from samples import BN, CORPUS, HI
 
 DIRTY = "दु:ख  है |\nঅামার\u00a0দেশ \r\n"
@@ -225,7 +225,7 @@ def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeyp
     original = ("दु:ख\n" * 50_000).encode()  # several chunks
     target.write_bytes(original)
     calls = {"n": 0}
-    real = normalize_pipeline.normalize_chunk
+    real = rewrite_pipeline.rewrite_chunk
 
     def failing(task):
         calls["n"] += 1
@@ -233,7 +233,7 @@ def test_in_place_failure_mid_write_leaves_original(run, tmp_path: Path, monkeyp
             raise OSError(28, "No space left on device")
         return real(task)
 
-    monkeypatch.setattr(normalize_pipeline, "normalize_chunk", failing)
+    monkeypatch.setattr(rewrite_pipeline, "rewrite_chunk", failing)
     monkeypatch.setattr("newskit.io.BLOCK_SIZE", 64 * 1024)
     r = run("normalize", "--jobs", "1", "--in-place", str(target))
     assert r.exit_code == 1

@@ -125,9 +125,9 @@ def test_a_worker_that_dies_ends_the_stream_with_an_error(tmp_path: Path) -> Non
 
 
 def test_a_killed_worker_is_an_error_message_not_a_traceback(tmp_path: Path) -> None:
-    code = "import os, newskit.cli as c, newskit.pipeline.normalize as n; "
-    code += "f = n._normalize_for_writing; "
-    code += "n._normalize_for_writing = lambda t: os._exit(9) if t.chunk.data.start else f(t); "
+    code = "import os, newskit.cli as c, newskit.pipeline.rewrite as n; "
+    code += "f = n._for_writing; "
+    code += "n._for_writing = lambda t: os._exit(9) if t.chunk.data.start else f(t); "
     code += "c.entry_point()"
     (tmp_path / "a.txt").write_bytes(BN.read_bytes() * 200)
     proc = subprocess.run(

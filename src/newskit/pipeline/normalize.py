@@ -1,46 +1,19 @@
-"""``newskit normalize``: decode → :func:`newskit.normalization.normalize` → encode, chunk by
-chunk, into one of six destinations (stdout, ``-o FILE``, ``-o DIR/``, ``--in-place``,
-``--check``, ``--diff``).
-
-How a run is split is decided once, in :func:`run_normalize`:
-
-- one output (stdout, ``-o FILE``) and plain text: one stream of chunks for all the inputs,
-  which workers normalize and write in turn (:func:`newskit.parallel.ordered_write`);
-- a destination per file (``-o DIR/``, ``--in-place``, ``--check``) and several files:
-  workers take files under :attr:`~newskit.parallel.Tuning.workers_from_bytes` whole, in
-  batches, and a larger file is done here with workers taking its chunks;
-- otherwise (``--diff``, JSON Lines, one job) each input in turn, its chunks to workers.
-"""
+"""``newskit normalize``: the default normalization (or one chosen by options) as a
+line-keeping rewrite (:mod:`newskit.pipeline.rewrite`)."""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import itertools
-import operator
-import os
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from newskit.diagnostics import RecordedDiagnostics, replay
-from newskit.parallel import (
-    Tuning,
-    by_input,
-    one_input,
-    ordered_map,
-    ordered_write,
-    size_batches,
-    writer_fd,
-)
-from newskit.pipeline.chunks import Chunk, chunk_results, file_chunks, load
-from newskit.pipeline.inputs import Inputs, UsageError, input_errors, stdout_bytes
+from newskit.parallel import Tuning
+from newskit.pipeline.inputs import Inputs
+from newskit.pipeline.rewrite import Destination, run_rewrite
 
 if TYPE_CHECKING:
-    from newskit.io import DecodeReport, InputError, Source
     from newskit.normalization import NormalizeOptions
+
+__all__ = ["Destination", "NormalizeRewriter", "normalize_tuning", "run_normalize"]
 
 
 def normalize_tuning() -> Tuning:
@@ -49,209 +22,28 @@ def normalize_tuning() -> Tuning:
 
 
 @dataclass(frozen=True)
-class Destination:
-    """Where the normalized text goes: stdout unless one of these is set."""
-
-    out_file: Path | None = None
-    out_dir: Path | None = None
-    in_place: bool = False
-    backup: str | None = None
-    check: bool = False
-    diff: bool = False
-
-    @classmethod
-    def parse(
-        cls,
-        output: str | None = None,
-        in_place: bool = False,
-        backup: str | None = None,
-        check: bool = False,
-        diff: bool = False,
-    ) -> Destination:
-        """From the options: ``-o`` is a directory when it ends with ``/`` or exists as one."""
-        if sum(map(bool, (output, in_place, check, diff))) > 1:
-            raise UsageError("use only one of --output, --in-place, --check, --diff")
-        if backup and not in_place:
-            raise UsageError("--backup needs --in-place")
-        out_dir = out_file = None
-        if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
-            out_dir = Path(output)
-        elif output:
-            out_file = Path(output)
-        return cls(out_file, out_dir, in_place, backup, check, diff)
-
-    @property
-    def per_file(self) -> bool:
-        """Each input goes to a place of its own (or is only checked)."""
-        return bool(self.out_dir or self.in_place or self.check or self.diff)
-
-
-@dataclass(frozen=True)
-class NormalizeTask:
-    """A chunk to normalize, and what to send back besides the normalized bytes."""
-
-    chunk: Chunk
-    opts: NormalizeOptions
-    counts: bool  # --explain: characters changed per step
-    original: bool  # --diff: the original bytes of a changed chunk
-
-
-def _task_size(task: NormalizeTask) -> int:
-    return task.chunk.size
-
-
-def normalize_chunk(
-    task: NormalizeTask,
-) -> tuple[bytes | None, bytes, dict[str, int], int, InputError | None, int]:
-    """Decode, normalize and encode one chunk of lines (top level: runs in workers).
-
-    Returns ``(original, normalized, step counts, replacements, error, newlines)``; on
-    invalid UTF-8 the lines before the bad byte are still normalized and the error is
-    returned, not raised, so the parent writes them first. ``original`` is None for a
-    changed chunk unless the task wants it (sending it back doubles what crosses the
-    process boundary; only ``--diff`` needs it).
-    """
-    from newskit.normalization import explain, normalize
-
-    got = load(task.chunk)
-    text = got.text
-    if task.counts:
-        out, counts = explain(text, task.opts)
-    else:
-        out, counts = normalize(text, task.opts), {}
-    # normalize() returns the very same object when nothing changed
-    new = got.original if out is text else out.encode()
-    kept = got.original if (task.original or new == got.original) else None
-    return kept, new, counts, got.replaced, got.error, got.newlines
-
-
-def _normalize_for_writing(
-    task: NormalizeTask,
-) -> tuple[bytes, tuple[bool, dict[str, int], int, InputError | None, int], bool]:
-    """:func:`normalize_chunk` for :func:`~newskit.parallel.ordered_write`: ``(output,
-    (changed, step counts, replacements, error, newlines), stop after this chunk)``."""
-    kept, new, counts, replaced, error, newlines = normalize_chunk(task)
-    return new, (kept is None, counts, replaced, error, newlines), error is not None
-
-
-def warm_normalizer() -> None:
-    """Compile and load what normalizing needs, before workers are forked (they inherit it)."""
-    from newskit.normalization import explain
-
-    explain("दु:ख অত:পর \u095c\u200c|", None)
-
-
-class _Unchanged(Exception):
-    """Raised inside an atomic write to abandon it: the content did not change."""
-
-
-@dataclass
-class NormalizeRun:
-    """One ``normalize`` run's settings, and the step counts of the input being done."""
+class NormalizeRewriter:
+    """:func:`newskit.normalization.normalize` with ``opts``; ``explain`` counts the
+    characters each step changed."""
 
     opts: NormalizeOptions
-    jobs: int
-    explain: bool
-    inputs: Inputs
-    tuning: Tuning
-    want_original: bool = False  # --diff: the original text of every chunk
-    totals: dict[str, int] = field(default_factory=dict)
+    verb: str = "normalize"
 
-    def tasks(self, source: Source, report: DecodeReport, ranged: bool) -> Iterator[NormalizeTask]:
-        for chunk in file_chunks(
-            source,
-            report,
-            self.inputs.errors,
-            ranged,
-            self.tuning.chunk_bytes,  # type: ignore[arg-type]
-        ):
-            yield NormalizeTask(chunk, self.opts, self.explain, self.want_original)
+    def apply(self, text: str) -> str:
+        from newskit.normalization import normalize
 
-    def blocks(self, source: Source, report: DecodeReport) -> Iterator[tuple[bytes | None, bytes]]:
-        """(original, normalized) UTF-8 pairs for a plain-text source, streaming."""
-        ranged = self.jobs > 1 and source.ranged
-        results = ordered_map(
-            normalize_chunk,
-            self.tasks(source, report, ranged),
-            jobs=self.jobs,
-            warm=warm_normalizer,
-            in_process=self.tuning.in_process([_known_size(source)]),
-        )
-        try:
-            yield from self.follow(results, report, ranged)  # type: ignore[misc]
-        finally:
-            results.close()  # type: ignore[attr-defined]  # (its workers end now, not at exit)
-
-    def write(self, source: Source, report: DecodeReport, out: BinaryIO) -> bool:
-        """Write the normalized ``source`` to ``out``; return whether it changed. With
-        workers on a file, they write to ``out`` themselves, in turn."""
-        fd = writer_fd(out, self.jobs)
-        if fd >= 0 and source.ranged and not source.jsonl:
-            out.flush()
-            results = ordered_write(
-                _normalize_for_writing,
-                [self.tasks(source, report, True)],
-                jobs=self.jobs,
-                fd=fd,
-                size=_task_size,
-                warm=warm_normalizer,
-                in_process=self.tuning.in_process([source.file_size]),
-                tuning=self.tuning,
-            )
-            done = self.follow(one_input(results), report, True)
-            return any([changed for (changed,) in done])
-        changed = False
-        for original, new in self.pairs(source, report):
-            changed = changed or new != original
-            out.write(new)
-        return changed
-
-    def follow(
-        self, results: Iterator[tuple[Any, ...]], report: DecodeReport, ranged: bool
-    ) -> Iterator[tuple[Any, ...]]:
-        """:func:`chunk_results`, adding up each chunk's step counts (its last head item)."""
-        for *head, counts in chunk_results(results, report, ranged):
-            self._add(counts)
-            yield tuple(head)
-
-    def _one(self, text: str) -> str:
-        from newskit.normalization import explain, normalize
-
-        if self.explain:
-            out, counts = explain(text, self.opts)
-            self._add(counts)
-            return out
         return normalize(text, self.opts)
 
-    def _add(self, counts: dict[str, int]) -> None:
-        for k, v in counts.items():
-            self.totals[k] = self.totals.get(k, 0) + v
+    def explain(self, text: str) -> tuple[str, dict[str, int], list[tuple[int, str]]]:
+        from newskit.normalization import explain
 
-    def records(self, source: Source, report: DecodeReport) -> Iterator[tuple[bytes, bytes]]:
-        """(original, normalized) line pairs for a JSON Lines source.
+        out, counts = explain(text, self.opts)
+        return out, counts, []
 
-        Records are re-serialized (``json.dumps``, UTF-8 kept), so both sides of the pair
-        use the same formatting and only the field can differ.
-        """
-        from newskit.io import dump_record, iter_records
+    def warm(self) -> None:
+        from newskit.normalization import explain
 
-        field_name = self.inputs.field
-        for _, record, text in iter_records(source, field_name, self.inputs.errors, report):  # type: ignore[arg-type]
-            original = dump_record(record).encode()
-            new = self._one(text)
-            if new == text:
-                yield original, original
-                continue
-            record[field_name] = new
-            yield original, dump_record(record).encode()
-
-    def pairs(self, source: Source, report: DecodeReport) -> Iterator[tuple[bytes | None, bytes]]:
-        return self.records(source, report) if source.jsonl else self.blocks(source, report)
-
-
-def _known_size(source: Source) -> int | None:
-    """A file's size (None for a stream: its size is not known before it is read)."""
-    return None if source.streamed else source.file_size
+        explain("दु:ख অত:পর \u095c\u200c|", None)
 
 
 def run_normalize(
@@ -265,181 +57,11 @@ def run_normalize(
 ) -> int:
     """Normalize ``inputs`` into ``dest``; return the exit status (0, or 1 for findings and
     data errors, which were reported on stderr). ``jobs``: worker processes (resolved)."""
-    tuning = tuning or normalize_tuning()
-    sources = inputs.sources()
-    if dest.in_place and any(s.is_stdin for s in sources):
-        raise UsageError("--in-place needs files, not standard input")
-    for s in sources if dest.in_place else ():
-        if s.file_size is None and s.path is not None and s.path.exists():
-            raise UsageError(f"--in-place needs regular files: {s.name} is a pipe or device")
-    if dest.out_file and len(sources) > 1 and any(s.jsonl != sources[0].jsonl for s in sources):
-        raise UsageError("cannot mix JSON Lines and text inputs into one --output file")
-
-    run = NormalizeRun(opts, jobs, explain, inputs, tuning, want_original=dest.diff)
-    with contextlib.ExitStack() as stack:
-        single: BinaryIO | None = None
-        if dest.out_file is not None:
-            from newskit.io import atomic_write
-
-            single = stack.enter_context(atomic_write(dest.out_file))
-        if dest.per_file or not _to_one_output(run, sources, single or stdout_bytes()):
-            _each(run, sources, dest, single)
-    return inputs.diag.status
-
-
-def _each(
-    run: NormalizeRun, sources: list[Source], dest: Destination, single: BinaryIO | None
-) -> None:
-    """Normalize each input on its own.
-
-    With workers and a destination per file (``-o DIR/``, ``--in-place``, ``--check``),
-    workers take whole files under ``workers_from_bytes``, in batches of up to
-    ``batch_bytes``, and the parent prints their messages in input order; a larger file (or
-    stdin) is done here, in chunks that workers take.
-    """
-    if run.jobs <= 1 or not (dest.out_dir or dest.in_place or dest.check) or len(sources) < 2:
-        # (one output, written in input order: stdout, -o FILE or --diff)
-        for source in sources:
-            _one_source(run, source, dest, single)
-        return
-    limit = run.tuning.workers_from_bytes
-    sizes = [_whole_size(source, limit) for source in sources]
-    runs = itertools.groupby(zip(sources, sizes, strict=True), lambda p: p[1] >= 0)
-    for small, pairs in runs:
-        if not small:
-            for source, _ in pairs:
-                _one_source(run, source, dest, single)
-            continue
-        files = list(pairs)
-        batches = [
-            (run, [source for source, _ in batch], dest)
-            for batch in size_batches(files, operator.itemgetter(1), run.tuning.batch_bytes)
-        ]
-        here = sys.maxsize if sum(n for _, n in files) < limit else 0
-        done = ordered_map(
-            _normalize_files, iter(batches), jobs=run.jobs, warm=warm_normalizer, in_process=here
-        )
-        for messages in done:
-            replay(messages, run.inputs.diag)
-
-
-def _whole_size(source: Source, limit: int) -> int:
-    """The size of a readable file under ``limit``, which one worker takes whole; -1 for a
-    larger file, standard input or a file that cannot be read (done here, which says why)."""
-    size = source.file_size
-    return -1 if size is None or size >= limit else size
-
-
-def _normalize_files(task: tuple[NormalizeRun, list[Source], Destination]) -> list[tuple[str, str]]:
-    """In a worker (or here, for few files): :func:`_one_source` for a batch of small
-    files, one process, its messages recorded for the parent to print."""
-    run, sources, dest = task
-    diag = RecordedDiagnostics()
-    one = dataclasses.replace(run, jobs=1, inputs=dataclasses.replace(run.inputs, diag=diag))
-    for source in sources:
-        _one_source(one, source, dest, None)
-    return diag.messages
-
-
-def _one_source(
-    run: NormalizeRun, source: Source, dest: Destination, single: BinaryIO | None
-) -> None:
-    from newskit.io import DecodeReport, atomic_write
-
-    report = DecodeReport()
-    run.totals = {}
-    with input_errors(run.inputs.diag, source):
-        if dest.check or dest.diff:
-            _check_or_diff(run, source, report, dest.diff)
-        elif dest.in_place:
-            assert source.path is not None
-            try:
-                with atomic_write(source.path, backup=dest.backup) as out:
-                    changed = run.write(source, report, out)
-                    if not changed and not report.bom:
-                        raise _Unchanged
-            except _Unchanged:
-                pass
-        elif dest.out_dir is not None:
-            target = dest.out_dir / (source.rel if not source.is_stdin else "stdin.txt")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(target) as out:
-                run.write(source, report, out)
-        else:
-            out = single or stdout_bytes()
-            run.write(source, report, out)
-            out.flush()
-    _report(run, source, report)
-
-
-def _report(run: NormalizeRun, source: Source, report: DecodeReport) -> None:
-    """After an input: replaced bytes, and with ``--explain`` what each step changed."""
-    run.inputs.report_decoding(source, report)
-    if run.explain:
-        parts = ", ".join(f"{k} {v}" for k, v in run.totals.items())
-        run.inputs.diag.info(
-            f"{source.name}: {parts or 'no steps'}; {sum(run.totals.values())} changed"
-        )
-
-
-def _to_one_output(run: NormalizeRun, sources: list[Source], out: BinaryIO) -> bool:
-    """Normalize all the text inputs into ``out`` (stdout, ``-o FILE``) with workers started
-    once for all of them; False if this cannot be done here (one job, JSON Lines inputs, an
-    output the workers cannot write), and nothing was done."""
-    from newskit.io import DecodeReport
-
-    fd = writer_fd(out, run.jobs)
-    if fd < 0 or any(s.jsonl for s in sources):
-        return False
-    out.flush()
-    reports = [DecodeReport() for _ in sources]
-    here = run.tuning.in_process(_known_size(s) for s in sources)
-    # (byte ranges only for workers: done here, a file is opened once, not once a chunk)
-    groups = (
-        run.tasks(s, r, here != sys.maxsize and s.ranged)
-        for s, r in zip(sources, reports, strict=True)
+    return run_rewrite(
+        inputs,
+        NormalizeRewriter(opts),
+        dest,
+        jobs=jobs,
+        tuning=tuning or normalize_tuning(),
+        explain=explain,
     )
-    results = ordered_write(
-        _normalize_for_writing,
-        groups,
-        jobs=run.jobs,
-        fd=fd,
-        size=_task_size,
-        warm=warm_normalizer,
-        in_process=here,
-        slow_input=any(s.streamed for s in sources),
-        tuning=run.tuning,
-    )
-    for i, done in by_input(results, len(sources)):
-        run.totals = {}
-        with input_errors(run.inputs.diag, sources[i]):
-            for _ in run.follow(done, reports[i], True):
-                pass
-        _report(run, sources[i], reports[i])
-    return True
-
-
-def _check_or_diff(run: NormalizeRun, source: Source, report: DecodeReport, diff: bool) -> None:
-    diag = run.inputs.diag
-    if not diff:
-        changed = any(new != original for original, new in run.pairs(source, report))
-        if changed or report.bom:
-            diag.finding(f"would normalize {source.name}")
-        return
-    import difflib
-
-    from newskit.io import split_lf
-
-    before: list[str] = []
-    after: list[str] = []
-    for original, new in run.pairs(source, report):
-        before.extend(split_lf((original or b"").decode()))
-        after.extend(split_lf(new.decode()))
-    if before != after:
-        diag.status = max(diag.status, 1)
-        out = stdout_bytes()
-        for line in difflib.unified_diff(before, after, source.name, f"{source.name} (normalized)"):
-            out.write(line.encode())
-            if not line.endswith("\n"):
-                out.write(b"\n\\ No newline at end of file\n")
-        out.flush()
