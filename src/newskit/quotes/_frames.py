@@ -1,0 +1,395 @@
+"""Reporting frames: the cue verbs around a quote and the speaker phrase each frame names.
+
+Why separate from the decision of ``extract_quotes``: a frame finder answers "who is the subject
+of this cue", a question the resolver asks too for sentences without any quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newskit.quotes._lexicon import _class, _Lexicon, _suffixes
+from newskit.quotes._pairing import _Raw
+from newskit.quotes._records import Span
+from newskit.quotes._text import (
+    _LEAD_PUNCT,
+    _PRONOUNS,
+    _TAIL_RE,
+    _TERMINATORS,
+    _WCH,
+    _WORD_RE,
+    _abbreviation_before,
+    _Doc,
+    _is_word_char,
+    _key,
+    _lang,
+    _line_end,
+    _words,
+)
+from newskit.scripts import ZWJ, ZWNJ
+
+
+@dataclass
+class _Attr:
+    speaker: Span | None
+    cue: Span | None
+    position: str | None
+    framed: bool
+    punct: bool = False  # punctuation between the cue and the quote ("বলেন, ‘…’")
+
+
+def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
+    """The speaker noun phrase that ends right before *hi* (never reaching back past *lo*)."""
+    lang = lex.lang
+    cls = lex.classes
+    got: list[re.Match[str]] = []
+    right = hi
+    for tok in reversed(_words(text, lo, hi)):
+        gap = text[tok.end() : right].strip()
+        w = _key(tok.group(), lang)
+        c = cls.get(w)
+        if gap and not (gap == "." and c == "abbr" and got):
+            break
+        right = tok.start()
+        if not got:
+            if c == "skip":
+                continue
+            if lang == "bn" and w.endswith("\u09c7") and c not in _PRONOUNS:
+                continue  # dative (-কে) or locative (-এ) adjunct between subject and verb
+        if c in _PRONOUNS:
+            if not got:
+                got.append(tok)
+            break
+        if c in ("stop", "skip", "postp", "naming") or tok.group().isdigit():
+            break
+        if c == "gen" and not got:
+            break
+        if lang == "bn" and got and (w.endswith("\u09c7")):
+            break
+        got.append(tok)
+        if len(got) >= 10:
+            break
+    while got and cls.get(_key(got[-1].group(), lang)) == "gen":
+        got.pop()  # a noun phrase does not start with a postposition
+    if not got or all(cls.get(_key(t.group(), lang)) == "det" for t in got):
+        return None  # "এই" alone is a determiner of an object, not a speaker
+    s, e = got[-1].start(), got[0].end()
+    return Span(text[s:e], s, e)
+
+
+def _speaker_before_cue(
+    text: str, lo: int, cue: re.Match[str], frame: str, lex: _Lexicon
+) -> Span | None:
+    """Speaker of a cue, looking left of it (within [lo, cue.start))."""
+    if frame == "passive":
+        return None
+    cls = lex.classes
+    lang = lex.lang
+    if lang == "hi" and frame == "ne":
+        for tok in reversed(_words(text, lo, cue.start())):
+            w = _key(tok.group(), lang)
+            if w == "ने":
+                return _scan_back(text, lo, tok.start(), lex)
+            if cls.get(w) in _PRONOUNS and w.endswith("ने"):
+                return Span(tok.group(), tok.start(), tok.end())
+        return None
+    if lang == "hi" and frame in ("gen", "source"):
+        words = _words(text, lo, cue.start())
+        if not words:
+            return None
+        last = words[-1]
+        w = _key(last.group(), lang)
+        if cls.get(w) in _PRONOUNS:
+            return Span(last.group(), last.start(), last.end())
+        if cls.get(w) == "gen":
+            return _scan_back(text, lo, last.start(), lex)
+        return None
+    sp = _scan_back(text, lo, cue.start(), lex)
+    if lang == "bn" and _adjunct_before(text, lo, cue.start(), lex):
+        # X গতকাল রুশ গণমাধ্যমকে জানান: the words before the verb are an adjunct, and
+        # the subject stands at the start of the clause
+        return _subject_forward(text, lo, cue.start(), lex) or sp
+    return sp
+
+
+_CLAUSE_RE = re.compile("[,;:\u2014\u2013\u0964\u0965]|-\\s|\\.\\s")
+
+
+def _adjunct_before(text: str, lo: int, hi: int, lex: _Lexicon) -> bool:
+    """Does a dative/locative/participle (-কে, -এ) stand right before *hi*?"""
+    words = _words(text, max(lo, hi - 60), hi)
+    if not words or text[words[-1].end() : hi].strip():
+        return False
+    w = _key(words[-1].group(), "bn")
+    return w.endswith("\u09c7") and lex.classes.get(w) not in _PRONOUNS
+
+
+def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
+    """Bengali subject at the start of the clause that ends at *hi* (SOV word order).
+
+    A nominative pronoun (তিনি) anywhere in the clause wins; a participle or locative
+    (``…প্রশংসা করে``, ``…জানাতে``, words in -এ) ends a preceding adverbial phrase, so the noun
+    phrase starts again after it; a dative (-কে) or an adverb (-ভাবে) ends the subject.
+    """
+    start = lo
+    for m in _CLAUSE_RE.finditer(text, lo, hi):
+        if not (m.group()[0] == "." and _abbreviation_before(text, lo, m.start() + 1)):
+            start = m.end()
+    words = _words(text, start, hi)
+    for tok in words:
+        if lex.classes.get(_key(tok.group(), "bn")) == "subject":
+            return Span(tok.group(), tok.start(), tok.end())
+    got: list[re.Match[str]] = []
+    right = start
+    for tok in words:
+        gap = text[right : tok.start()].strip()
+        right = tok.end()
+        if got and gap and not (gap == "." and _class(lex, got[-1].group()) == "abbr"):
+            break
+        w = _key(tok.group(), "bn")
+        c = lex.classes.get(w)
+        if c in _PRONOUNS:
+            if not got:
+                got.append(tok)
+            break
+        if any(w.endswith(x) for x in _suffixes(lex, "stop_suffix")):
+            break
+        if w.endswith("\u09c7"):
+            if got and (
+                (w.endswith("\u0995\u09c7") and c is None) or tok is words[-1]
+            ):  # a dative object, or an adjunct right before the verb: the subject is complete
+                break
+            got = []  # participle, locative, postposition: the words so far were adverbial
+            continue
+        if c in ("stop", "skip", "naming") or tok.group().isdigit():
+            if got:
+                break
+            continue
+        got.append(tok)
+        if len(got) >= 10:
+            return None
+    if not got or all(lex.classes.get(_key(t.group(), "bn")) == "det" for t in got):
+        return None
+    s, e = got[0].start(), got[-1].end()
+    return Span(text[s:e], s, e)
+
+
+def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
+    """Bengali subject after the verb: ``‘…’ বলেন তিনি।`` / ``… দিয়েছেন পুতিন।``."""
+    got: list[re.Match[str]] = []
+    right = start
+    for tok in _words(text, start, hi):
+        gap = text[right : tok.start()].strip()
+        if gap and not (
+            gap == "." and got and lex.classes.get(_key(got[-1].group(), "bn")) == "abbr"
+        ):
+            break
+        c = lex.classes.get(_key(tok.group(), "bn"))
+        if c in ("stop", "skip", "naming"):
+            return None
+        got.append(tok)
+        right = tok.end()
+        if len(got) > 8:
+            return None
+    if not got or _TAIL_RE.sub("", text[right:hi]):
+        return None
+    s, e = got[0].start(), got[-1].end()
+    return Span(text[s:e], s, e)
+
+
+def _cues(text: str, lo: int, hi: int, lex: _Lexicon) -> list[tuple[re.Match[str], str]]:
+    if hi <= lo:
+        return []
+    return [
+        (m, lex.frames.get(_key(m.group(), lex.lang), "direct"))
+        for m in lex.cue_re.finditer(text, lo, hi)
+    ]
+
+
+def _only_links(text: str, lo: int, hi: int, lex: _Lexicon) -> bool:
+    """Is text[lo:hi] nothing but link words (कि, है, যে) and punctuation?"""
+    return all(
+        _key(w.group(), lex.lang) in lex.links or not w.group().strip(ZWJ + ZWNJ)
+        for w in _words(text, lo, hi)
+    )
+
+
+def _attribute_pre(text: str, lo: int, open_pos: int, lex: _Lexicon) -> _Attr | None:
+    cues = _cues(text, lo, open_pos, lex)
+    if not cues:
+        return None
+    m, frame = cues[-1]
+    framed = _only_links(text, m.end(), open_pos, lex)
+    speaker = _speaker_before_cue(text, lo, m, frame, lex)
+    punct = bool(_PUNCT_RE.search(text, m.end(), open_pos))
+    return _Attr(speaker, Span(m.group(), m.start(), m.end()), "before", framed, punct)
+
+
+_PUNCT_RE = re.compile("[,:;\u2014\u2013-]")
+
+
+def _ends_clause(text: str, r: _Raw, sent_hi: int, lex: _Lexicon) -> bool:
+    """Does the quote end its clause (sentence end, punctuation, or a cue follows)?
+
+    ``X का कहना है कि ‘जीजे-121’ उन ग्रहों में से नहीं है``: the quote is the subject of a longer
+    clause, so it is a fragment even though a cue stands right before it.
+    """
+    if r.close_mark is None or _ends_with_terminator(text[r.start : r.end]):
+        return True
+    close_end = r.close_pos + len(r.close_mark)
+    tail = text[close_end:sent_hi].lstrip()
+    if not tail or not _is_word_char(tail[0]):
+        return True
+    return lex.cue_re.match(tail) is not None
+
+
+def _attribute_post(
+    text: str, close_end: int, hi: int, lo_pre: int, open_pos: int, lex: _Lexicon
+) -> _Attr | None:
+    cues = _cues(text, close_end, hi, lex)
+    if not cues:
+        return None
+    m, frame = cues[0]
+    cue_start, cue_end = m.start(), m.end()
+    for m2, frame2 in cues[1:]:  # adjacent cues form one: ‘…’ বলেও অভিযোগ করেছেন কেউ কেউ
+        if text[cue_end : m2.start()].strip():
+            break
+        cue_end, frame = m2.end(), frame2
+    lead = text[close_end:cue_start]
+    stripped = lead.lstrip()
+    framed = not stripped or stripped[0] in _LEAD_PUNCT or _only_addressee(stripped, lex)
+    cue = Span(text[cue_start:cue_end], cue_start, cue_end)
+    speaker = None
+    if lex.lang == "bn" and frame == "direct":
+        speaker = _postposed_subject(text, cue_end, hi, lex)
+        if speaker is None:  # ‘…’ আখ্যা দিয়ে তিনি জানিয়েছেন
+            for tok in _words(text, close_end, cue_start):
+                if lex.classes.get(_key(tok.group(), "bn")) == "subject":
+                    speaker = Span(tok.group(), tok.start(), tok.end())
+    if speaker is None and framed:
+        speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
+    elif speaker is None and lex.lang == "hi" and frame in ("ne", "direct"):
+        # headline style without a comma: 'मगरमच्छ…बराबर' सीएम मोहन यादव ने इंदौर में कहा
+        sp = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
+        if sp is not None and not text[close_end : sp.start].strip(_LEAD_PUNCT + " "):
+            speaker, framed = sp, True
+    if speaker is not None:
+        return _Attr(speaker, cue, "after", framed)
+    if frame != "passive":  # पुलिस इसे ‘पटका’ बताती है: the subject stands before the quote
+        if lex.lang == "bn":
+            speaker = _subject_forward(text, lo_pre, open_pos, lex)
+        else:
+            speaker = _speaker_before_cue(text, lo_pre, _FakeMatch(open_pos), frame, lex)
+        if speaker is not None:
+            return _Attr(speaker, cue, "before", False)
+    return _Attr(None, cue, "after", framed)
+
+
+def _only_addressee(s: str, lex: _Lexicon) -> bool:
+    """Bengali "‘…’ বিবিসি বাংলাকে বলেন X": only an addressee (-কে) between quote and cue."""
+    if lex.lang != "bn":
+        return False
+    words = [_key(w.group(), "bn") for w in _WORD_RE.finditer(s)]
+    return bool(words) and words[-1].endswith("\u0995\u09c7") and len(words) <= 3
+
+
+class _FakeMatch:
+    """Stands in for a cue match that starts at the opening mark."""
+
+    def __init__(self, pos: int) -> None:
+        self._pos = pos
+
+    def start(self) -> int:
+        return self._pos
+
+
+def _word_next_to(text: str, lo: int, hi: int, before: bool) -> str | None:
+    """The word right before *hi* (before=True) or right after *lo*, if only spaces between."""
+    if before:
+        ws = _words(text, max(lo, hi - 40), hi)
+        if ws and not text[ws[-1].end() : hi].strip():
+            return ws[-1].group()
+        return None
+    m = _WORD_RE.match(text, lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()))
+    return m.group() if m and m.start() < hi else None
+
+
+def _ends_with_terminator(content: str) -> bool:
+    """Does the quoted text end its own sentence (``…है।``, ``…হবে?``)?"""
+    return content.rstrip()[-1:] in _TERMINATORS
+
+
+_BYLINE_RE = re.compile(
+    "[ \\t]*\\n?[ \\t]*[-\u2013\u2014][ \\t]*"  # rest of the line or next line: a dash
+    f"((?:[{_WCH}]+\\.?[ \\t]*){{1,6}}?)"  # the name: one to six words, abbreviations allowed
+    "[ \\t]*(?:,[^\\n]*)?(?=\\n|$)"  # ", designation" up to the end of the line
+)
+
+
+def _byline(text: str, r: _Raw) -> _Attr | None:
+    """A pull quote signed on its own line or after a dash: ``'…'- डॉ. जीएल सोढ़ी, सिविल सर्जन``.
+
+    Only the rest of the closing line, or the whole next line, may hold the signature: a dash,
+    one to six words (the name, abbreviations allowed), then an optional ", designation".
+    """
+    if r.close_mark is None:
+        return None
+    m = _BYLINE_RE.match(text, r.close_pos + len(r.close_mark))
+    if m is None:
+        return None
+    s, e = m.start(1), m.end(1)
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return _Attr(Span(text[s:e], s, e), None, "after", True)
+
+
+def _resolve(
+    doc: _Doc, pos: int, line_lo: int, lex: _Lexicon, last: tuple[str, int] | None
+) -> str | None:
+    """The most recent named speaker before *pos*: of a quote, or the subject of a cue in one of
+    the three sentences before (``X সাংবাদিকদের সঙ্গে কথা বলেন। ‘…’, বলেন তিনি।``)."""
+    text = doc.text
+    lo = line_lo
+    sent = doc.sentence_at(pos, line_lo, _line_end(text, pos))
+    at = sent[0] if sent else pos
+    for _ in range(3):
+        ps = doc.previous_sentence(at, lo)
+        if ps is None or (last is not None and ps[1] <= last[1]):
+            break
+        if _lang(text, ps[0], ps[1]) == lex.lang:
+            for m, frame in reversed(_cues(text, ps[0], ps[1], lex)):
+                sp = _speaker_before_cue(text, ps[0], m, frame, lex)
+                if (
+                    sp is not None
+                    and lex.classes.get(_key(sp.text, lex.lang)) not in _PRONOUNS
+                    and (last is None or sp.start > last[1])
+                ):
+                    return sp.text
+        at = ps[0]
+        lo = text.rfind("\n", 0, at) + 1
+    return last[0] if last else None
+
+
+def _previous_attr(
+    text: str,
+    ps: tuple[int, int],
+    history: list[tuple[int, int, Span | None, Span | None]],
+    lex: _Lexicon,
+) -> _Attr | None:
+    """Speaker of the previous sentence: its last quote's, else its last cue's."""
+    lo, hi = ps
+    for pos, end, speaker, cue in reversed(history):
+        if end < lo:
+            break
+        if pos < hi and speaker is not None:  # a quote in (or running through) that sentence
+            return _Attr(speaker, cue, "previous", False)
+    if _lang(text, lo, hi) != lex.lang:
+        return None
+    for m, frame in reversed(_cues(text, lo, hi, lex)):
+        speaker = _speaker_before_cue(text, lo, m, frame, lex)
+        if speaker is None and lex.lang == "bn" and frame == "direct":
+            speaker = _postposed_subject(text, m.end(), hi, lex)
+        if speaker is not None:
+            return _Attr(speaker, Span(m.group(), m.start(), m.end()), "previous", False)
+    return None
