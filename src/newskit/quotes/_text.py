@@ -109,13 +109,16 @@ def _key(word: str, lang: str) -> str:
 _KEYS: dict[str, dict[str, str]] = {}
 
 
-def _last_sentence_end(text: str, start: int, p: int) -> int | None:
-    """Offset just after the last sentence terminator in text[start:p], None if there is none."""
+def _last_sentence_end(text: str, start: int, p: int, first: bool = False) -> int | None:
+    """Offset just after the last (or *first*) sentence terminator in text[start:p], None if
+    there is none. Glued BBC Hindi ends (``है.वो``) count; abbreviations (``মি.``) do not."""
     end = None
     for m in _SENTENCE_END_GLUED_RE.finditer(text, start, p):
         if m.group()[0] == "." and _abbreviation_before(text, start, m.start() + 1):
             continue  # মি. বাগ: an abbreviation, not a sentence end
         end = m.start() + 1
+        if first:
+            break
     return end
 
 
