@@ -40,12 +40,13 @@ from newskit.quotes._frames import (
     _ends_clause,
     _ends_with_terminator,
     _previous_attr,
-    _resolve,
+    _resolve_by_cues,
     _word_next_to,
 )
-from newskit.quotes._lexicon import _class, _is_title_word, _lexicon
+from newskit.quotes._lexicon import _class, _is_title_word, _Lexicon, _lexicon
 from newskit.quotes._pairing import _pair
 from newskit.quotes._records import KINDS, Quote, Span
+from newskit.quotes._resolve import _Entities, description_title, pronoun_number
 from newskit.quotes._text import (
     _LEAD_PUNCT,
     _MARK_RE,  # noqa: F401  (the marks pairing knows; stats' fast path checks them)
@@ -82,6 +83,8 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
     doc = _Doc(text, sentences)
     out: list[Quote] = []
     last_named: tuple[str, int] | None = None  # the latest non-pronoun speaker and its offset
+    ents: _Entities | None = None  # the article's people and organisations, built when needed
+    said: list[tuple[int, str]] = []  # (offset, name) of the speakers so far, resolved
     # speaker/cue of top-level quotes by opening offset, for "previous sentence" inheritance
     history: list[tuple[int, int, Span | None, Span | None]] = []
     tops = [r for r in raws if r.depth == 1]
@@ -205,10 +208,14 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
         resolved = None
         if speaker is not None and lang is not None:
             lex = _lexicon(lang)
-            if lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
-                resolved = _resolve(doc, r.open_pos, line_lo, lex, last_named)
-            else:
+            if ents is None or ents.lex.lang != lang:
+                ents = _Entities(text, [(q.open_pos, q.end) for q in raws], lex)
+            resolved = _resolve_speaker(ents, speaker, said, lex)
+            if resolved is None and lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
+                resolved = _resolve_by_cues(doc, r.open_pos, line_lo, lex, last_named)
+            if lex.classes.get(_key(speaker.text, lang)) not in _PRONOUNS:
                 last_named = (speaker.text, speaker.start)
+            said.append((speaker.start, resolved or speaker.text))
         out.append(
             Quote(
                 text=content,
@@ -228,3 +235,19 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
             )
         )
     return out
+
+
+def _resolve_speaker(
+    ents: _Entities, speaker: Span, said: list[tuple[int, str]], lex: _Lexicon
+) -> str | None:
+    """The name a pronoun or a description speaker stands for, None for a name (or nobody)."""
+    text = ents.text
+    if lex.classes.get(_key(speaker.text, lex.lang)) in _PRONOUNS:
+        return ents.resolve(speaker.start, pronoun_number(lex, speaker.text), said)
+    desc = description_title(lex, text, speaker)
+    if desc is None:
+        return None
+    stems, points_back = desc
+    if not points_back:
+        return None
+    return ents.resolve(speaker.start, "person", said, title=stems)

@@ -9,13 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newskit.quotes._lexicon import _class, _Lexicon, _suffixes
+from newskit.quotes._lexicon import (
+    _class,
+    _entity_class,
+    _has_strong_ending,
+    _Lexicon,
+    _stems,
+    _suffixes,
+)
 from newskit.quotes._pairing import _Raw
 from newskit.quotes._records import Span
 from newskit.quotes._text import (
     _LEAD_PUNCT,
     _PRONOUNS,
     _TAIL_RE,
+    _TERMINATOR_RE,
     _TERMINATORS,
     _WCH,
     _WORD_RE,
@@ -39,13 +47,78 @@ class _Attr:
     punct: bool = False  # punctuation between the cue and the quote ("বলেন, ‘…’")
 
 
+_DIGIT_RE = re.compile("\\d")
+
+
+def _phrase_at(lex: _Lexicon, words: list[re.Match[str]], j: int, cls: str) -> int:
+    """Length in words of the longest multi-word *cls* phrase starting at ``words[j]``, or 0."""
+    for phrase in lex.phrases.get(cls, ()):
+        k = len(phrase)
+        if (
+            j + k <= len(words)
+            and all(_key(words[j + x].group(), lex.lang) == phrase[x] for x in range(k - 1))
+            and phrase[-1] in _stems(lex, words[j + k - 1].group())
+        ):
+            return k
+    return 0
+
+
+def _is_name_word(lex: _Lexicon, tok: re.Match[str], text: str) -> bool:
+    """Could this word be part of a person's or organisation's name? (Not a function word, a
+    cue, a number, or a word a title list knows.)"""
+    w = _key(tok.group(), lex.lang)
+    if w in lex.stopwords or lex.classes.get(w) is not None or _DIGIT_RE.search(w):
+        return False
+    if _entity_class(lex, tok.group()) in ("person_title", "title_modifier", "addressee"):
+        return False
+    return lex.cue_re.match(text, tok.start()) is None
+
+
+def _titled_name(
+    text: str, words: list[re.Match[str]], i: int, lex: _Lexicon
+) -> tuple[int, int] | None:
+    """The name after the title word ``words[i]`` (``সার্ভেয়ার মো. আবুল কাশেম``, ``मंत्री
+    मुसद्दिक मलिक``): (index of its first word, index after its last), or None.
+
+    Further titles and abbreviations may follow the first (``প্রফেসর ড. মুহাম্মদ ইউনূস``); the
+    name is at most four words on the same line with only spaces or an abbreviation's full stop
+    between; a word with a case ending closes it (``মঈন উদ্দিনের``), and a word followed by a
+    postposition (``নির্বাচন থেকে``, ``बिजली के``) is left out once two name words are found.
+    """
+    n = len(words)
+    j = i + 1
+    while j < n and _entity_class(lex, words[j].group()) in ("person_title", "title_modifier"):
+        j += 1
+    first = j
+    while j < n and j - first < 4:
+        tok = words[j]
+        gap = text[words[j - 1].end() : tok.start()]
+        if gap.strip() not in ("", ".") or "\n" in gap:
+            break
+        initial = len(tok.group()) <= 3 and text[tok.end() : tok.end() + 1] == "."
+        if not (initial or _is_name_word(lex, tok, text)) or _phrase_at(lex, words, j, "addressee"):
+            break  # (an initial such as এস. or ए. is a name word even if a stopword too)
+        if (
+            j - first >= 2
+            and j + 1 < n
+            and _entity_class(lex, words[j + 1].group()) == "postposition"
+        ):
+            break  # … হান্নান নির্বাচন থেকে: that word is the object of the postposition
+        j += 1
+        if _has_strong_ending(lex, tok.group()):
+            break  # হোসেনের, জাহিদ হোসেনকে: the ending closes the name
+    return (first, j) if j > first else None
+
+
 def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     """The speaker noun phrase that ends right before *hi* (never reaching back past *lo*)."""
     lang = lex.lang
     cls = lex.classes
     got: list[re.Match[str]] = []
+    words = _words(text, lo, hi)
+    hi = _before_addressee(text, words, hi, lex)
     right = hi
-    for tok in reversed(_words(text, lo, hi)):
+    for tok in reversed([w for w in words if w.end() <= hi]):
         gap = text[tok.end() : right].strip()
         w = _key(tok.group(), lang)
         c = cls.get(w)
@@ -61,7 +134,7 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
             if not got:
                 got.append(tok)
             break
-        if c in ("stop", "skip", "postp", "naming") or tok.group().isdigit():
+        if c in ("stop", "skip", "postp", "naming") or _DIGIT_RE.search(tok.group()):
             break
         if c == "gen" and not got:
             break
@@ -76,6 +149,68 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
         return None  # "এই" alone is a determiner of an object, not a speaker
     s, e = got[-1].start(), got[0].end()
     return Span(text[s:e], s, e)
+
+
+def _before_addressee(text: str, words: list[re.Match[str]], hi: int, lex: _Lexicon) -> int:
+    """*hi*, or the start of an addressee that ends right before it (``… কাশেম জাগো নিউজকে
+    বলেন``, ``… बीबीसी से कहते हैं``): the speaker stands before the addressee."""
+    if not words or text[words[-1].end() : hi].strip():
+        return hi
+    n = len(words)
+    for k in range(min(4, n), 0, -1):
+        if k > 1 and _phrase_at(lex, words, n - k, "addressee") == k:
+            return words[n - k].start()
+    if _entity_class(lex, words[-1].group()) == "addressee":
+        return words[-1].start()
+    return hi
+
+
+def _is_genitive(lex: _Lexicon, word: str) -> bool:
+    """Bengali genitive (``পুতিনের``, ``বিএনপির``); Hindi marks it with a separate word."""
+    key = _key(word, lex.lang)
+    return lex.lang == "bn" and key.endswith("\u09b0") and len(key) > 2
+
+
+def _first_titled(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
+    """The first titled name in text[lo:hi] that is not in an oblique case (``আমির মুফতি আবদুল
+    হান্নান``, not ``প্রধানমন্ত্রী শেখ হাসিনার সঙ্গে``), with its title."""
+    words = _words(text, lo, hi)
+    i = 0
+    while i < len(words):
+        if _entity_class(lex, words[i].group()) != "person_title":
+            i += 1
+            continue
+        got = _titled_name(text, words, i, lex)
+        if got is None:
+            i += 1
+            continue
+        end = got[1]
+        last = words[end - 1]
+        after = words[end] if end < len(words) else None
+        oblique = _has_strong_ending(lex, last.group()) or (
+            after is not None and _entity_class(lex, after.group()) == "postposition"
+        )
+        if not oblique:
+            t = i
+            while t > 0 and _entity_class(lex, words[t - 1].group()) in (
+                "person_title",
+                "title_modifier",
+            ):
+                t -= 1
+            g = 0  # পুতিনের উপদেষ্টা ইউরি উশাকভ: genitives before the title belong to it
+            while (
+                t > 0
+                and g < 3
+                and _is_genitive(lex, words[t - 1].group())
+                and _is_name_word(lex, words[t - 1], text)
+                and not text[words[t - 1].end() : words[t].start()].strip()
+            ):
+                t -= 1
+                g += 1
+            s, e = words[t].start(), last.end()
+            return Span(text[s:e], s, e)
+        i = end
+    return None
 
 
 def _speaker_before_cue(
@@ -94,6 +229,11 @@ def _speaker_before_cue(
             if cls.get(w) in _PRONOUNS and w.endswith("ने"):
                 return Span(tok.group(), tok.start(), tok.end())
         return None
+    if lang == "hi" and frame == "dative":  # X को लगता है
+        words = _words(text, lo, cue.start())
+        if words and _key(words[-1].group(), lang) == "को":
+            return _scan_back(text, lo, words[-1].start(), lex)
+        return None
     if lang == "hi" and frame in ("gen", "source"):
         words = _words(text, lo, cue.start())
         if not words:
@@ -106,11 +246,35 @@ def _speaker_before_cue(
             return _scan_back(text, lo, last.start(), lex)
         return None
     sp = _scan_back(text, lo, cue.start(), lex)
-    if lang == "bn" and _adjunct_before(text, lo, cue.start(), lex):
+    if lang != "bn":
+        return sp
+    if sp is not None and lex.classes.get(_key(sp.text, lang)) in _PRONOUNS:
+        return sp
+    titled = _first_titled(text, _clause_start(text, lo, cue.start()), cue.start(), lex)
+    if titled is not None and (sp is None or sp.end <= titled.start or sp.start >= titled.end):
+        # আমির মুফতি আবদুল হান্নান নির্বাচন থেকে সরে দাঁড়ানোর সিদ্ধান্তের কথা জানান: the
+        # words before the verb are its object; the titled name is the subject
+        return titled
+    hi = _before_addressee(
+        text, _words(text, max(lo, cue.start() - 80), cue.start()), cue.start(), lex
+    )
+    if sp is not None and hi < cue.start() and not text[sp.end : hi].strip():
+        return sp  # … আবুল কাশেম জাগো নিউজকে বলেন: the phrase right before the addressee
+    if _adjunct_before(text, lo, hi, lex):
         # X গতকাল রুশ গণমাধ্যমকে জানান: the words before the verb are an adjunct, and
         # the subject stands at the start of the clause
-        return _subject_forward(text, lo, cue.start(), lex) or sp
+        return _subject_forward(text, lo, hi, lex) or sp
     return sp
+
+
+def _clause_start(text: str, lo: int, hi: int) -> int:
+    """Start of the clause that ends at *hi* (after the last comma, colon, dash or full stop
+    that is not an abbreviation's)."""
+    start = lo
+    for m in _CLAUSE_RE.finditer(text, lo, hi):
+        if not (m.group()[0] == "." and _abbreviation_before(text, lo, m.start() + 1)):
+            start = m.end()
+    return start
 
 
 _CLAUSE_RE = re.compile("[,;:\u2014\u2013\u0964\u0965]|-\\s|\\.\\s")
@@ -176,16 +340,17 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
 
 
 def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
-    """Bengali subject after the verb: ``‘…’ বলেন তিনি।`` / ``… দিয়েছেন পুতিন।``."""
+    """The subject after the verb, up to the sentence end: ``‘…’ বলেন তিনি।``, ``… দিয়েছেন
+    পুতিন।``, ``'…', बोले शर्मा।``."""
     got: list[re.Match[str]] = []
     right = start
     for tok in _words(text, start, hi):
         gap = text[right : tok.start()].strip()
         if gap and not (
-            gap == "." and got and lex.classes.get(_key(got[-1].group(), "bn")) == "abbr"
+            gap == "." and got and lex.classes.get(_key(got[-1].group(), lex.lang)) == "abbr"
         ):
             break
-        c = lex.classes.get(_key(tok.group(), "bn"))
+        c = lex.classes.get(_key(tok.group(), lex.lang))
         if c in ("stop", "skip", "naming"):
             return None
         got.append(tok)
@@ -196,6 +361,35 @@ def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | 
         return None
     s, e = got[0].start(), got[-1].end()
     return Span(text[s:e], s, e)
+
+
+def _final_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
+    """The noun phrase that ends a sentence after its verb, when more stands between:
+    ``… বলে জানিয়েছেন তার মেডিকেল টিমের সদস্য ও দলের … সদস্য এ জেড এম জাহিদ হোসেন।``."""
+    tail = _TAIL_RE.search(text, start, hi)
+    while tail is not None and tail.end() < hi:
+        tail = _TAIL_RE.search(text, tail.end(), hi)
+    if tail is None or tail.end() != hi or not _TERMINATOR_RE.search(tail.group()):
+        return None  # the sentence goes on (another quote follows): no final subject
+    end = tail.start()
+    words = _words(text, start, end)
+    if (
+        not words
+        or len(words) > 16
+        or lex.classes.get(_key(words[0].group(), lex.lang))
+        in (
+            "stop",
+            "naming",
+        )
+    ):
+        return None  # … জানান এবং …: a new clause, not the subject
+    titled = _first_titled(text, start, end, lex)
+    if titled is not None and titled.end == end:
+        return titled
+    sp = _scan_back(text, start, end, lex)
+    if sp is None or sp.end != end or _DIGIT_RE.search(sp.text):
+        return None
+    return sp
 
 
 def _cues(text: str, lo: int, hi: int, lex: _Lexicon) -> list[tuple[re.Match[str], str]]:
@@ -261,12 +455,14 @@ def _attribute_post(
     framed = not stripped or stripped[0] in _LEAD_PUNCT or _only_addressee(stripped, lex)
     cue = Span(text[cue_start:cue_end], cue_start, cue_end)
     speaker = None
-    if lex.lang == "bn" and frame == "direct":
+    if frame == "direct":  # ‘…’ বলেন রহমান। / '…', बोले शर्मा।: the subject after the verb
         speaker = _postposed_subject(text, cue_end, hi, lex)
-        if speaker is None:  # ‘…’ আখ্যা দিয়ে তিনি জানিয়েছেন
-            for tok in _words(text, close_end, cue_start):
-                if lex.classes.get(_key(tok.group(), "bn")) == "subject":
-                    speaker = Span(tok.group(), tok.start(), tok.end())
+    if lex.lang == "bn" and frame == "direct" and speaker is None:
+        for tok in _words(text, close_end, cue_start):  # ‘…’ আখ্যা দিয়ে তিনি জানিয়েছেন
+            if lex.classes.get(_key(tok.group(), "bn")) == "subject":
+                speaker = Span(tok.group(), tok.start(), tok.end())
+        if speaker is None and _words(text, cue_end, hi):
+            speaker = _final_subject(text, cue_end, hi, lex)
     if speaker is None and framed:
         speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
     elif speaker is None and lex.lang == "hi" and frame in ("ne", "direct"):
@@ -344,7 +540,7 @@ def _byline(text: str, r: _Raw) -> _Attr | None:
     return _Attr(Span(text[s:e], s, e), None, "after", True)
 
 
-def _resolve(
+def _resolve_by_cues(
     doc: _Doc, pos: int, line_lo: int, lex: _Lexicon, last: tuple[str, int] | None
 ) -> str | None:
     """The most recent named speaker before *pos*: of a quote, or the subject of a cue in one of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newskit._data import data_text
@@ -22,6 +22,13 @@ class _Lexicon:
     frames: dict[str, str]
     links: frozenset[str]
     classes: dict[str, str]
+    # entities.tsv (optional for a language): the class of one-word entries (and of the last
+    # word of a multi-word title), the multi-word phrases per class, and the case endings
+    entities: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    endings: tuple[str, ...] = ()
+    stopwords: frozenset[str] = frozenset()  # function words: never part of a name
+    strong_endings: tuple[str, ...] = ()  # endings that close a name (-ের, -কে)
 
 
 def _read_tsv(lang: str, name: str) -> list[tuple[str, str]]:
@@ -84,7 +91,68 @@ def _lexicon(lang: str) -> _Lexicon:
     alternation = "|".join(_cue_pattern(c, lang) for c in cues)
     cue_re = re.compile(f"(?<![{_WCH}])(?:{alternation})(?![{_WCH}])")
     classes = {_key(w, lang): cls for w, cls in _read_tsv(lang, "quote_words.tsv")}
-    return _Lexicon(lang, cue_re, frames, frozenset(links), classes)
+    entities: dict[str, str] = {}
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    endings: list[str] = []
+    strong: list[str] = []
+    try:
+        rows = _read_tsv(lang, "entities.tsv")
+    except FileNotFoundError:  # a language without the file: no titles, no resolver hints
+        rows = []
+    for phrase, cls in rows:
+        if cls in ("case_ending", "weak_ending"):
+            endings.append(_key(phrase.lstrip("-"), lang))
+            if cls == "case_ending":
+                strong.append(endings[-1])
+            continue
+        words = tuple(_key(w, lang) for w in phrase.split())
+        if len(words) > 1:
+            phrases.setdefault(cls, []).append(words)
+            if cls in ("person_title", "org_head"):
+                entities.setdefault(words[-1], cls)
+        else:
+            entities[words[0]] = cls
+    endings.sort(key=len, reverse=True)
+    try:
+        stop = frozenset(
+            _key(w.strip(), lang)
+            for w in data_text(lang, "stopwords.txt").splitlines()
+            if w.strip() and not w.startswith("#")
+        )
+    except FileNotFoundError:
+        stop = frozenset()
+    return _Lexicon(
+        lang,
+        cue_re,
+        frames,
+        frozenset(links),
+        classes,
+        entities,
+        {c: tuple(sorted(v, key=len, reverse=True)) for c, v in phrases.items()},
+        tuple(endings),
+        stop,
+        tuple(strong),
+    )
+
+
+def _stems(lex: _Lexicon, word: str) -> tuple[str, ...]:
+    """The comparison key of *word* and the keys left when one case ending is stripped
+    (``হোসেনের`` -> ``হোসেন``, ``অধিকারিয়োं`` -> ``অধিকারি``); the longest stem first."""
+    key = _key(word, lex.lang)
+    out = [key]
+    for e in lex.endings:
+        if key.endswith(e) and len(key) > len(e) + 1:
+            out.append(key[: -len(e)])
+    return tuple(out)
+
+
+def _entity_class(lex: _Lexicon, word: str) -> str | None:
+    """The entities.tsv class of *word*, also with a case ending (সভাপতির, नेताओं)."""
+    for stem in _stems(lex, word):
+        cls = lex.entities.get(stem)
+        if cls is not None:
+            return cls
+    return None
 
 
 _SUFFIXES: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -122,3 +190,9 @@ def _is_title_word(lex: _Lexicon, word: str | None) -> bool:
 
 
 _TITLE_WORDS: dict[str, dict[str, bool]] = {}
+
+
+def _has_strong_ending(lex: _Lexicon, word: str) -> bool:
+    """Does *word* carry a case ending that cannot end a bare name (হোসেনের, হোসেনকে)?"""
+    key = _key(word, lex.lang)
+    return any(key.endswith(e) and len(key) > len(e) + 1 for e in lex.strong_endings)
