@@ -30,6 +30,7 @@ nukta), so the text is never normalized and ``raw[q.start:q.end] == q.text`` hol
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from newskit.quotes._frames import (
@@ -39,12 +40,13 @@ from newskit.quotes._frames import (
     _byline,
     _ends_clause,
     _ends_with_terminator,
+    _headline_attr,
     _previous_attr,
     _resolve_by_cues,
     _word_next_to,
 )
 from newskit.quotes._lexicon import _class, _is_title_word, _Lexicon, _lexicon
-from newskit.quotes._pairing import _pair
+from newskit.quotes._pairing import _pair, _Raw
 from newskit.quotes._records import KINDS, Quote, Span
 from newskit.quotes._resolve import _Entities, description_title, pronoun_number
 from newskit.quotes._text import (
@@ -97,7 +99,7 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
         attr: _Attr | None = None
         conf = 0.6
         if r.depth > 1 or lang is None:
-            kind = "term" if nwords < 4 else "partial"
+            kind = "term" if nwords < 5 else "partial"
             conf = 0.5
         else:
             lex = _lexicon(lang)
@@ -148,7 +150,24 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 or (nwords < 6 and _is_title_word(lex, last_word[0]))  # '… सेवा अभियान'
                 or _is_title_word(lex, title_after)
                 or (short and _class(lex, title_after) in ("postp", "gen"))
+                or (  # ‘…’ হিসেবে খতিয়ানভুক্ত, but ‘…’ হিসেবে অভিহিত করেন is someone's words
+                    nwords < 8 and _class(lex, title_after) == "as_marker" and post_attr is None
+                )
                 or (glued and nwords < 8)
+                or (  # 'बैक बेंचर' कहा जाता है: a label, not someone's words
+                    short
+                    and post_attr is not None
+                    and post_attr.frame == "passive"
+                    and post_attr.framed is False
+                )
+                or (
+                    pre_attr is None
+                    and post_attr is None
+                    and (
+                        (nwords < 6 and _genitive_name(lex, text, pre_lo, r.open_pos))  # আলীমের ‘…’
+                        or (nwords < 8 and _in_list(text, r, tops, i, lex))  # ‘A’, ‘B’ ও ‘C’
+                    )
+                )
             )  # ‘…’-এর, '…' में: a quote used as a noun
             if is_title:
                 kind, conf = "term", 0.7
@@ -177,13 +196,18 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 attr, kind, conf = post_attr, "partial", 0.7
             elif (byline := _byline(text, r)) is not None:
                 attr, kind, conf = byline, "speech", 0.7
+            elif (head := _headline_attr(text, r, lex)) is not None:
+                long = _count_words(content, 4) >= 4 or bool(_SENTENCE_END_RE.search(content))
+                attr, kind, conf = head, ("speech" if long else "partial"), 0.6
             else:
                 prev = None
+                inside = False  # reporter's words between this quote and an earlier one
                 for h in reversed(history):  # an earlier quote of the same sentence
                     if h[0] < sent_lo:
                         break
                     if h[2] is not None:
                         prev = _Attr(h[2], h[3], "previous", False)
+                        inside = bool(_WORD_RE.search(text, h[1] + 1, r.open_pos))
                         break
                 if prev is None:
                     ps = prev_segment or doc.previous_sentence(r.open_pos, line_lo)
@@ -193,12 +217,23 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 if prev is not None and (long or nwords > 1):
                     # a one-word quote with no cue in its sentence is a name or label
                     attr = prev
-                    kind, conf = ("speech", 0.5) if long else ("partial", 0.4)
+                    kind, conf = ("speech", 0.5) if long and not inside else ("partial", 0.4)
                 elif long:
                     kind, conf = "speech", 0.3
                     attr = pre_attr or post_attr
                 else:
                     kind, conf = "term", 0.6
+            if (
+                attr is not None
+                and attr.speaker is None
+                and attr.frame == "passive"
+                and attr.cue is not None
+                and _goes_on(lex, text, pre_lo, attr.cue.start)
+            ):  # পোস্টে আরও উল্লেখ করা হয়, ‘…’: the same source goes on
+                for h in reversed(history):
+                    if h[2] is not None:
+                        attr = _Attr(h[2], attr.cue, "previous", False, frame="passive")
+                        break
             if r.close_mark is None:
                 conf = round(conf - 0.1, 2)
             history.append(
@@ -251,3 +286,42 @@ def _resolve_speaker(
     if not points_back:
         return None
     return ents.resolve(speaker.start, "person", said, title=stems)
+
+
+def _genitive_name(lex: _Lexicon, text: str, lo: int, open_pos: int) -> bool:
+    """Does a genitive name stand right before the quote (``এম আবদুল আলীমের ‘…’``, an
+    author's work), not a genitive pronoun (``তাদের 'গভীর সহানুভূতি'``)?"""
+    words = _WORD_RE.findall(text[max(lo, open_pos - 40) : open_pos])
+    if not words or text[lo:open_pos].rstrip()[-1:] in ",:":
+        return False
+    word = words[-1]
+    if lex.lang != "bn" or lex.classes.get(_key(word, "bn")) is not None:
+        return False
+    return _key(word, "bn").endswith(("\u09c7\u09b0", "\u098f\u09b0")) and not text[
+        lo:open_pos
+    ].rstrip().endswith(("\u2019", "'"))
+
+
+def _in_list(text: str, r: _Raw, tops: list[_Raw], i: int, lex: _Lexicon) -> bool:
+    """Is the quote one of a list of quoted items (``‘A’, ‘B’ ও ‘C’``)?"""
+
+    def joined(a: _Raw, b: _Raw) -> bool:
+        if a.close_mark is None:
+            return False
+        gap = text[a.close_pos + len(a.close_mark) : b.open_pos]
+        words = _WORD_RE.findall(gap)
+        return len(gap) < 12 and (
+            (not words and "," in gap)
+            or (len(words) == 1 and lex.classes.get(_key(words[0], lex.lang)) == "stop")
+        )
+
+    return (i > 0 and joined(tops[i - 1], r)) or (i + 1 < len(tops) and joined(r, tops[i + 1]))
+
+
+def _goes_on(lex: _Lexicon, text: str, lo: int, hi: int) -> bool:
+    """Does an adverb of continuation (``আরও``, ``आगे``) stand before the cue?"""
+    return any(unicodedata.normalize("NFC", w) in _GOES_ON for w in _WORD_RE.findall(text[lo:hi]))
+
+
+_GOES_ON = frozenset({"\u0986\u09b0\u0993", "\u0986\u09b0\u09cb", "\u0906\u0917\u0947"})
+# আরও, আরো, आगे

@@ -22,6 +22,7 @@ from newskit.quotes._records import Span
 from newskit.quotes._text import (
     _LEAD_PUNCT,
     _PRONOUNS,
+    _SENTENCE_END_GLUED_RE,
     _TAIL_RE,
     _TERMINATOR_RE,
     _TERMINATORS,
@@ -45,6 +46,7 @@ class _Attr:
     position: str | None
     framed: bool
     punct: bool = False  # punctuation between the cue and the quote ("বলেন, ‘…’")
+    frame: str | None = None  # the cue's frame (``ne``, ``direct``, ``passive``, …)
 
 
 _DIGIT_RE = re.compile("\\d")
@@ -177,8 +179,8 @@ def _first_titled(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     words = _words(text, lo, hi)
     i = 0
     while i < len(words):
-        if _entity_class(lex, words[i].group()) != "person_title":
-            i += 1
+        if lex.entities.get(_key(words[i].group(), lex.lang)) != "person_title":
+            i += 1  # (a title with a case ending, ব্যবসায়ীদের, is no title before a name)
             continue
         got = _titled_name(text, words, i, lex)
         if got is None:
@@ -197,11 +199,14 @@ def _first_titled(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
                 "title_modifier",
             ):
                 t -= 1
-            g = 0  # পুতিনের উপদেষ্টা ইউরি উশাকভ: genitives before the title belong to it
+            g = 0  # পুতিনের উপদেষ্টা ইউরি উশাকভ, বিএনপি মহাসচিব: the title's organisation
             while (
                 t > 0
-                and g < 3
-                and _is_genitive(lex, words[t - 1].group())
+                and g < 1
+                and (
+                    _is_genitive(lex, words[t - 1].group())
+                    or _entity_class(lex, words[t - 1].group()) == "org_head"
+                )
                 and _is_name_word(lex, words[t - 1], text)
                 and not text[words[t - 1].end() : words[t].start()].strip()
             ):
@@ -255,6 +260,8 @@ def _speaker_before_cue(
         # আমির মুফতি আবদুল হান্নান নির্বাচন থেকে সরে দাঁড়ানোর সিদ্ধান্তের কথা জানান: the
         # words before the verb are its object; the titled name is the subject
         return titled
+    if titled is not None and sp is not None and titled.end == sp.end and titled.start > sp.start:
+        return titled  # … হামলার প্রতিবাদ জামায়াতের আমির শফিকুর রহমান বলেন: the titled name
     hi = _before_addressee(
         text, _words(text, max(lo, cue.start() - 80), cue.start()), cue.start(), lex
     )
@@ -417,7 +424,7 @@ def _attribute_pre(text: str, lo: int, open_pos: int, lex: _Lexicon) -> _Attr | 
     framed = _only_links(text, m.end(), open_pos, lex)
     speaker = _speaker_before_cue(text, lo, m, frame, lex)
     punct = bool(_PUNCT_RE.search(text, m.end(), open_pos))
-    return _Attr(speaker, Span(m.group(), m.start(), m.end()), "before", framed, punct)
+    return _Attr(speaker, Span(m.group(), m.start(), m.end()), "before", framed, punct, frame)
 
 
 _PUNCT_RE = re.compile("[,:;\u2014\u2013-]")
@@ -471,15 +478,15 @@ def _attribute_post(
         if sp is not None and not text[close_end : sp.start].strip(_LEAD_PUNCT + " "):
             speaker, framed = sp, True
     if speaker is not None:
-        return _Attr(speaker, cue, "after", framed)
+        return _Attr(speaker, cue, "after", framed, frame=frame)
     if frame != "passive":  # पुलिस इसे ‘पटका’ बताती है: the subject stands before the quote
         if lex.lang == "bn":
             speaker = _subject_forward(text, lo_pre, open_pos, lex)
         else:
             speaker = _speaker_before_cue(text, lo_pre, _FakeMatch(open_pos), frame, lex)
         if speaker is not None:
-            return _Attr(speaker, cue, "before", False)
-    return _Attr(None, cue, "after", framed)
+            return _Attr(speaker, cue, "before", False, frame=frame)
+    return _Attr(None, cue, "after", framed, frame=frame)
 
 
 def _only_addressee(s: str, lex: _Lexicon) -> bool:
@@ -589,3 +596,58 @@ def _previous_attr(
         if speaker is not None:
             return _Attr(speaker, Span(m.group(), m.start(), m.end()), "previous", False)
     return None
+
+
+def _headline_attr(text: str, r: _Raw, lex: _Lexicon) -> _Attr | None:
+    """Speaker of a quote in an article's headline line (the first line of several).
+
+    In the headline itself: the agent of ``ने`` after the quote (``'…' इंदौर में CM यादव ने
+    श्रमदान कर …``); else in the body: the sentence that restates the quote (most of its words)
+    and the subject of that sentence's reporting frame (``পৃষ্ঠপোষকতার রাজনীতি নয়, … করতে চান বলে
+    জানিয়েছেন … আমীর খসরু মাহমুদ চৌধুরী।``).
+    """
+    nl = text.find("\n")
+    if nl < 0 or r.open_pos > nl or nl > 250:
+        return None
+    if lex.lang == "hi" and r.close_mark is not None:
+        for tok in _words(text, r.close_pos + len(r.close_mark), nl):
+            if _key(tok.group(), "hi") == "ने":
+                sp = _scan_back(text, r.close_pos + len(r.close_mark), tok.start(), lex)
+                if sp is not None and lex.classes.get(_key(sp.text, "hi")) not in _PRONOUNS:
+                    return _Attr(sp, None, "after", False)
+                break
+    want = {_key(w.group(), lex.lang) for w in _words(text, r.start, r.end)}
+    if len(want) < 3:
+        return None
+    body_end = min(len(text), nl + 3000)
+    for sent_lo, sent_hi in _sentences_in(text, nl + 1, body_end):
+        have = {_key(w.group(), lex.lang) for w in _words(text, sent_lo, sent_hi)}
+        if len(want & have) * 2 < len(want):
+            continue
+        for m, frame in reversed(_cues(text, sent_lo, sent_hi, lex)):
+            sp = None
+            if lex.lang == "bn" and frame == "direct":
+                sp = _postposed_subject(text, m.end(), sent_hi, lex) or _final_subject(
+                    text, m.end(), sent_hi, lex
+                )
+            if sp is None:
+                sp = _speaker_before_cue(text, sent_lo, m, frame, lex)
+            if sp is not None:
+                return _Attr(sp, Span(m.group(), m.start(), m.end()), "following", False)
+        return None
+    return None
+
+
+def _sentences_in(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sentences of text[lo:hi] by their terminators (a cheap split for a look-up)."""
+    out = []
+    start = lo
+    for m in _SENTENCE_END_GLUED_RE.finditer(text, lo, hi):
+        e = m.start() + 1
+        if m.group()[0] == "." and _abbreviation_before(text, lo, e):
+            continue
+        out.append((start, e))
+        start = e
+    if start < hi:
+        out.append((start, hi))
+    return out
