@@ -155,10 +155,7 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 )
                 or (glued and nwords < 8)
                 or (  # 'बैक बेंचर' कहा जाता है: a label, not someone's words
-                    short
-                    and post_attr is not None
-                    and post_attr.frame == "passive"
-                    and post_attr.framed is False
+                    short and post_attr is not None and post_attr.frame == "passive"
                 )
                 or (
                     pre_attr is None
@@ -297,18 +294,21 @@ def _genitive_name(lex: _Lexicon, text: str, lo: int, open_pos: int) -> bool:
     word = words[-1]
     if lex.lang != "bn" or lex.classes.get(_key(word, "bn")) is not None:
         return False
-    return _key(word, "bn").endswith(("\u09c7\u09b0", "\u098f\u09b0")) and not text[
-        lo:open_pos
-    ].rstrip().endswith(("\u2019", "'"))
+    key = _key(word, "bn")
+    genitive = key.endswith(("\u09c7\u09b0", "\u098f\u09b0")) or (
+        key.endswith("\u09b0") and len(key) > 2 and key[-2] in _BN_VOWEL_SIGNS  # বিউটির
+    )
+    return genitive and not text[lo:open_pos].rstrip().endswith(("\u2019", "'"))
+
+
+_BN_VOWEL_SIGNS = "\u09be\u09bf\u09c0\u09c1\u09c2\u09c7\u09cb"
 
 
 def _in_list(text: str, r: _Raw, tops: list[_Raw], i: int, lex: _Lexicon) -> bool:
     """Is the quote one of a list of quoted items (``‘A’, ‘B’ ও ‘C’``)?"""
 
     def joined(a: _Raw, b: _Raw) -> bool:
-        if a.close_mark is None:
-            return False
-        gap = text[a.close_pos + len(a.close_mark) : b.open_pos]
+        gap = text[a.close_pos + len(a.close_mark or "") : b.open_pos]
         words = _WORD_RE.findall(gap)
         return len(gap) < 12 and (
             (not words and "," in gap)

@@ -173,13 +173,36 @@ def _is_genitive(lex: _Lexicon, word: str) -> bool:
     return lex.lang == "bn" and key.endswith("\u09b0") and len(key) > 2
 
 
+def _organisation(text: str, words: list[re.Match[str]], i: int, lex: _Lexicon) -> Span | None:
+    """``বিএনপি মিডিয়া সেল``: an organisation's name ending in the bare head noun ``words[i]``,
+    in the nominative (no postposition after it), with at most three name words before it."""
+    if i + 1 < len(words) and _entity_class(lex, words[i + 1].group()) == "postposition":
+        return None
+    t = i
+    while t > 0 and i - t < 3:
+        prev = words[t - 1]
+        if text[prev.end() : words[t].start()].strip() or not _is_name_word(lex, prev, text):
+            break
+        key = _key(prev.group(), lex.lang)
+        if key.endswith(("\u09c7", "\u09af\u09bc", "\u09df")) or _stems(lex, prev.group())[1:]:
+            break  # a locative or an inflected word (ছয়টায়, হোসেনের) is not part of the name
+        t -= 1
+    s, e = words[t].start(), words[i].end()
+    return Span(text[s:e], s, e)
+
+
 def _first_titled(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     """The first titled name in text[lo:hi] that is not in an oblique case (``আমির মুফতি আবদুল
     হান্নান``, not ``প্রধানমন্ত্রী শেখ হাসিনার সঙ্গে``), with its title."""
     words = _words(text, lo, hi)
     i = 0
     while i < len(words):
-        if lex.entities.get(_key(words[i].group(), lex.lang)) != "person_title":
+        bare = lex.entities.get(_key(words[i].group(), lex.lang))
+        if bare == "org_head" and lex.lang == "bn":
+            org = _organisation(text, words, i, lex)
+            if org is not None:
+                return org
+        if bare != "person_title":
             i += 1  # (a title with a case ending, ব্যবসায়ীদের, is no title before a name)
             continue
         got = _titled_name(text, words, i, lex)
@@ -617,8 +640,8 @@ def _headline_attr(text: str, r: _Raw, lex: _Lexicon) -> _Attr | None:
                     return _Attr(sp, None, "after", False)
                 break
     want = {_key(w.group(), lex.lang) for w in _words(text, r.start, r.end)}
-    if len(want) < 3:
-        return None
+    if len(want) < 4:
+        return None  # a name or a label, not a statement to look up
     body_end = min(len(text), nl + 3000)
     for sent_lo, sent_hi in _sentences_in(text, nl + 1, body_end):
         have = {_key(w.group(), lex.lang) for w in _words(text, sent_lo, sent_hi)}
