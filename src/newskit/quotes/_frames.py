@@ -29,6 +29,7 @@ from newskit.quotes._text import (
     _WCH,
     _WORD_RE,
     _abbreviation_before,
+    _count_words,
     _Doc,
     _is_word_char,
     _key,
@@ -65,6 +66,22 @@ def _phrase_at(lex: _Lexicon, words: list[re.Match[str]], j: int, cls: str) -> i
     return 0
 
 
+def _is_initial(text: str, tok: re.Match[str]) -> bool:
+    """``এস.``, ``ए.``: a short word with a full stop, an initial of a name."""
+    return len(tok.group()) <= 3 and text[tok.end() : tok.end() + 1] == "."
+
+
+def _someone(lex: _Lexicon, sp: Span | None) -> Span | None:
+    """*sp* unless its head noun is a thing, a document or a feeling (``অধ্যয়ন``, ``হতাশা``):
+    a speaker is a person, a group or an organisation, and no speaker beats a wrong one."""
+    if sp is None:
+        return None
+    words = _WORD_RE.findall(sp.text)
+    if words and _entity_class(lex, words[-1]) == "not_speaker":
+        return None
+    return sp
+
+
 def _is_name_word(lex: _Lexicon, tok: re.Match[str], text: str) -> bool:
     """Could this word be part of a person's or organisation's name? (Not a function word, a
     cue, a number, or a word a title list knows.)"""
@@ -97,7 +114,7 @@ def _titled_name(
         gap = text[words[j - 1].end() : tok.start()]
         if gap.strip() not in ("", ".") or "\n" in gap:
             break
-        initial = len(tok.group()) <= 3 and text[tok.end() : tok.end() + 1] == "."
+        initial = _is_initial(text, tok)
         if not (initial or _is_name_word(lex, tok, text)) or _phrase_at(lex, words, j, "addressee"):
             break  # (an initial such as এস. or ए. is a name word even if a stopword too)
         if (
@@ -150,7 +167,7 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     if not got or all(cls.get(_key(t.group(), lang)) == "det" for t in got):
         return None  # "এই" alone is a determiner of an object, not a speaker
     s, e = got[-1].start(), got[0].end()
-    return Span(text[s:e], s, e)
+    return _someone(lex, Span(text[s:e], s, e))
 
 
 def _before_addressee(text: str, words: list[re.Match[str]], hi: int, lex: _Lexicon) -> int:
@@ -360,13 +377,15 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
             if got:
                 break
             continue
+        if got and w in lex.stopwords and not _is_initial(text, tok):
+            break  # প্রধান উপদেষ্টা নতুন শ্রম অধ্যাদেশকে: a function word ends the subject
         got.append(tok)
         if len(got) >= 10:
             return None
     if not got or all(lex.classes.get(_key(t.group(), "bn")) == "det" for t in got):
         return None
     s, e = got[0].start(), got[-1].end()
-    return Span(text[s:e], s, e)
+    return _someone(lex, Span(text[s:e], s, e))
 
 
 def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
@@ -390,7 +409,7 @@ def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | 
     if not got or _TAIL_RE.sub("", text[right:hi]):
         return None
     s, e = got[0].start(), got[-1].end()
-    return Span(text[s:e], s, e)
+    return _someone(lex, Span(text[s:e], s, e))
 
 
 def _final_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
@@ -465,6 +484,10 @@ def _ends_clause(text: str, r: _Raw, sent_hi: int, lex: _Lexicon) -> bool:
     tail = text[close_end:sent_hi].lstrip()
     if not tail or not _is_word_char(tail[0]):
         return True
+    if close_end < len(text) and _is_word_char(text[close_end]):
+        # किया है"चंद्रभूषण का कहना है: a long quote whose closing mark is glued to the next
+        # sentence (BBC Hindi joined its paragraphs) ends its clause
+        return _count_words(text[r.start : r.end], 6) >= 6
     return lex.cue_re.match(tail) is not None
 
 
@@ -630,8 +653,8 @@ def _headline_attr(text: str, r: _Raw, lex: _Lexicon) -> _Attr | None:
     জানিয়েছেন … আমীর খসরু মাহমুদ চৌধুরী।``).
     """
     nl = text.find("\n")
-    if nl < 0 or r.open_pos > nl or nl > 250:
-        return None
+    if nl < 0 or r.open_pos > nl or nl > 250 or _count_words(text[r.start : r.end], 4) < 4:
+        return None  # (a short quote in a headline is a name or a label)
     if lex.lang == "hi" and r.close_mark is not None:
         for tok in _words(text, r.close_pos + len(r.close_mark), nl):
             if _key(tok.group(), "hi") == "ने":
