@@ -107,8 +107,9 @@ def test_to_dict_schema() -> None:
         "cue": {"text": "कहा", "start": 9, "end": 12},
         "speaker_position": "before",
         "resolved": None,
-        "confidence": 0.9,
+        "confidence": 0.97,  # speech:frame-before/name in data/quote_confidence.tsv
     }
+    assert q.basis == "speech:frame-before/name"  # not part of the JSON record
     json.dumps(d)
 
 

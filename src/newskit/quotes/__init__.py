@@ -31,8 +31,10 @@ nukta), so the text is never normalized and ``raw[q.start:q.end] == q.text`` hol
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newskit._data import data_text
 from newskit.quotes._frames import (
     _Attr,
     _attribute_post,
@@ -97,10 +99,10 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
         line_lo, line_hi, lang = doc.paragraph(r.open_pos)
         kind = "term"
         attr: _Attr | None = None
-        conf = 0.6
+        basis = "term:no-cue"
         if r.depth > 1 or lang is None:
             kind = "term" if nwords < 5 else "partial"
-            conf = 0.5
+            basis = f"{kind}:nested" if r.depth > 1 else f"{kind}:no-language"
         else:
             lex = _lexicon(lang)
             i = top_index[id(r)]
@@ -167,35 +169,37 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 )
             )  # ‘…’-এর, '…' में: a quote used as a noun
             if is_title:
-                kind, conf = "term", 0.7
+                kind, basis = "term", "term:title"
             elif pre_attr is not None and pre_attr.framed and _ends_clause(text, r, sent_hi, lex):
-                attr, kind, conf = pre_attr, "speech", 0.9
+                attr, kind, basis = pre_attr, "speech", "speech:frame-before"
                 if short and not _TERMINATOR_RE.search(content) and not pre_attr.punct:
-                    kind, conf = "partial", 0.75  # পুলিশ বলছে ‘পটকা’: a fragment, not a sentence
+                    # পুলিশ বলছে ‘পটকা’: a fragment, not a sentence
+                    kind, basis = "partial", "partial:frame-before"
             elif (
                 post_attr is not None
                 and post_attr.framed
                 and post_attr.speaker is not None
                 and (nwords >= 3 or _SENTENCE_END_RE.search(content))
             ):  # 'खुशी', महिलाएं बोलीं: a one-word quote before a cue is not a statement
-                attr, kind, conf = post_attr, "speech", 0.85
+                attr, kind, basis = post_attr, "speech", "speech:frame-after"
             elif pre_attr is not None and pre_attr.speaker is not None:
-                attr, kind, conf = pre_attr, "partial", 0.7
+                attr, kind, basis = pre_attr, "partial", "partial:cue-before"
                 if text[pre_lo : r.open_pos].rstrip()[-1:] in ":-\u2013\u2014" and (
                     nwords >= 6 or _SENTENCE_END_RE.search(content)
                 ):  # X कहते हैं कि ये फैन्टसी है- “…”: a colon or dash introduces speech
-                    kind, conf = "speech", 0.8
+                    kind, basis = "speech", "speech:cue-colon"
             elif (
                 post_attr is not None
                 and post_attr.speaker is not None
                 and (lang == "bn" or nwords >= 4 or post_attr.position == "before")
             ):  # Hindi puts the speaker first: after a short quote only its ने-subject counts
-                attr, kind, conf = post_attr, "partial", 0.7
+                attr, kind, basis = post_attr, "partial", "partial:cue-after"
             elif (byline := _byline(text, r)) is not None:
-                attr, kind, conf = byline, "speech", 0.7
+                attr, kind, basis = byline, "speech", "speech:byline"
             elif (head := _headline_attr(text, r, lex)) is not None:
                 long = _count_words(content, 4) >= 4 or bool(_SENTENCE_END_RE.search(content))
-                attr, kind, conf = head, ("speech" if long else "partial"), 0.6
+                kind = "speech" if long else "partial"
+                attr, basis = head, f"{kind}:headline"
             else:
                 prev = None
                 inside = False  # reporter's words between this quote and an earlier one
@@ -214,12 +218,13 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 if prev is not None and (long or nwords > 1):
                     # a one-word quote with no cue in its sentence is a name or label
                     attr = prev
-                    kind, conf = ("speech", 0.5) if long and not inside else ("partial", 0.4)
+                    kind = "speech" if long and not inside else "partial"
+                    basis = f"{kind}:previous"
                 elif long:
-                    kind, conf = "speech", 0.3
+                    kind, basis = "speech", "speech:no-cue"
                     attr = pre_attr or post_attr
                 else:
-                    kind, conf = "term", 0.6
+                    kind, basis = "term", "term:no-cue"
             if (
                 attr is not None
                 and attr.speaker is None
@@ -231,8 +236,6 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                     if h[2] is not None:
                         attr = _Attr(h[2], attr.cue, "previous", False, frame="passive")
                         break
-            if r.close_mark is None:
-                conf = round(conf - 0.1, 2)
             history.append(
                 (r.open_pos, r.end, attr.speaker if attr else None, attr.cue if attr else None)
             )
@@ -248,6 +251,7 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
             if lex.classes.get(_key(speaker.text, lang)) not in _PRONOUNS:
                 last_named = (speaker.text, speaker.start)
             said.append((speaker.start, resolved or speaker.text))
+        basis = _basis(basis, speaker, resolved, r.close_mark is None, lang)
         out.append(
             Quote(
                 text=content,
@@ -262,8 +266,9 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 cue=attr.cue if attr else None,
                 speaker_position=attr.position if attr and speaker else None,
                 resolved=resolved,
-                confidence=conf,
+                confidence=_confidence(basis),
                 line=r.line,
+                basis=basis,
             )
         )
     return out
@@ -281,7 +286,7 @@ def _resolve_speaker(
         return None
     stems, points_back = desc
     if not points_back:
-        return None
+        return ents.resolve_title(speaker.start, stems)
     return ents.resolve(speaker.start, "person", said, title=stems)
 
 
@@ -325,3 +330,48 @@ def _goes_on(lex: _Lexicon, text: str, lo: int, hi: int) -> bool:
 
 _GOES_ON = frozenset({"\u0986\u09b0\u0993", "\u0986\u09b0\u09cb", "\u0906\u0917\u0947"})
 # আরও, আরো, आगे
+
+
+def _basis(
+    decision: str, speaker: Span | None, resolved: str | None, unclosed: bool, lang: str | None
+) -> str:
+    """How a record was attributed: the decision, the kind of speaker found, and whether the
+    quote was closed (``speech:frame-before/pronoun``, ``term:title``, …). Calibration groups
+    the records of the development gold by it (``data/quote_confidence.tsv``)."""
+    if speaker is None:
+        who = "none"
+    elif lang is None:
+        who = "name"
+    else:
+        lex = _lexicon(lang)
+        if lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
+            who = "pronoun" if resolved else "pronoun-unresolved"
+        elif description_title(lex, speaker.text, Span(speaker.text, 0, len(speaker.text))):
+            who = "description" if resolved else "description-unresolved"
+        else:
+            who = "name"
+    return f"{decision}/{who}" + ("/unclosed" if unclosed else "")
+
+
+def _confidence(basis: str) -> float:
+    """The share of records with this basis that were right (span, speaker and kind) on the
+    development gold, from the most specific basis with enough records; see
+    ``data/quote_confidence.tsv`` and ``benchmarks/eval_quotes.py --calibrate``."""
+    table = _confidence_table()
+    parts = basis.split("/")
+    for n in range(len(parts), 0, -1):
+        got = table.get("/".join(parts[:n]))
+        if got is not None:
+            return got
+    return table.get("*", 0.5)
+
+
+@lru_cache(maxsize=1)
+def _confidence_table() -> dict[str, float]:
+    out: dict[str, float] = {}
+    for line in data_text("quote_confidence.tsv").splitlines():
+        if not line.strip() or line.startswith(("#", "basis\t")):
+            continue
+        cols = line.split("\t")
+        out[cols[0]] = float(cols[-1])
+    return out

@@ -42,6 +42,9 @@ class Quote:
     resolved: str | None
     confidence: float
     line: int
+    # how the record was attributed (``speech:frame-before/pronoun``): what ``confidence`` is
+    # calibrated on; for debugging and evaluation, not part of the JSON schema
+    basis: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready record in the schema of ``newskit quotes`` (the CLI adds ``path``)."""

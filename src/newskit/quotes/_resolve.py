@@ -284,12 +284,15 @@ class _Entities:
         *want*: ``person``, ``group`` or ``any``; *speakers*: (offset, name) of the speakers of
         the quotes before, resolved; *title*: for a description, the stems of its title word.
         """
+        lo = max(0, pos - _WINDOW)
         if title:
+            # a description resolves within its paragraph (the reason is in resolve_title)
+            lo = max(lo, self.text.rfind("\n", 0, pos) + 1)
             for m in reversed(self.mentions):
                 ent = self.entities[m.entity]
-                if m.start < pos and ent.titles & set(title) and self._fits(ent, want):
+                if lo <= m.start < pos and ent.titles & set(title) and self._fits(ent, want):
                     return ent.name
-        bounds = _sentence_bounds(self.text, max(0, pos - _WINDOW), pos)
+        bounds = _sentence_bounds(self.text, lo, pos)
         for n, (lo, hi) in enumerate(bounds[: _MAX_SENTENCES + 1]):
             said: list[tuple[int, str]] = []
             for off, name in speakers:
@@ -312,6 +315,23 @@ class _Entities:
             if others:
                 best = next((m for m in others if not m.oblique), others[0])
                 return self.entities[best.entity].name
+        return None
+
+    def resolve_title(self, pos: int, title: tuple[str, ...]) -> str | None:
+        """The last person named before *pos* in its paragraph with this title (``রাশিয়ার
+        প্রেসিডেন্ট ভ্লাদিমির পুতিন …, রুশ প্রেসিডেন্ট বলেন``), or None.
+
+        Why only the paragraph: a description repeats a title used nearby, and further away
+        the risk of naming the wrong person grows; also, ``newskit stats`` analyses a huge
+        document in chunks of lines and its quote figures must not depend on where the
+        chunks fall (tests/test_stats.py). Pronouns are the exception: ``उन्होंने कहा`` at
+        the start of a paragraph needs the paragraph before (docs/integration/quotes.md).
+        """
+        lo = self.text.rfind("\n", 0, pos) + 1
+        for m in reversed(self.mentions):
+            ent = self.entities[m.entity]
+            if lo <= m.start < pos and ent.titles & set(title) and not ent.group:
+                return ent.name
         return None
 
     def _fits(self, ent: _Entity, want: str) -> bool:
@@ -422,4 +442,8 @@ def description_title(lex: _Lexicon, text: str, sp: Span) -> tuple[tuple[str, ..
     if _first_titled(text, sp.start, sp.end, lex) is not None:
         return None  # a title with a name: not a description
     classes = [_entity_class(lex, w.group()) for w in words]
-    return _stems(lex, words[-1].group()), "indefinite" not in classes
+    # it points back when it is a bare title (প্রধান উপদেষ্টা, सीपी) or has a demonstrative
+    # (এই ব্যাটার); উত্তর কোরিয়ার নেতা is only matched by the same title named before
+    bare = all(c in ("person_title", "title_modifier") for c in classes)
+    points = ("definite" in classes or bare) and "indefinite" not in classes
+    return _stems(lex, words[-1].group()), points
