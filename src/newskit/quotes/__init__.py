@@ -47,7 +47,7 @@ from newskit.quotes._frames import (
     _resolve_by_cues,
     _word_next_to,
 )
-from newskit.quotes._lexicon import _class, _is_title_word, _Lexicon, _lexicon
+from newskit.quotes._lexicon import _class, _entity_class, _is_title_word, _Lexicon, _lexicon
 from newskit.quotes._pairing import _pair, _Raw
 from newskit.quotes._records import KINDS, Quote, Span
 from newskit.quotes._resolve import _Entities, description_title, pronoun_number
@@ -243,9 +243,10 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
         resolved = None
         if speaker is not None and lang is not None:
             lex = _lexicon(lang)
-            if ents is None or ents.lex.lang != lang:
+            if _needs_resolving(lex, speaker) and (ents is None or ents.lex.lang != lang):
                 ents = _Entities(text, [(q.open_pos, q.end) for q in raws], lex)
-            resolved = _resolve_speaker(ents, speaker, said, lex)
+            if ents is not None and ents.lex.lang == lang:
+                resolved = _resolve_speaker(ents, speaker, said, lex)
             if resolved is None and lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
                 resolved = _resolve_by_cues(doc, r.open_pos, line_lo, lex, last_named)
             if lex.classes.get(_key(speaker.text, lang)) not in _PRONOUNS:
@@ -272,6 +273,14 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
             )
         )
     return out
+
+
+def _needs_resolving(lex: _Lexicon, speaker: Span) -> bool:
+    """Is the speaker a pronoun or a description (the resolver's work), not a name?"""
+    if lex.classes.get(_key(speaker.text, lex.lang)) in _PRONOUNS:
+        return True
+    last = _WORD_RE.findall(speaker.text)[-1:]
+    return bool(last) and _entity_class(lex, last[0]) == "person_title"
 
 
 def _resolve_speaker(

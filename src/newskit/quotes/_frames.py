@@ -55,6 +55,9 @@ _DIGIT_RE = re.compile("\\d")
 
 def _phrase_at(lex: _Lexicon, words: list[re.Match[str]], j: int, cls: str) -> int:
     """Length in words of the longest multi-word *cls* phrase starting at ``words[j]``, or 0."""
+    starts = _phrase_starts(lex, cls)
+    if not starts or _key(words[j].group(), lex.lang) not in starts:
+        return 0
     for phrase in lex.phrases.get(cls, ()):
         k = len(phrase)
         if (
@@ -64,6 +67,18 @@ def _phrase_at(lex: _Lexicon, words: list[re.Match[str]], j: int, cls: str) -> i
         ):
             return k
     return 0
+
+
+_STARTS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _phrase_starts(lex: _Lexicon, cls: str) -> frozenset[str]:
+    """First words of the multi-word phrases of *cls* (a quick test before matching them)."""
+    got = _STARTS.get((lex.lang, cls))
+    if got is None:
+        got = frozenset(p[0] for p in lex.phrases.get(cls, ()))
+        _STARTS[lex.lang, cls] = got
+    return got
 
 
 def _is_initial(text: str, tok: re.Match[str]) -> bool:

@@ -135,15 +135,46 @@ def _lexicon(lang: str) -> _Lexicon:
     )
 
 
+@lru_cache(maxsize=8)
+def _anchor_re(lang: str) -> re.Pattern[str] | None:
+    """Words that anchor a mention of someone: bare person titles (``সভাপতি``), the first word
+    of a name marker (``নামের``) and, for Hindi, the agent postposition ``ने``. One regular
+    expression, so that an article's words are not looked up one by one."""
+    lex = _lexicon(lang)
+    words = [w for w, c in lex.entities.items() if c == "person_title"]
+    words += [p[0] for p in lex.phrases.get("name_marker", ())]
+    words += [w for w, c in lex.entities.items() if c == "name_marker"]
+    if lang == "hi":
+        words.append("ने")
+    if not words:
+        return None
+    words.sort(key=len, reverse=True)
+    alternation = "|".join(_cue_pattern(w, lang) for w in words)
+    return re.compile(f"(?<![{_WCH}])(?:{alternation})(?![{_WCH}])")
+
+
 def _stems(lex: _Lexicon, word: str) -> tuple[str, ...]:
     """The comparison key of *word* and the keys left when one case ending is stripped
-    (``হোসেনের`` -> ``হোসেন``, ``অধিকারিয়োं`` -> ``অধিকারি``); the longest stem first."""
-    key = _key(word, lex.lang)
-    out = [key]
-    for e in lex.endings:
-        if key.endswith(e) and len(key) > len(e) + 1:
-            out.append(key[: -len(e)])
-    return tuple(out)
+    (``হোসেনের`` -> ``হোসেন``, ``नेताओं`` -> ``नेता``); the longest stem first.
+
+    Memoized per language: the resolver looks up every word of an article.
+    """
+    known = _STEMS.setdefault(lex.lang, {})
+    got = known.get(word)
+    if got is None:
+        key = _key(word, lex.lang)
+        out = [key]
+        for e in lex.endings:
+            if key.endswith(e) and len(key) > len(e) + 1:
+                out.append(key[: -len(e)])
+        got = tuple(out)
+        if len(known) > 200_000:  # keep memory flat on endless streams
+            known.clear()
+        known[word] = got
+    return got
+
+
+_STEMS: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
 def _entity_class(lex: _Lexicon, word: str) -> str | None:

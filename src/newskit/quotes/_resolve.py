@@ -21,6 +21,7 @@ qualifies within a few sentences, the answer is None.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,12 +34,20 @@ from newskit.quotes._frames import (
     _speaker_before_cue,
     _titled_name,
 )
-from newskit.quotes._lexicon import _entity_class, _has_strong_ending, _Lexicon, _stems
+from newskit.quotes._lexicon import (
+    _anchor_re,
+    _entity_class,
+    _has_strong_ending,
+    _Lexicon,
+    _stems,
+)
 from newskit.quotes._records import Span
 from newskit.quotes._text import (
     _PRONOUNS,
     _SENTENCE_END_GLUED_RE,
+    _WORD_RE,
     _abbreviation_before,
+    _is_word_char,
     _key,
     _words,
 )
@@ -78,6 +87,9 @@ class _Entities:
         self.mentions: list[_Mention] = []
         self._by_head: dict[str, int] = {}
         self._by_first: dict[str, int] = {}
+        self._forms: set[str] = set()  # spellings of name words, to find their repeats
+        self._seen: dict[str, tuple[list[str], set[str], set[str], str, bool]] = {}
+        self._quote_starts = [q[0] for q in self.quotes]
         self._collect()
 
     # -- collection ---------------------------------------------------------------------------
@@ -97,11 +109,15 @@ class _Entities:
     def _collect(self) -> None:
         text, lex = self.text, self.lex
         found: list[tuple[int, int, str, bool, str | None]] = []  # start, end, name, speaker
+        anchors = _anchor_re(lex.lang)
         for lo, hi in self._outside():
-            words = _words(text, lo, hi)
-            for i, tok in enumerate(words):
-                cls = _entity_class(lex, tok.group())
-                if cls == "person_title" and lex.entities.get(_key(tok.group(), lex.lang)):
+            for am in anchors.finditer(text, lo, hi) if anchors is not None else ():
+                words = _words(text, am.start(), min(hi, am.end() + 160))
+                if not words or words[0].start() != am.start():
+                    continue
+                i, tok = 0, words[0]
+                cls = lex.entities.get(_key(tok.group(), lex.lang))
+                if cls == "person_title":
                     # (a bare title: চিকিৎসকরা, চেয়ারপার্সনকে are no title before a name)
                     got = _titled_name(text, words, i, lex)
                     if got is not None:
@@ -139,6 +155,8 @@ class _Entities:
 
     def _marker_at(self, words: list[re.Match[str]], i: int) -> bool:
         phrases = self.lex.phrases.get("name_marker", ())
+        if not phrases or _key(words[i].group(), self.lex.lang) not in {p[0] for p in phrases}:
+            return False
         return any(
             i + len(p) <= len(words)
             and all(_key(words[i + x].group(), self.lex.lang) == p[x] for x in range(len(p)))
@@ -202,17 +220,34 @@ class _Entities:
             return True
         return bool(after) and _entity_class(self.lex, after[0].group()) == "postposition"
 
+    def _parts(self, name: str) -> tuple[list[str], set[str], set[str], str, bool]:
+        """(name words, head stems, first-word stems, display, all name words) of a mention
+        text; memoized per document, where the same names come back."""
+        got = self._seen.get(name)
+        if got is None:
+            lex = self.lex
+            words = _words(name, 0, len(name))
+            names = [w.group() for w in words if _entity_class(lex, w.group()) is None]
+            names = names or [w.group() for w in words]
+            got = (
+                names,
+                set(_stems(lex, names[-1])),
+                set(_stems(lex, names[0])),
+                _display(name, lex),
+                self._all_names(name),
+            )
+            self._seen[name] = got
+            self._add_forms(names[-1])
+            if len(names) > 1:
+                self._add_forms(names[0])
+        return got
+
     def _entity_of(self, name: str, title: str | None) -> int:
         lex = self.lex
-        words = _words(name, 0, len(name))
-        names = [w.group() for w in words if _entity_class(lex, w.group()) is None]
-        names = names or [w.group() for w in words]
-        heads = set(_stems(lex, names[-1]))
-        firsts = set(_stems(lex, names[0]))
+        names, heads, firsts, display, all_names = self._parts(name)
         k = next((self._by_head[h] for h in heads if h in self._by_head), None)
         if k is None and len(names) == 1:  # মাহফুজ for মাহফুজ আলম
             k = next((self._by_first[h] for h in heads if h in self._by_first), None)
-        display = _display(name, lex)
         if k is None:
             last = names[-1]
             group = _entity_class(lex, last) == "org_head" or _is_plural(lex, last)
@@ -220,14 +255,14 @@ class _Entities:
             k = len(self.entities) - 1
             for h in heads:
                 self._by_head.setdefault(h, k)
-            if len(names) > 1 and self._all_names(name):
+            if len(names) > 1 and all_names:
                 for h in firsts:
                     self._by_first.setdefault(h, k)
         else:
             ent = self.entities[k]
             if len(display) > len(ent.name) and len(names) > 1:
                 ent.name = display
-                if self._all_names(name):
+                if all_names:
                     for h in firsts:
                         self._by_first.setdefault(h, k)
             ent.heads |= heads
@@ -244,31 +279,61 @@ class _Entities:
         )
 
     def _repeats(self) -> None:
-        """Every word outside the quotes that names a known entity is a mention of it."""
-        known = {m.start for m in self.mentions}
-        spans = [(m.start, m.end) for m in self.mentions]
-        for lo, hi in self._outside():
-            for tok in _words(self.text, lo, hi):
-                if tok.start() in known or any(s <= tok.start() < e for s, e in spans):
-                    continue
-                stems = _stems(self.lex, tok.group())
-                hit = next((h for h in stems if h in self._by_head), None)
-                k = self._by_head[hit] if hit is not None else None
-                if k is None:
-                    hit = next((h for h in stems if h in self._by_first), None)
-                    k = self._by_first[hit] if hit is not None else None
-                    nxt = _words(self.text, tok.end(), min(hi, tok.end() + 40))
-                    if (
-                        k is not None
-                        and nxt
-                        and any(self._by_head.get(h) == k for h in _stems(self.lex, nxt[0].group()))
-                    ):
-                        continue  # খালেদা জিয়ার: the head word that follows is the mention
-                if k is None or not _is_name_word(self.lex, tok, self.text):
-                    continue
-                # জিয়ার for জিয়া: a known name with an ending is in an oblique case
-                oblique = hit != stems[0] or self._oblique(tok.end())
-                self.mentions.append(_Mention(tok.start(), tok.end(), k, False, oblique))
+        """Every word outside the quotes that names a known entity is a mention of it.
+
+        Found with ``str.find`` of the names' words as the article spells them (and their other
+        normalization form), not by looking up every word of the article."""
+        covered: set[int] = set()  # word starts inside a mention already found
+        for m in self.mentions:
+            covered.update(w.start() for w in _words(self.text, m.start, m.end))
+        text = self.text
+        starts: set[int] = set()
+        for form in self._forms:
+            pos = text.find(form)
+            while pos >= 0:
+                if pos == 0 or not _is_word_char(text[pos - 1]):
+                    starts.add(pos)
+                pos = text.find(form, pos + 1)
+        starts -= covered
+        for start in sorted(starts):
+            tok = _WORD_RE.match(text, start)
+            if tok is None or self._inside_quote(start):
+                continue
+            stems = _stems(self.lex, tok.group())
+            hit = next((h for h in stems if h in self._by_head), None)
+            k = self._by_head[hit] if hit is not None else None
+            if k is None:
+                hit = next((h for h in stems if h in self._by_first), None)
+                k = self._by_first[hit] if hit is not None else None
+                nxt = _WORD_RE.search(text, tok.end(), min(len(text), tok.end() + 40))
+                if (
+                    k is not None
+                    and nxt is not None
+                    and not text[tok.end() : nxt.start()].strip()
+                    and any(self._by_head.get(h) == k for h in _stems(self.lex, nxt.group()))
+                ):
+                    continue  # খালেদা জিয়ার: the head word that follows is the mention
+            if k is None or not _is_name_word(self.lex, tok, text):
+                continue
+            # জিয়ার for জিয়া: a known name with an ending is in an oblique case
+            oblique = hit != stems[0] or self._oblique(tok.end())
+            self.mentions.append(_Mention(tok.start(), tok.end(), k, False, oblique))
+
+    def _inside_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._quote_starts, pos) - 1
+        return i >= 0 and pos < self.quotes[i][1]
+
+    def _add_forms(self, word: str) -> None:
+        """Remember how a name word is spelled here, without its case ending, in both
+        normalization forms (a Bengali article mixes precomposed and decomposed য়)."""
+        stems = _stems(self.lex, word)
+        raw = word
+        if len(stems) > 1:  # cut the ending off the word as spelled
+            while len(raw) > 1 and _key(raw, self.lex.lang) != stems[-1]:
+                raw = raw[:-1]
+        for form in {raw, unicodedata.normalize("NFC", raw), unicodedata.normalize("NFD", raw)}:
+            if len(form) > 1:
+                self._forms.add(form)
 
     # -- resolution ---------------------------------------------------------------------------
 
