@@ -355,7 +355,9 @@ def _basis(
         lex = _lexicon(lang)
         if lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
             who = "pronoun" if resolved else "pronoun-unresolved"
-        elif description_title(lex, speaker.text, Span(speaker.text, 0, len(speaker.text))):
+        elif _needs_resolving(lex, speaker) and description_title(
+            lex, speaker.text, Span(speaker.text, 0, len(speaker.text))
+        ):
             who = "description" if resolved else "description-unresolved"
         else:
             who = "name"

@@ -45,6 +45,7 @@ from newskit.quotes._records import Span
 from newskit.quotes._text import (
     _PRONOUNS,
     _SENTENCE_END_GLUED_RE,
+    _WCH,
     _WORD_RE,
     _abbreviation_before,
     _is_word_char,
@@ -53,6 +54,7 @@ from newskit.quotes._text import (
 )
 
 _WINDOW = 3000  # how far back (characters) a pronoun looks for its referent
+_LAST_WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*$")
 _FINAL_PUNCT = " \t\n.\u0964\u0965!?'\"\u2019\u201d)"
 _BOLE = "\u09ac\u09b2\u09c7 "  # "বলে ": the quotative of বলে জানান, বলে উল্লেখ করেন
 _MAX_SENTENCES = 8
@@ -112,7 +114,12 @@ class _Entities:
         anchors = _anchor_re(lex.lang)
         for lo, hi in self._outside():
             for am in anchors.finditer(text, lo, hi) if anchors is not None else ():
-                words = _words(text, am.start(), min(hi, am.end() + 160))
+                if am.group() == "\u0928\u0947":  # ने: the agent before it (no look ahead)
+                    sp = _scan_back(text, max(lo, am.start() - 120), am.start(), lex)
+                    if sp is not None and self._nameish(sp) and self._agentish(sp):
+                        found.append((sp.start, sp.end, sp.text, True, None))
+                    continue
+                words = _words(text, am.start(), min(hi, am.end() + 70))
                 if not words or words[0].start() != am.start():
                     continue
                 i, tok = 0, words[0]
@@ -127,10 +134,6 @@ class _Entities:
                     sp = _scan_back(text, max(lo, tok.start() - 80), tok.start(), lex)
                     if sp is not None and self._nameish(sp):
                         found.append((sp.start, sp.end, sp.text, False, None))
-                elif lex.lang == "hi" and _key(tok.group(), "hi") == "ने":
-                    sp = _scan_back(text, max(lo, tok.start() - 120), tok.start(), lex)
-                    if sp is not None and self._nameish(sp) and self._agentish(sp):
-                        found.append((sp.start, sp.end, sp.text, True, None))
             for m in lex.cue_re.finditer(text, lo, hi):
                 frame = lex.frames.get(_key(m.group(), lex.lang), "direct")
                 if lex.lang == "bn" and _key(m.group(), "bn").startswith(_BOLE):
@@ -139,7 +142,7 @@ class _Entities:
                     end = _sentence_end(text, m.end(), hi)
                     sp = _final_subject(text, m.end(), end, lex)
                 else:
-                    start = _sentence_start(text, max(lo, m.start() - 300), m.start())
+                    start = _sentence_start(text, max(lo, m.start() - 200), m.start())
                     sp = _speaker_before_cue(text, start, m, frame, lex)
                 if sp is not None and self._nameish(sp) and self._recurs(sp, lo):
                     found.append((sp.start, sp.end, sp.text, True, None))
@@ -213,12 +216,14 @@ class _Entities:
         return Span(text[s:e], s, e)
 
     def _oblique(self, end: int) -> bool:
-        words = _words(self.text, max(0, end - 40), min(len(self.text), end + 40))
-        before = [w for w in words if w.end() <= end]
-        after = [w for w in words if w.start() >= end]
-        if before and _has_strong_ending(self.lex, before[-1].group()):
+        """Is the mention ending at *end* in an oblique case: a case ending on its last word
+        (``হোসেনের``) or a postposition after it (``मलिक के``)?"""
+        text = self.text
+        last = _LAST_WORD_RE.search(text, max(0, end - 40), end)
+        if last is not None and _has_strong_ending(self.lex, last.group()):
             return True
-        return bool(after) and _entity_class(self.lex, after[0].group()) == "postposition"
+        nxt = _WORD_RE.search(text, end, min(len(text), end + 40))
+        return nxt is not None and _entity_class(self.lex, nxt.group()) == "postposition"
 
     def _parts(self, name: str) -> tuple[list[str], set[str], set[str], str, bool]:
         """(name words, head stems, first-word stems, display, all name words) of a mention
