@@ -141,9 +141,13 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 else None
             )
             after_close = r.close_pos + len(r.close_mark or "")
-            glued = r.close_mark is not None and (
-                _is_word_char(text[after_close : after_close + 1] or " ")
-                or text[after_close : after_close + 2][:1] == "-"
+            glued = (
+                r.close_mark is not None
+                and not _ends_with_terminator(content)  # "…मजाक है."बीबीसी: a joined paragraph
+                and (
+                    _is_word_char(text[after_close : after_close + 1] or " ")
+                    or text[after_close : after_close + 2][:1] == "-"
+                )
             )
             short = nwords < 4
             last_word = _WORD_RE.findall(content[-40:])[-1:] or [None]

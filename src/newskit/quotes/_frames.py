@@ -231,7 +231,15 @@ def _first_titled(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     while i < len(words):
         bare = lex.entities.get(_key(words[i].group(), lex.lang))
         if bare == "org_head" and lex.lang == "bn":
-            org = _organisation(text, words, i, lex)
+            j = i  # বিএনপি মিডিয়া সেল: the name runs to its last head noun
+            for k in range(i + 1, min(i + 4, len(words))):
+                if text[words[k - 1].end() : words[k].start()].strip() or not _is_name_word(
+                    lex, words[k], text
+                ):
+                    break
+                if lex.entities.get(_key(words[k].group(), lex.lang)) == "org_head":
+                    j = k
+            org = _organisation(text, words, j, lex)
             if org is not None:
                 return org
         if bare != "person_title":
@@ -415,8 +423,8 @@ def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | 
         ):
             break
         c = lex.classes.get(_key(tok.group(), lex.lang))
-        if c in ("stop", "skip", "naming"):
-            return None
+        if c in ("stop", "skip", "naming") or (c in _PRONOUNS and c != "subject"):
+            return None  # (… বলেও বিশ্বাস তার: a genitive pronoun, not a subject)
         got.append(tok)
         right = tok.end()
         if len(got) > 8:

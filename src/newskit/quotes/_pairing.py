@@ -180,10 +180,14 @@ def _close_unclosed(
 ) -> None:
     """An unclosed quote ends at *end* (by default its paragraph's end), trailing whitespace
     excluded. A straight single mark that nothing closes is an apostrophe or a prime
-    (``'এক্স-এ``, ``5'``), not a quote: it yields nothing."""
-    if op.mark == "'" and not op.continued:
-        return
+    (``'এক্স-এ``, ``5'``), not a quote, unless a reporting frame introduces it (``उसने बताया
+    कि 'मैं … दिलाइए। इस मामले में …``): then the quote is its first sentence."""
     start = op.pos + len(op.mark)
+    if op.mark == "'" and not op.continued:
+        first = _last_sentence_end(text, start, hi if end is None else end, first=True)
+        if first is None or not _after_frame(text, lo, op.pos):
+            return
+        end = first
     end = hi if end is None else end
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -399,6 +403,21 @@ def _reopens(text: str, op: _Open, p: int, lo: int, nxt: str) -> bool:
     if _is_word_char(nxt) and p - lo >= 2 and text[p - 1] == " " and text[p - 2] in ",:":
         return True
     return _frame_ends_at(text, last, p)
+
+
+def _after_frame(text: str, lo: int, p: int) -> bool:
+    """Does a reporting cue stand right before *p*, with only link words and punctuation
+    between (``बताया कि '``, ``বলেন, '``)?"""
+    lang = _lang(text, max(lo, p - 200), p)
+    if lang is None:
+        return False
+    lex = _lexicon(lang)
+    cue = None
+    for m in lex.cue_re.finditer(text, max(lo, p - 80), p):
+        cue = m
+    if cue is None:
+        return False
+    return all(_key(w.group(), lang) in lex.links for w in _words(text, cue.end(), p))
 
 
 def _frame_ends_at(text: str, lo: int, p: int) -> bool:

@@ -30,6 +30,7 @@ from newskit.quotes._frames import (
     _final_subject,
     _first_titled,
     _is_name_word,
+    _postposed_subject,
     _scan_back,
     _speaker_before_cue,
     _titled_name,
@@ -55,6 +56,7 @@ from newskit.quotes._text import (
 
 _WINDOW = 3000  # how far back (characters) a pronoun looks for its referent
 _LAST_WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*$")
+_GROUP_ENDINGS = ("\u09a6\u09cd\u09ac\u09df", "\u09a6\u09cd\u09ac\u09af\u09bc")  # -দ্বয় (the two)
 _FINAL_PUNCT = " \t\n.\u0964\u0965!?'\"\u2019\u201d)"
 _BOLE = "\u09ac\u09b2\u09c7 "  # "বলে ": the quotative of বলে জানান, বলে উল্লেখ করেন
 _MAX_SENTENCES = 8
@@ -142,8 +144,15 @@ class _Entities:
                     end = _sentence_end(text, m.end(), hi)
                     sp = _final_subject(text, m.end(), end, lex)
                 else:
-                    start = _sentence_start(text, max(lo, m.start() - 200), m.start())
-                    sp = _speaker_before_cue(text, start, m, frame, lex)
+                    sp = None
+                    if lex.lang == "bn" and frame == "direct":
+                        # … নিয়েও কথা বলেছেন তাসকিন।: the subject after the verb
+                        sp = _postposed_subject(
+                            text, m.end(), _sentence_end(text, m.end(), hi), lex
+                        )
+                    if sp is None:
+                        start = _sentence_start(text, max(lo, m.start() - 200), m.start())
+                        sp = _speaker_before_cue(text, start, m, frame, lex)
                 if sp is not None and self._nameish(sp) and self._recurs(sp, lo):
                     found.append((sp.start, sp.end, sp.text, True, None))
         byline = self._headline_byline()
@@ -513,7 +522,13 @@ def description_title(lex: _Lexicon, text: str, sp: Span) -> tuple[tuple[str, ..
         return None  # a title with a name: not a description
     classes = [_entity_class(lex, w.group()) for w in words]
     # it points back when it is a bare title (প্রধান উপদেষ্টা, सीपी) or has a demonstrative
-    # (এই ব্যাটার); উত্তর কোরিয়ার নেতা is only matched by the same title named before
+    # (এই ব্যাটার); উত্তর কোরিয়ার নেতা is only matched by the same title named before; a
+    # plural (নেতারা, नेताओं) describes a group, never one name
     bare = all(c in ("person_title", "title_modifier") for c in classes)
     points = ("definite" in classes or bare) and "indefinite" not in classes
+    if _is_plural(lex, words[-1].group()) or (
+        _stems(lex, words[-1].group())[0] not in (lex.entities)
+        and _key(words[-1].group(), lex.lang).endswith(_GROUP_ENDINGS)
+    ):
+        return None
     return _stems(lex, words[-1].group()), points
