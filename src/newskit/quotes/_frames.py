@@ -34,6 +34,7 @@ from newskit.quotes._text import (
     _is_word_char,
     _key,
     _lang,
+    _last_sentence_end,
     _line_end,
     _words,
 )
@@ -676,8 +677,25 @@ def _headline_attr(text: str, r: _Raw, lex: _Lexicon) -> _Attr | None:
     জানিয়েছেন … আমীর খসরু মাহমুদ চৌধুরী।``).
     """
     nl = text.find("\n")
-    if nl < 0 or r.open_pos > nl or nl > 250 or _count_words(text[r.start : r.end], 4) < 4:
+    if _count_words(text[r.start : r.end], 4) < 4:
         return None  # (a short quote in a headline is a name or a label)
+    line_lo = text.rfind("\n", 0, r.open_pos) + 1
+    before = text[line_lo : r.open_pos].rstrip()
+    leading = not before or before.endswith((":", ".", "-", "\u2026", "\u0964"))
+    if nl < 0 or r.open_pos > nl or nl > 250:
+        # not a headline: a quote that leads its line or a link (इसे भी पढ़ें...'…' X ने …)
+        # may only take the agent that follows it
+        if not leading or lex.lang != "hi" or r.close_mark is None:
+            return None
+        after = r.close_pos + len(r.close_mark)
+        nl = _last_sentence_end(text, after, _line_end(text, r.open_pos), first=True)
+        for tok in _words(text, after, nl or _line_end(text, r.open_pos)):
+            if _key(tok.group(), "hi") == "ने":
+                sp = _scan_back(text, r.close_pos + len(r.close_mark), tok.start(), lex)
+                if sp is not None and lex.classes.get(_key(sp.text, "hi")) not in _PRONOUNS:
+                    return _Attr(sp, None, "after", False)
+                break
+        return None
     if lex.lang == "hi" and r.close_mark is not None:
         for tok in _words(text, r.close_pos + len(r.close_mark), nl):
             if _key(tok.group(), "hi") == "ने":
