@@ -426,6 +426,8 @@ def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | 
         c = lex.classes.get(_key(tok.group(), lex.lang))
         if c in ("stop", "skip", "naming") or (c in _PRONOUNS and c != "subject"):
             return None  # (… বলেও বিশ্বাস তার: a genitive pronoun, not a subject)
+        if lex.cue_re.match(text, tok.start()):
+            return None  # … বলেও জানান তিনি: another cue follows; its subject is its own
         got.append(tok)
         right = tok.end()
         if len(got) > 8:

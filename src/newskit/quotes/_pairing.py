@@ -28,6 +28,7 @@ from newskit.quotes._text import (
     _key,
     _lang,
     _last_sentence_end,
+    _line_end,
     _words,
 )
 
@@ -528,7 +529,16 @@ def _closes_unmarked_speech(text: str, p: int, lo: int) -> bool:
     if _MARK_RE.search(text, start, p) is not None:
         return False
     lang = _lang(text, start, p)
-    return lang is not None and _fresh_frame(text, start, p, lang, comma_only=True)
+    if lang is None or not _fresh_frame(text, start, p, lang, comma_only=True):
+        return False
+    # … তারা। "যে গ্রামে … করেছি," বিবিসি বাংলাকে বলেন …: when the next mark clearly closes
+    # (glued to the word before, not to the one after), this one opens a quote after all
+    q = _next_double(text, p + 1, _line_end(text, p))
+    if q is None:
+        return True
+    qpos, qlen = q
+    nxt = text[qpos + qlen] if qpos + qlen < len(text) else " "
+    return text[qpos - 1].isspace() or not (nxt.isspace() or nxt in _CLOSING_CONTEXT)
 
 
 def _outer_closes_later(text: str, p: int, hi: int, mark: str) -> bool:
