@@ -320,6 +320,7 @@ _PRIOR_DECISION = {
     "speech:cue-colon": 0.8,
     "partial:cue-before": 0.7,
     "partial:cue-after": 0.7,
+    "speech:cue-after": 0.75,
     "speech:byline": 0.75,
     "speech:headline": 0.6,
     "partial:headline": 0.5,

@@ -53,7 +53,7 @@ from newskit.quotes._records import KINDS, Quote, Span
 from newskit.quotes._resolve import _Entities, description_title, pronoun_number
 from newskit.quotes._text import (
     _LEAD_PUNCT,
-    _MARK_RE,  # noqa: F401  (the marks pairing knows; stats' fast path checks them)
+    _MARK_RE,  # (also the marks stats' fast path checks)
     _PRONOUNS,
     _SENTENCE_END_RE,
     _TERMINATOR_RE,
@@ -198,6 +198,13 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 and (lang == "bn" or nwords >= 4 or post_attr.position == "before")
             ):  # Hindi puts the speaker first: after a short quote only its ने-subject counts
                 attr, kind, basis = post_attr, "partial", "partial:cue-after"
+                if (
+                    content.rstrip()[-1:] == ","
+                    and nwords >= 6
+                    and not text[pre_lo : r.open_pos].strip()
+                ):  # "আমরা … গুরুত্ব দেই," টেলিগ্রামে … তিনি বলেছেন: a whole sentence, its
+                    # attribution after it
+                    kind, basis = "speech", "speech:cue-after"
             elif (byline := _byline(text, r)) is not None:
                 attr, kind, basis = byline, "speech", "speech:byline"
             elif (head := _headline_attr(text, r, lex)) is not None:
@@ -218,6 +225,15 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                     ps = prev_segment or doc.previous_sentence(r.open_pos, line_lo)
                     if ps is not None:
                         prev = _previous_attr(text, ps, history, lex)
+                    if (
+                        prev is None
+                        and ps is not None
+                        and not _MARK_RE.search(text, *ps)
+                        and _SENTENCE_END_RE.search(content)
+                    ):  # ট্রাম্প বলেছেন, …। ওই অঞ্চলের … করে। "…।": one plain sentence between
+                        ps2 = doc.previous_sentence(ps[0], text.rfind("\n", 0, ps[0]) + 1)
+                        if ps2 is not None:
+                            prev = _previous_attr(text, ps2, history, lex)
                 long = _count_words(content, 6) >= 6 or bool(_SENTENCE_END_RE.search(content))
                 if prev is not None and (long or nwords > 1):
                     # a one-word quote with no cue in its sentence is a name or label

@@ -464,6 +464,8 @@ def _final_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None
     sp = _scan_back(text, start, end, lex)
     if sp is None or sp.end != end or _DIGIT_RE.search(sp.text):
         return None
+    if lex.cue_re.search(text, sp.start, end) is not None:
+        return None  # … বলেও বিবৃতিতে দাবি করা হয়: a second (passive) verb, not a subject
     return sp
 
 
