@@ -159,7 +159,7 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 or (  # ‘…’ হিসেবে খতিয়ানভুক্ত, but ‘…’ হিসেবে অভিহিত করেন is someone's words
                     nwords < 8 and _class(lex, title_after) == "as_marker" and post_attr is None
                 )
-                or (glued and nwords < 8)
+                or (glued and nwords < 8 and not (pre_attr is not None and pre_attr.punct))
                 or (  # 'बैक बेंचर' कहा जाता है: a label, not someone's words
                     short and post_attr is not None and post_attr.frame == "passive"
                 )
