@@ -192,6 +192,10 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                     nwords >= 6 or _SENTENCE_END_RE.search(content)
                 ):  # X कहते हैं कि ये फैन्टसी है- “…”: a colon or dash introduces speech
                     kind, basis = "speech", "speech:cue-colon"
+                elif pre_attr.framed and pre_attr.punct and _SENTENCE_END_RE.search(content):
+                    # X বলেন, “…হবে। … চায়,” তিনি আরও বলেন: sentences, though the reporter's
+                    # sentence goes on after them
+                    kind, basis = "speech", "speech:frame-before"
             elif (
                 post_attr is not None
                 and post_attr.speaker is not None
