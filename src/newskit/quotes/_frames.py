@@ -211,6 +211,12 @@ def _organisation(text: str, words: list[re.Match[str]], i: int, lex: _Lexicon) 
     in the nominative (no postposition after it), with at most three name words before it."""
     if i + 1 < len(words) and _entity_class(lex, words[i + 1].group()) == "postposition":
         return None
+    if (
+        i + 1 < len(words)
+        and not text[words[i].end() : words[i + 1].start()].strip()
+        and _key(words[i + 1].group(), lex.lang).endswith("\u0995\u09c7")
+    ):
+        return None  # সংবাদ সংস্থা পিটিআইকে বলেছেন: the agency named in the dative is addressed
     t = i
     while t > 0 and i - t < 3:
         prev = words[t - 1]
