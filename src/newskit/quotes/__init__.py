@@ -153,7 +153,11 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
             last_word = _WORD_RE.findall(content[-40:])[-1:] or [None]
             is_title = (
                 _is_title_word(lex, title_before)
-                or (nwords < 6 and _is_title_word(lex, last_word[0]))  # '… सेवा अभियान'
+                or (  # '… सेवा अभियान', but not বলেন, এটি ছিল একটি "যৌথ অভিযান"
+                    nwords < 6
+                    and _is_title_word(lex, last_word[0])
+                    and not (pre_attr is not None and pre_attr.speaker and pre_attr.punct)
+                )
                 or _is_title_word(lex, title_after)
                 or (short and _class(lex, title_after) in ("postp", "gen"))
                 or (  # ‘…’ হিসেবে খতিয়ানভুক্ত, but ‘…’ হিসেবে অভিহিত করেন is someone's words
@@ -186,6 +190,15 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 and (nwords >= 3 or _SENTENCE_END_RE.search(content))
             ):  # 'खुशी', महिलाएं बोलीं: a one-word quote before a cue is not a statement
                 attr, kind, basis = post_attr, "speech", "speech:frame-after"
+                lead = text[pre_lo : r.open_pos].rstrip()
+                if (
+                    _count_words(lead, 2) >= 2
+                    and lead[-1:] not in ",:;\u2013\u2014-.\u0964\u2026"
+                    and not _SENTENCE_END_RE.search(content)
+                    and pre_attr is None
+                ):  # … ঘটনায় জড়িত 'কেউ গ্রেফতার হয় নি', জানাল X: the reporter's sentence
+                    # began before the quote, which is only a part of it
+                    kind, basis = "partial", "partial:cue-after"
             elif pre_attr is not None and pre_attr.speaker is not None:
                 attr, kind, basis = pre_attr, "partial", "partial:cue-before"
                 if text[pre_lo : r.open_pos].rstrip()[-1:] in ":-\u2013\u2014" and (

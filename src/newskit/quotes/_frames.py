@@ -152,6 +152,11 @@ def _scan_back(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     got: list[re.Match[str]] = []
     words = _words(text, lo, hi)
     hi = _before_addressee(text, words, hi, lex)
+    head = text[lo:hi].rstrip()
+    if head.endswith(")"):  # সেন্ট্রাল কমান্ড (সেন্টকম) জানায়: an abbreviation in brackets
+        opened = head.rfind("(", max(0, len(head) - 40))
+        if opened > 0 and ")" not in head[opened:-1] and len(_words(head, opened, len(head))) <= 3:
+            hi = lo + opened
     right = hi
     for tok in reversed([w for w in words if w.end() <= hi]):
         gap = text[tok.end() : right].strip()
@@ -320,6 +325,10 @@ def _speaker_before_cue(
         if cls.get(w) == "gen":
             return _scan_back(text, lo, last.start(), lex)
         return None
+    if lang == "bn" and frame == "direct":
+        quoted = _quoted_source(text, _clause_start(text, lo, cue.start()), cue.start(), lex)
+        if quoted is not None:
+            return quoted
     sp = _scan_back(text, lo, cue.start(), lex)
     if lang != "bn":
         return sp
@@ -342,6 +351,41 @@ def _speaker_before_cue(
         # the subject stands at the start of the clause
         return _subject_forward(text, lo, hi, lex) or sp
     return sp
+
+
+def _quoted_source(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
+    """``X-কে উদ্ধৃত করে Y জানিয়েছে``, ``X-এর এক বিবৃতি উদ্ধৃত করে Y …``: Y only passes on X's
+    words, so X is the speaker (entities.tsv class ``quoting``)."""
+    words = _words(text, lo, hi)
+    for j in range(len(words) - 1, 0, -1):
+        k = _phrase_at(lex, words, j, "quoting")
+        if not k:
+            continue
+        i = j - 1  # the word before the phrase: the dative person or the quoted document
+        if _entity_class(lex, words[i].group()) == "not_speaker":
+            i -= 1  # … নংগ্রাং-এর এক বিবৃতি: step over the document and its article
+            while i >= 0 and lex.entities.get(_key(words[i].group(), lex.lang)) == "indefinite":
+                i -= 1
+            if i < 0 or not _is_genitive(lex, words[i].group()):
+                return None
+        elif not _key(words[i].group(), lex.lang).endswith("\u0995\u09c7"):
+            return None
+        subject = _first_titled(text, lo, words[i].start(), lex)
+        if subject is not None and subject.end < words[i].start():
+            return None  # বিএনপি মিডিয়া সেল X-কে উদ্ধৃত করে এক পোস্টে বলেছে: a named issuer
+            # before the quoted person speaks for itself in its own post
+        t = i  # the noun phrase ends there; take its name words before it
+        while (
+            t > 0
+            and i - t < 6
+            and not text[words[t - 1].end() : words[t].start()].strip(" ")
+            and _is_name_word(lex, words[t - 1], text)
+            and not _key(words[t - 1].group(), lex.lang).endswith("\u09c7")
+        ):
+            t -= 1
+        s, e = words[t].start(), words[i].end()
+        return _someone(lex, Span(text[s:e], s, e))
+    return None
 
 
 def _clause_start(text: str, lo: int, hi: int) -> int:
@@ -438,8 +482,9 @@ def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | 
         right = tok.end()
         if len(got) > 8:
             return None
-    if not got or _TAIL_RE.sub("", text[right:hi]):
-        return None
+    rest = _TAIL_RE.sub("", text[right:hi])
+    if not got or (rest and not (rest.lstrip().startswith(",") and len(got) <= 3)):
+        return None  # (a headline's "… জানালেন ট্রাম্প, লক্ষ্য …": a comma may end it)
     s, e = got[0].start(), got[-1].end()
     return _someone(lex, Span(text[s:e], s, e))
 
@@ -497,6 +542,12 @@ def _attribute_pre(text: str, lo: int, open_pos: int, lex: _Lexicon) -> _Attr | 
     if not cues:
         return None
     m, frame = cues[-1]
+    if frame == "passive":  # X জানিয়েছে যে, … যে খবর দাবি করা হয়েছে, তার "…": the passive
+        for m0, f0 in reversed(cues[:-1]):  # stands inside X's reported clause
+            nxt = _words(text, m0.end(), min(m0.end() + 12, open_pos))
+            if f0 != "passive" and nxt and _key(nxt[0].group(), lex.lang) in lex.links:
+                m, frame = m0, f0
+                break
     framed = _only_links(text, m.end(), open_pos, lex)
     speaker = _speaker_before_cue(text, lo, m, frame, lex)
     punct = bool(_PUNCT_RE.search(text, m.end(), open_pos))
