@@ -403,7 +403,21 @@ def _reopens(text: str, op: _Open, p: int, lo: int, nxt: str) -> bool:
         return False
     if _is_word_char(nxt) and p - lo >= 2 and text[p - 1] == " " and text[p - 2] in ",:":
         return True
+    if _is_word_char(nxt) and text[p - 1] == " " and _after_link(text, last, p):
+        return True  # … করেছেন। X-কে উদ্ধৃত করে পত্রিকাটি জানিয়েছে যে "…: a new frame's link
     return _frame_ends_at(text, last, p)
+
+
+def _after_link(text: str, lo: int, p: int) -> bool:
+    """Does text[lo:p] end with a reporting cue and a link word (``জানিয়েছে যে``, ``कहा कि``)?"""
+    lang = _lang(text, lo, p)
+    if lang is None:
+        return False
+    words = _words(text, max(lo, p - 40), p)
+    lex = _lexicon(lang)
+    if not words or _key(words[-1].group(), lang) not in lex.links:
+        return False
+    return _after_frame(text, lo, p)
 
 
 def _after_frame(text: str, lo: int, p: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newskit.scripts import INDIC_MARK, ZWJ, ZWNJ
@@ -127,7 +128,20 @@ def _abbreviation_before(text: str, lo: int, dot_end: int) -> bool:
     from newskit.segment import abbreviations  # the team's list, shared with the splitter
 
     word = _WORD_BEFORE_RE.search(text, max(lo, dot_end - 12), dot_end)
-    return word is not None and word.group(1) in abbreviations()
+    return word is not None and (
+        word.group(1) in abbreviations() or word.group(1) in _name_abbreviations()
+    )
+
+
+@lru_cache(maxsize=1)
+def _name_abbreviations() -> frozenset[str]:
+    """The honorifics of quote_words.tsv (class ``abbr``: মিজ., ডা.) that the splitter's list
+    may lack: a full stop after them never ends a quoted sentence."""
+    from newskit.quotes._lexicon import _lexicon
+
+    return frozenset(
+        w for lang in ("hi", "bn") for w, c in _lexicon(lang).classes.items() if c == "abbr"
+    )
 
 
 class _Doc:
