@@ -7,6 +7,7 @@ of this cue", a question the resolver asks too for sentences without any quote.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from newskit.quotes._lexicon import (
@@ -356,6 +357,12 @@ def _speaker_before_cue(
 def _quoted_source(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
     """``X-কে উদ্ধৃত করে Y জানিয়েছে``, ``X-এর এক বিবৃতি উদ্ধৃত করে Y …``: Y only passes on X's
     words, so X is the speaker (entities.tsv class ``quoting``)."""
+    if not any(
+        text.find(v, lo, hi) >= 0
+        for w in _phrase_starts(lex, "quoting")
+        for v in (w, unicodedata.normalize("NFC", w))
+    ):
+        return None  # (most clauses: no need to look at their words)
     words = _words(text, lo, hi)
     for j in range(len(words) - 1, 0, -1):
         k = _phrase_at(lex, words, j, "quoting")
