@@ -43,8 +43,10 @@ from newskit.quotes._frames import (
     _ends_clause,
     _ends_with_terminator,
     _headline_attr,
+    _leading_subject,
     _previous_attr,
     _resolve_by_cues,
+    _subject_forward,
     _word_next_to,
 )
 from newskit.quotes._lexicon import _class, _entity_class, _is_title_word, _Lexicon, _lexicon
@@ -62,6 +64,7 @@ from newskit.quotes._text import (
     _Doc,
     _is_word_char,
     _key,
+    _lang,
     _last_sentence_end,
 )
 
@@ -153,10 +156,11 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
             last_word = _WORD_RE.findall(content[-40:])[-1:] or [None]
             is_title = (
                 _is_title_word(lex, title_before)
-                or (  # '… सेवा अभियान', but not বলেন, এটি ছিল একটি "যৌথ অভিযান"
+                or (  # '… सेवा अभियान', but not বলেন, এটি ছিল একটি "যৌথ অভিযান" (a cue)
                     nwords < 6
                     and _is_title_word(lex, last_word[0])
-                    and not (pre_attr is not None and pre_attr.speaker and pre_attr.punct)
+                    and pre_attr is None
+                    and post_attr is None
                 )
                 or _is_title_word(lex, title_after)
                 or (short and _class(lex, title_after) in ("postp", "gen"))
@@ -222,6 +226,19 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 ):  # "আমরা … গুরুত্ব দেই," টেলিগ্রামে … তিনি বলেছেন: a whole sentence, its
                     # attribution after it
                     kind, basis = "speech", "speech:cue-after"
+            elif (
+                lang == "bn"
+                and post_attr is not None
+                and post_attr.speaker is None
+                and post_attr.frame == "direct"
+                and _subject_forward(text, pre_lo, r.open_pos, lex) is None
+                and (ps0 := prev_segment or doc.previous_sentence(r.open_pos, line_lo)) is not None
+                and (lead_sub := _leading_subject(text, ps0, lex)) is not None
+            ):  # ইউরোপীয় কমিশন … জরিমানা করেছে। … ‘প্রতারণামূলক’ বলে উল্লেখ করেছে: the
+                # subject left out is the one that began the sentence before
+                attr = _Attr(lead_sub, post_attr.cue, "previous", False, frame="direct")
+                kind = "speech" if _SENTENCE_END_RE.search(content) else "partial"
+                basis = f"{kind}:previous"
             elif (byline := _byline(text, r)) is not None:
                 attr, kind, basis = byline, "speech", "speech:byline"
             elif (head := _headline_attr(text, r, lex)) is not None:
@@ -280,10 +297,22 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
         resolved = None
         if speaker is not None and lang is not None:
             lex = _lexicon(lang)
-            if _needs_resolving(lex, speaker) and (ents is None or ents.lex.lang != lang):
+            named = not _needs_resolving(lex, speaker)
+            if not named and (ents is None or ents.lex.lang != lang):
                 ents = _Entities(text, [(q.open_pos, q.end) for q in raws], lex)
+                for h in history:  # the named speakers of the quotes before
+                    sp = h[2]
+                    if (
+                        sp is not None
+                        and _lang(text, sp.start, sp.end) == lang
+                        and not _needs_resolving(lex, sp)
+                    ):
+                        ents.add_named(sp)
             if ents is not None and ents.lex.lang == lang:
-                resolved = _resolve_speaker(ents, speaker, said, lex)
+                if named:
+                    ents.add_named(speaker)
+                else:
+                    resolved = _resolve_speaker(ents, speaker, said, lex)
             if resolved is None and lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
                 resolved = _resolve_by_cues(doc, r.open_pos, line_lo, lex, last_named)
             if lex.classes.get(_key(speaker.text, lang)) not in _PRONOUNS:

@@ -229,7 +229,10 @@ def _organisation(text: str, words: list[re.Match[str]], i: int, lex: _Lexicon) 
         if text[prev.end() : words[t].start()].strip() or not _is_name_word(lex, prev, text):
             break
         key = _key(prev.group(), lex.lang)
-        if key.endswith(("\u09c7", "\u09af\u09bc", "\u09df")) or _stems(lex, prev.group())[1:]:
+        locative = key.endswith(("\u09c7", "\u09af\u09bc", "\u09df")) and not key.endswith(
+            ("\u09c0\u09af\u09bc", "\u09c0\u09df")
+        )  # (ইউরোপীয়, জাতীয়: adjectives in -ীয়, not locatives)
+        if locative or _stems(lex, prev.group())[1:]:
             break  # a locative or an inflected word (ছয়টায়, হোসেনের) is not part of the name
         t -= 1
     s, e = words[t].start(), words[i].end()
@@ -448,17 +451,33 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
         if any(w.endswith(x) for x in _suffixes(lex, "stop_suffix")):
             break
         if w.endswith("\u09c7"):
+            if got and lex.classes.get(_key(got[0].group(), "bn")) == "det":
+                got = []  # এই প্ল্যাটফর্মের ব্লু টিক পদ্ধতিকে: one object noun phrase
+                continue
             if got and (
                 (w.endswith("\u0995\u09c7") and c is None) or tok is words[-1]
             ):  # a dative object, or an adjunct right before the verb: the subject is complete
                 break
             got = []  # participle, locative, postposition: the words so far were adverbial
             continue
+        # a genitive left alone by a stop is a modifier of what the stop governs
+        # (যুক্তরাষ্ট্রের এই পদক্ষেপের পর X …): the subject comes after it
+        dangling = (
+            len(got) == 1
+            and _is_genitive(lex, got[0].group())
+            and (w in lex.stopwords or _entity_class(lex, tok.group()) == "postposition")
+        )
         if c in ("stop", "skip", "naming") or tok.group().isdigit():
-            if got:
+            if got and not dangling:
                 break
+            got = []
             continue
+        if got and c == "abbr" and text.startswith(".", tok.end()):
+            break  # রজার্স মি. আহমেদকে: an honorific begins the next name
         if got and w in lex.stopwords and not _is_initial(text, tok):
+            if dangling:
+                got = []
+                continue
             break  # প্রধান উপদেষ্টা নতুন শ্রম অধ্যাদেশকে: a function word ends the subject
         got.append(tok)
         if len(got) >= 10:
@@ -467,6 +486,18 @@ def _subject_forward(text: str, lo: int, hi: int, lex: _Lexicon) -> Span | None:
         return None
     s, e = got[0].start(), got[-1].end()
     return _someone(lex, Span(text[s:e], s, e))
+
+
+def _leading_subject(text: str, ps: tuple[int, int], lex: _Lexicon) -> Span | None:
+    """The organisation or titled name that opens the sentence *ps* (``ইউরোপীয় কমিশন
+    সম্প্রতি …``): the subject a Bengali sentence after it may leave out."""
+    lo, hi = ps
+    words = _words(text, lo, hi)
+    if not words:
+        return None
+    m = _CLAUSE_RE.search(text, lo, hi)
+    sub = _first_titled(text, lo, m.start() if m else hi, lex)
+    return sub if sub is not None and sub.start == words[0].start() else None
 
 
 def _postposed_subject(text: str, start: int, hi: int, lex: _Lexicon) -> Span | None:
@@ -610,6 +641,17 @@ def _attribute_post(
             speaker = _final_subject(text, cue_end, hi, lex)
     if speaker is None and framed:
         speaker = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
+    elif (
+        speaker is None
+        and lex.lang == "bn"
+        and frame == "direct"
+        and _ends_in_comma(text, close_end)
+    ):
+        # "…লক্ষ্য করে," পররাষ্ট্রমন্ত্রী মার্কো রুবিও এক বিবৃতিতে বলেছেন: the quote is the
+        # object of the clause that follows it, whose subject is the speaker
+        sp = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
+        if sp is not None:
+            speaker, framed = sp, True
     elif speaker is None and lex.lang == "hi" and frame in ("ne", "direct"):
         # headline style without a comma: 'मगरमच्छ…बराबर' सीएम मोहन यादव ने इंदौर में कहा
         sp = _speaker_before_cue(text, close_end, _FakeMatch(cue_start), frame, lex)
@@ -625,6 +667,14 @@ def _attribute_post(
         if speaker is not None:
             return _Attr(speaker, cue, "before", False, frame=frame)
     return _Attr(None, cue, "after", framed, frame=frame)
+
+
+def _ends_in_comma(text: str, close_end: int) -> bool:
+    """Does the quote closed just before *close_end* end with a comma inside its marks?"""
+    j = close_end - 1
+    while j > 0 and text[j] in "\"'\u2019\u201d":
+        j -= 1
+    return text[j] == ","
 
 
 def _only_addressee(s: str, lex: _Lexicon) -> bool:

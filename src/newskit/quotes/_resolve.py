@@ -292,17 +292,32 @@ class _Entities:
             for w in _words(name, 0, len(name))
         )
 
-    def _repeats(self) -> None:
+    def add_named(self, sp: Span) -> None:
+        """A quote's speaker written as a name is one of the article's entities too, with its
+        repeats: its frame may wrap the quote (``… ব্রেটন অবশ্য এটিকে ‘…’ বলে উল্লেখ করেছেন``),
+        where the collection outside the quotes cannot see it."""
+        if not self._nameish(sp) or any(m.start == sp.start for m in self.mentions):
+            return
+        before = set(self._forms)
+        k = self._entity_of(sp.text, None)
+        self.mentions.append(_Mention(sp.start, sp.end, k, True, False))
+        new = self._forms - before
+        if new:
+            self._repeats(new)
+        self.mentions.sort(key=lambda m: m.start)
+
+    def _repeats(self, forms: set[str] | None = None) -> None:
         """Every word outside the quotes that names a known entity is a mention of it.
 
         Found with ``str.find`` of the names' words as the article spells them (and their other
-        normalization form), not by looking up every word of the article."""
+        normalization form), not by looking up every word of the article; *forms*: only these
+        spellings (of a name added later)."""
         covered: set[int] = set()  # word starts inside a mention already found
         for m in self.mentions:
             covered.update(w.start() for w in _words(self.text, m.start, m.end))
         text = self.text
         starts: set[int] = set()
-        for form in self._forms:
+        for form in self._forms if forms is None else forms:
             pos = text.find(form)
             while pos >= 0:
                 if pos == 0 or not _is_word_char(text[pos - 1]):
