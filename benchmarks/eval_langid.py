@@ -115,7 +115,7 @@ def ud_sentences(path: Path) -> Iterator[tuple[str, str]]:
     for line in path.read_text("utf-8").splitlines():
         if line.startswith("# sent_id"):
             sent_id = line.partition("=")[2].strip()
-        elif line.startswith("# text"):
+        elif line.startswith("# text =") or line.startswith("# text="):  # not text_en, text_fr
             text = line.partition("=")[2].strip()
             yield split_of(f"{path.name}:{sent_id or text}"), text
 
