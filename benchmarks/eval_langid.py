@@ -47,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,22 +121,71 @@ def ud_sentences(path: Path) -> Iterator[tuple[str, str]]:
             yield split_of(f"{path.name}:{sent_id or text}"), text
 
 
+def _prf(pairs: list[tuple[str, str]], labels: list[str]) -> dict:
+    """Per-label precision/recall/F1, accuracy and the confusion matrix of ``(gold, got)``."""
+    confusion: dict[str, Counter[str]] = {}
+    for gold, got in pairs:
+        confusion.setdefault(gold, Counter())[got] += 1
+    got_totals: Counter[str] = Counter(got for _, got in pairs)
+    per: dict[str, dict] = {}
+    for lang in labels:
+        row = confusion.get(lang, Counter())
+        n, hit = sum(row.values()), row[lang]
+        if not n:
+            continue
+        p = hit / got_totals[lang] if got_totals[lang] else 0.0
+        r = hit / n
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per[lang] = {"n": n, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+    correct = sum(g == s for g, s in pairs)
+    return {
+        "accuracy": round(correct / len(pairs), 4) if pairs else None,
+        "per_language": per,
+        "confusion": {g: dict(row.most_common()) for g, row in confusion.items()},
+    }
+
+
+def _units(root: Path, split: str) -> dict[str, list[tuple[str, str]]]:
+    """The ``(gold language, text)`` units of one split, by unit kind."""
+    docs: list[tuple[str, str]] = []
+    sents: list[tuple[str, str]] = []
+    for sp, _, lang, lines in ntrex_documents(root):
+        if sp != split:
+            continue
+        docs.append((lang, "\n".join(lines)))
+        sents += [(lang, s) for s in lines if len(s.split()) >= MIN_WORDS]
+    assamese = [("as", s) for sp, s in leipzig_sentences(root) if sp == split]
+    ud = []
+    for name, lang in (("sa_ufal-ud-test.conllu", "sa"), ("bho_bhtb-ud-test.conllu", "bho")):
+        ud += [(lang, s) for sp, s in ud_sentences(root / "ud" / name) if sp == split]
+    as_bn = [u for u in assamese if "\u09f0" in u[1] or "\u09f1" in u[1]]
+    as_bn += [u for u in sents if u[0] == "bn"]
+    return {
+        "documents": docs,
+        "sentences": sents,
+        "as_vs_bn": as_bn,
+        "as_all": assamese,
+        "sa_bho_sentences": ud,
+    }
+
+
+def score_langid(root: Path, split: str) -> dict:
+    """Language-ID scores of :func:`newskit.langid.detect` on one split."""
+    from newskit.langid import DETECTABLE, detect
+
+    out: dict[str, dict] = {}
+    for kind, units in _units(root, split).items():
+        pairs = [(gold, detect(text).lang) for gold, text in units]
+        out[kind] = _prf(pairs, list(DETECTABLE))
+    return out
+
+
 def run(data_dir: Path) -> dict:
-    """Counts of the frozen splits (the scores are added by the functions below)."""
+    """Language-ID and sentence-splitting scores on the dev and the blind test split."""
     root = langid_dir(Path(data_dir))
     if root is None:
         return {"skipped": "no <data>/langid/ntrex/DOCUMENT_IDS.tsv (see eval_langid.py)"}
-    counts: dict[str, dict[str, int]] = {"dev": {}, "test": {}}
-    for split, _, lang, sents in ntrex_documents(root):
-        counts[split][f"{lang}_docs"] = counts[split].get(f"{lang}_docs", 0) + 1
-        long = sum(len(s.split()) >= MIN_WORDS for s in sents)
-        counts[split][f"{lang}_sents"] = counts[split].get(f"{lang}_sents", 0) + long
-    for split, _ in leipzig_sentences(root):
-        counts[split]["as_sents"] = counts[split].get("as_sents", 0) + 1
-    for name, lang in (("sa_ufal-ud-test.conllu", "sa"), ("bho_bhtb-ud-test.conllu", "bho")):
-        for split, _ in ud_sentences(root / "ud" / name):
-            counts[split][f"{lang}_sents"] = counts[split].get(f"{lang}_sents", 0) + 1
-    return {"splits": counts}
+    return {split: {"langid": score_langid(root, split)} for split in ("dev", "test")}
 
 
 if __name__ == "__main__":
