@@ -1,4 +1,4 @@
-"""Which language a document, sentence or line is in: ``hi mr ne sa mai bho bn as en ur`` or ``und``.
+"""The language of a document, sentence or line: ``hi mr ne sa mai bho bn as en ur`` or ``und``.
 
 How, and why each piece:
 
