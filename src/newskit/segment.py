@@ -123,9 +123,9 @@ class Sentence:
     start: int
     end: int
 
-    def tokens(self) -> list[Token]:
+    def tokens(self, lang: str | None = None) -> list[Token]:
         """Tokens of this sentence, with offsets into the text the sentence came from."""
-        return tokenize(self.text, offset=self.start)
+        return tokenize(self.text, offset=self.start, lang=lang)
 
 
 # -- data ---------------------------------------------------------------------------------------
