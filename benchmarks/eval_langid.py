@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -180,12 +181,149 @@ def score_langid(root: Path, split: str) -> dict:
     return out
 
 
+_END_RE = re.compile(r"[.।?!][\"'”’)»]*$")
+
+
+def _boundary_prf(gold: set[int], got: set[int]) -> tuple[int, int, int]:
+    return len(gold & got), len(got - gold), len(gold - got)
+
+
+def _f1(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "gold": tp + fn}
+
+
+def score_news_sentences(root: Path, split: str) -> dict:
+    """Sentence-boundary F1 on NTREX paragraphs (see the module docstring), per language.
+
+    ``with_lang``: ``split_sentences(text, lang)``; ``default``: without a language (today's
+    Hindi/Bengali rules), to show what the language's rules change.
+    """
+    from newskit.segment import split_sentences
+
+    totals: dict[str, dict[str, list[int]]] = {}
+    for sp, _, lang, lines in ntrex_documents(root):
+        if sp != split or lang not in ("hi", "mr", "ne", "bn"):
+            continue
+        runs: list[list[str]] = [[]]
+        for line in lines:
+            if _END_RE.search(line):
+                runs[-1].append(line)
+            elif runs[-1]:
+                runs.append([])
+        for run in filter(None, runs):
+            text = " ".join(run)
+            gold, pos = set(), 0
+            for sentence in run:
+                pos += len(sentence) + 1
+                gold.add(pos - 1)
+            for mode, code in (("with_lang", lang), ("default", None)):
+                got = {x.end for x in split_sentences(text, code)}
+                acc = totals.setdefault(lang, {}).setdefault(mode, [0, 0, 0])
+                for i, n in enumerate(_boundary_prf(gold, got)):
+                    acc[i] += n
+    return {
+        lang: {mode: _f1(*acc) for mode, acc in modes.items()} for lang, modes in totals.items()
+    }
+
+
+def score_ud_marathi(data_dir: Path) -> dict:
+    """UD Marathi-UFAL token and sentence F1 with ``lang="mr"``: dev (train + dev) and test."""
+    from newskit.segment import split_sentences
+
+    ud = data_dir / "ud"
+    out: dict[str, dict] = {}
+    for split, names in (("dev", ["train", "dev"]), ("test", ["test"])):
+        stats = {"tokens": [0, 0, 0], "sentences": [0, 0, 0]}
+        for name in names:
+            base = ud / f"mr_ufal-{name}"
+            if not base.with_suffix(".txt").is_file():
+                return {"skipped": f"no {base}.txt"}
+            text = base.with_suffix(".txt").read_text("utf-8")
+            gold_lines = base.with_suffix(".tokens").read_text("utf-8").splitlines()
+            sys_lines = [[t.text for t in s.tokens("mr")] for s in split_sentences(text, "mr")]
+            gold_tok, gold_sent = _spans([line.split() for line in gold_lines])
+            got_tok, got_sent = _spans(sys_lines)
+            for kind, g, t in (("tokens", gold_tok, got_tok), ("sentences", gold_sent, got_sent)):
+                for i, n in enumerate(_boundary_prf(g, t)):
+                    stats[kind][i] += n
+        out[split] = {kind: _f1(*acc) for kind, acc in stats.items()}
+    return out
+
+
+def _spans(sentences: list[list[str]]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Token and sentence spans over the text with whitespace removed (CoNLL 2018 style)."""
+    tokens: set[tuple[int, int]] = set()
+    sents: set[tuple[int, int]] = set()
+    pos = 0
+    for toks in sentences:
+        start = pos
+        for tok in toks:
+            tokens.add((pos, pos + len(tok)))
+            pos += len(tok)
+        if pos > start:
+            sents.add((start, pos))
+    return tokens, sents
+
+
+_ELISION_RE = re.compile("(?<=[\u0980-\u09ff])['’](?=[\u0980-\u09ff])")
+
+
+def score_assamese(root: Path, split: str) -> dict:
+    """Assamese sentences: ৰ/ৱ through normalization, elision apostrophes through tokenization.
+
+    ``normalized_changed_ra_wa``: sentences whose count of ৰ or ৱ differs after
+    ``normalize(s, lang="as")`` (must be 0); ``apostrophes_split``: elision apostrophes
+    (between two Bengali-block characters, ``হ'ব``) that do not sit inside a token with the
+    letters on both sides (must be 0). Sentences with a ``‘`` are left out: there a ``’``
+    between letters may be the closing quote before a case ending (``‘ভেলা’ৰ``), which the
+    tokenizer splits off as it does in Bengali.
+    """
+    from newskit.normalization import normalize
+    from newskit.segment import tokenize
+
+    sentences = [s for sp, s in leipzig_sentences(root) if sp == split]
+    changed = apostrophes = split_ones = in_quotes = 0
+    for sentence in sentences:
+        out = normalize(sentence, lang="as")
+        if any(sentence.count(c) != out.count(c) for c in "\u09f0\u09f1"):
+            changed += 1
+        marks = [m.start() for m in _ELISION_RE.finditer(sentence)]
+        if not marks or "‘" in sentence:  # (with a ‘ open, ’ may close it: ‘ভেলা’ৰ)
+            in_quotes += len(marks)
+            continue
+        apostrophes += len(marks)
+        spans = [(t.start, t.end) for t in tokenize(sentence, lang="as")]
+        for pos in marks:
+            if not any(a < pos < b - 1 for a, b in spans):
+                split_ones += 1
+    return {
+        "sentences": len(sentences),
+        "with_ra_wa": sum("\u09f0" in s or "\u09f1" in s for s in sentences),
+        "normalized_changed_ra_wa": changed,
+        "apostrophes": apostrophes,
+        "apostrophes_split": split_ones,
+        "apostrophes_in_quoted_sentences_not_scored": in_quotes,
+    }
+
+
 def run(data_dir: Path) -> dict:
-    """Language-ID and sentence-splitting scores on the dev and the blind test split."""
-    root = langid_dir(Path(data_dir))
+    """Language-ID, segmentation and Assamese scores on the dev and the blind test split."""
+    data_dir = Path(data_dir)
+    out: dict[str, object] = {"ud_marathi": score_ud_marathi(data_dir)}
+    root = langid_dir(data_dir)
     if root is None:
-        return {"skipped": "no <data>/langid/ntrex/DOCUMENT_IDS.tsv (see eval_langid.py)"}
-    return {split: {"langid": score_langid(root, split)} for split in ("dev", "test")}
+        out["langid"] = {"skipped": "no <data>/langid/ntrex/DOCUMENT_IDS.tsv (see eval_langid.py)"}
+        return out
+    for split in ("dev", "test"):
+        out[split] = {
+            "langid": score_langid(root, split),
+            "news_sentences": score_news_sentences(root, split),
+            "assamese": score_assamese(root, split),
+        }
+    return out
 
 
 if __name__ == "__main__":
