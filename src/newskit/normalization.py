@@ -791,6 +791,15 @@ def _after(text: str, start: int, context: frozenset[str]) -> bool:
     return i >= 0 and text[i] in context
 
 
+def _after_visarga_colon(text: str, start: int) -> bool:
+    """True if a ``:`` that the Sanskrit visarga rule turns into ``ः`` stands before ``start``
+    (skipping one space): the danda step then sees the line as the visarga step will leave it."""
+    i = start - 1
+    if i >= 0 and text[i] == " ":
+        i -= 1
+    return i >= 1 and text[i] == ":" and text[i - 1] in _DEV_BEFORE
+
+
 def _step_danda(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
@@ -804,10 +813,16 @@ def _step_danda(
             count += text.count(legacy)
             text = text.replace(legacy, danda)
 
+    visarga_colon = _word_final_visarga(opts.lang)
+
     def pipe(m: re.Match[str]) -> str:
         nonlocal count
         s, t = m.group(), m.string
-        if _ends_clause(t, m.end()) and _after(t, m.start(), _INDIC_CONTEXT):
+        if _ends_clause(t, m.end()) and (
+            _after(t, m.start(), _INDIC_CONTEXT)
+            # (Sanskrit: "नम: |", the colon becomes a visarga in the next step)
+            or (visarga_colon and _after_visarga_colon(t, m.start()))
+        ):
             count += len(s)
             return "\u0965" if s == "||" else "\u0964"
         return s

@@ -498,7 +498,12 @@ def _names() -> frozenset[str]:
 @lru_cache(maxsize=16)
 def _names_for(key: str | None) -> frozenset[str]:
     alone, in_sequence = _initials(key)
-    return _abbreviations(key) | alone | in_sequence
+    names = _abbreviations(key) | alone | in_sequence
+    if key is not None:
+        # the parts of a dotted entry (वि in वि.सं.): a "." after one is left to the tokenizer,
+        # which keeps the whole abbreviation one token (the default lists keep today's rule)
+        names |= {part for name in names if "." in name for part in name.split(".") if part}
+    return names
 
 
 def _dot_is_full_stop(line: str, s: int) -> bool:
@@ -1488,6 +1493,8 @@ def _bulk_pads() -> list[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 
 #: Chunk -> its tokens joined by spaces, or None if it is one token (see _chunk_shape).
 _SHAPES: dict[str, str | None] = {}
+# (one cache per language whose rules differ: a chunk such as "सौ." is cut by the lists in force)
+_LANG_SHAPES: dict[str, dict[str, str | None]] = {}
 
 
 def _fast_tokenized(text: str) -> str | None:
@@ -1540,7 +1547,8 @@ def _fast_tokenized(text: str) -> str | None:
     if "," in out:  # a comma left between digits: the chunk may be more than a number (a1,5)
         where += [m.start() for m in _DIGIT_COMMA_RE.finditer(out)]
         where.sort()
-    shapes = _SHAPES
+    key = _RULES.get()
+    shapes = _SHAPES if key is None else _LANG_SHAPES.setdefault(key, {})
     for p in where:
         if p < last:
             continue  # in a chunk already done
