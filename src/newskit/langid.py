@@ -53,8 +53,10 @@ __all__ = [
     "detect",
     "detect_lines",
     "dominant_script",
+    "has_cld2",
     "sample_of",
     "script_counts",
+    "script_of_counts",
 ]
 
 #: Languages :func:`detect` can answer (``kok`` is only ever named with ``--lang``).
@@ -131,6 +133,18 @@ def _main_script(counts: dict[str, int]) -> str:
     return best
 
 
+def script_of_counts(counts: dict[str, int]) -> str | None:
+    """:func:`dominant_script` from letter counts by script (``Deva``, ``Beng``, ``Latn``,
+    ``Arab``; a missing one counts 0), for callers that counted letters already.
+
+    >>> script_of_counts({"Deva": 30, "Latn": 100}), script_of_counts({})
+    ('Deva', None)
+    """
+    full = {name: counts.get(name, 0) for name in _SCRIPT_BITS}
+    best = _main_script(full)
+    return best if full[best] else None
+
+
 def dominant_script(text: str) -> str | None:
     """The script of *text*: the one most of its letters are in, or None when it has none.
 
@@ -166,16 +180,43 @@ _CLD2_SCRIPT |= {"bn": "Beng", "as": "Beng", "en": "Latn", "ur": "Arab"}
 
 
 @lru_cache(maxsize=1)
-def _cld2() -> Callable[..., tuple]:
-    """``pycld2.detect``, imported on first use (it is 14 MB of tables)."""
-    import pycld2
+def _cld2() -> Callable[..., tuple] | None:
+    """``pycld2.detect``, imported on first use (it is 14 MB of tables); None without pycld2.
 
-    return pycld2.detect
+    Why tolerate its absence: pycld2 has no wheel for Linux aarch64, musl or the newest
+    CPython, and building it needs a C++ compiler. Without it, :func:`detect` still answers
+    from the script, the Assamese letters and the marker words (see :func:`has_cld2`).
+    """
+    try:
+        import pycld2
+    except ImportError:
+        return None
+    return pycld2.detect  # type: ignore[no-any-return]
+
+
+def has_cld2() -> bool:
+    """Whether CLD2 (``pycld2``) can be used; without it the answers are less sure.
+
+    Without CLD2, :func:`detect` tells the languages apart by script (Latin: ``en``, Arabic:
+    ``ur``), Assamese by ``ৰ``/``ৱ`` (as sure as with CLD2) and the Devanagari languages by
+    their marker words and Marathi's ``ळ`` (Hindi when none: Sanskrit comes out as Hindi),
+    at probabilities of :data:`NO_CLD2_PROBABILITY` or less. The core never prints: callers
+    warn once (:func:`newskit.pipeline.languages.warn_if_guessing`).
+    """
+    return _cld2() is not None
+
+
+#: The highest probability :func:`detect` gives without CLD2, for an answer that only the
+#: script (Latin, Arabic) or the marker words decided.
+NO_CLD2_PROBABILITY = 0.5
 
 
 def _cld2_guesses(text: str) -> tuple[list[tuple[str, int]], bool]:
-    """CLD2's ``(code, percent)`` guesses for *text*, best first, and whether it is reliable."""
+    """CLD2's ``(code, percent)`` guesses for *text*, best first, and whether it is reliable
+    (none, and unreliable, without pycld2)."""
     detect = _cld2()
+    if detect is None:
+        return [], False
     try:
         reliable, _, guesses = detect(text, bestEffort=True)
     except Exception:  # pycld2.error: invalid UTF-8 (lone surrogates) or control bytes
@@ -261,8 +302,15 @@ def detect(text: str, sample: int | None = SAMPLE_CHARS) -> Detection:
     if script == "Deva":
         return _devanagari(s, letters, top, percent, reliable)
     if top is None:
+        if _cld2() is None:  # (without CLD2 the script is all there is to go on)
+            return Detection(_SCRIPT_LANG[script], _NO_CLD2_SCRIPT_ONLY)
         return Detection("und", 0.0)
     return Detection(_FROM_CLD2[top], _confidence(percent, reliable))
+
+
+#: The language a Latin or Arabic text is taken for without CLD2, and how sure that is.
+_SCRIPT_LANG = {"Latn": "en", "Arab": "ur"}
+_NO_CLD2_SCRIPT_ONLY = 0.3
 
 
 def _bengali_script(
@@ -290,7 +338,9 @@ def _devanagari(s: str, letters: int, top: str | None, percent: int, reliable: b
     if top not in (None, "bh") and reliable and letters > MARKER_CHARS:
         return Detection(top, _confidence(percent, reliable))
     markers = _marker_counts(s)
-    if top is None:  # CLD2 has no Devanagari answer: the markers, else Hindi
+    if top is None:  # CLD2 has no Devanagari answer (or no CLD2): the markers, else Hindi
+        if "\u0933" in s:  # ळ: Marathi writes it in about 30 words of 1,000, Hindi and Nepali not
+            markers["mr"] += s.count("\u0933")
         if markers:
             best, n = markers.most_common(1)[0]
             return Detection(best, 0.5 if n >= _NOT_HINDI_SCORE else 0.3)

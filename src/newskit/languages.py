@@ -26,6 +26,7 @@ __all__ = [
     "Language",
     "data_file",
     "fallback_chain",
+    "lang_of_label",
     "languages",
     "parse_lang",
     "script_agrees",
@@ -86,6 +87,28 @@ def parse_lang(value: str) -> str:
     code = _spellings().get(value.strip().lower())
     if code is None:
         raise ValueError(f"unknown language {value!r}; languages are {', '.join(LANGS)}")
+    return code
+
+
+def lang_of_label(value: object) -> str | None:
+    """The language code a corpus record's language field names, or None when it names none.
+
+    Corpora label languages in their own ways: CulturaX ``"mr"``, FLORES-style
+    ``"mar_Deva"``, locale tags ``"hi-IN"``, names ``"Nepali"``. The label is read with
+    :func:`parse_lang`, then by its part before ``_`` or ``-``. Anything else (a language
+    newskit does not know, an empty or non-string value) is None, so that the caller falls
+    back to the ``--lang`` given or to detection rather than fail on a record.
+
+    >>> lang_of_label("mar_Deva"), lang_of_label("hi-IN"), lang_of_label("ta"), lang_of_label(3)
+    ('mr', 'hi', None, None)
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    spellings = _spellings()
+    label = value.strip().lower()
+    code = spellings.get(label)
+    if code is None:
+        code = spellings.get(label.replace("-", "_").split("_")[0])
     return code
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from itertools import pairwise
 
 import pytest
 
+import newskit.langid as langid
 from newskit.langid import (
     DETECTABLE,
+    NO_CLD2_PROBABILITY,
     SAMPLE_CHARS,
     Detection,
     detect,
     detect_lines,
     dominant_script,
+    has_cld2,
     sample_of,
     script_counts,
 )
@@ -128,3 +132,37 @@ def test_detector_is_imported_lazily() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.fixture
+def without_cld2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As on a machine where pycld2 has no wheel: ``import pycld2`` fails."""
+    monkeypatch.setitem(sys.modules, "pycld2", None)  # (None in sys.modules: ImportError)
+    langid._cld2.cache_clear()
+    yield
+    monkeypatch.undo()
+    langid._cld2.cache_clear()
+
+
+def test_without_cld2_scripts_letters_and_marker_words_still_answer(without_cld2: None) -> None:
+    assert not has_cld2()
+    for lang in ("hi", "mr", "ne", "bn", "mai", "bho"):
+        found = detect(NEWS[lang])
+        assert found.lang == lang
+        assert found.probability <= NO_CLD2_PROBABILITY  # less sure than with CLD2
+    assert detect(NEWS["as"]) == Detection("as", 0.99)  # the letters decide, as with CLD2
+    assert detect(NEWS["en"]).lang == "en" and detect(NEWS["ur"]).lang == "ur"
+    assert detect(NEWS["en"]).probability < 0.5
+    assert detect(NEWS["sa"]).lang == "hi"  # (no marker words for Sanskrit)
+    assert detect("१२३ ...") == Detection("und", 0.0)
+
+
+def test_without_cld2_marathi_is_told_by_its_letter_and_suffixes(without_cld2: None) -> None:
+    # no Marathi marker word here: ळ and the -च्या/-णार suffixes decide
+    assert detect("पुण्याच्या नागरिकांना पाणी मिळणार").lang == "mr"
+    assert detect("सरकारले आगामी वर्षको बजेट सार्वजनिक गरेको").lang == "ne"
+
+
+def test_with_cld2_installed_it_is_used() -> None:
+    assert has_cld2()
+    assert detect(NEWS["mr"]).probability > NO_CLD2_PROBABILITY
