@@ -64,6 +64,7 @@ __all__ = [
     "iter_sentences",
     "iter_tokens",
     "piece_tokens",
+    "segmentation_rules",
     "sentence_columns",
     "sentence_lines",
     "split_sentences",
@@ -93,6 +94,9 @@ KINDS = (
 ABBREVIATION_LANGS = ("hi", "bn", "en")
 #: Files that make a language's segmentation differ from the default (hi + bn + en lists).
 _RULE_FILES = ("abbreviations.txt", "initials.txt", "rules.tsv")
+#: The keys of ``rules.tsv`` that are segmentation rules (Sanskrit's file has only a
+#: normalization rule: Sanskrit segments by the default lists).
+_SEGMENT_RULES = ("reporting_clause", "reporting_openers")
 
 # The language whose rules apply (see _rules_key), set by a public function's ``lang=`` for the
 # duration of the call. Why a context variable and not a parameter: about thirty helpers (fast
@@ -176,11 +180,28 @@ def _rules_key(lang: str | None) -> str | None:
             return None
         for name in _RULE_FILES:
             try:
-                data_text(code, name)
+                text = data_text(code, name)
             except FileNotFoundError:
                 continue
-            return code
+            if name != "rules.tsv" or any(
+                line.split("\t")[0].strip() in _SEGMENT_RULES for line in text.splitlines()
+            ):
+                return code
     return None
+
+
+def segmentation_rules(lang: str | None) -> str | None:
+    """Whose segmentation rules apply to *lang*: a code with rules of its own, or None for
+    the default lists (Hindi, Bengali and English), which every other language uses.
+
+    Callers that memoize segmentation results (``newskit stats`` keeps the tokens of every
+    distinct piece of text) keep one memo per answer: the same text may segment differently
+    under another language's rules (``सौ.`` is one token in Marathi).
+
+    >>> [segmentation_rules(x) for x in ("hi", "mr", "kok", "sa", "as", None)]
+    [None, 'mr', 'mr', None, 'as', None]
+    """
+    return _rules_key(lang)
 
 
 def _rules_langs(key: str | None) -> tuple[str, ...]:
@@ -1086,10 +1107,11 @@ _UNIT_HARD_RES = tuple((c, re.compile(rf"{re.escape(c)}{_UNIT_END}")) for c in "
 _HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
 
 
-def sentence_lines(text: str) -> str:
+def sentence_lines(text: str, lang: str | None = None) -> str:
     """The sentence texts of *text* joined by newlines, exactly as written (no offsets).
 
-    The same as ``"\\n".join(_general_columns(text)[0])``.
+    The same as ``"\\n".join(_general_columns(text)[0])``; with *lang*, as
+    ``"\\n".join(sentence_columns(text, lang)[0])`` (that language's lists and rules).
 
     Why a second path: the command that prints sentences needs neither offsets nor objects,
     and the general one runs Python code per line and a regex split over all the text. Here
@@ -1097,6 +1119,12 @@ def sentence_lines(text: str) -> str:
     _CERTAIN_END), and only the units holding some other terminator are cut by the
     per-line code (:func:`_easy_line_columns`).
     """
+    if lang is not None:
+        key = _rules_key(lang)
+        if _rules(key).get("reporting_clause") == "yes":  # (joins need the offsets)
+            return "\n".join(sentence_columns(text, lang)[0])
+        if key != _RULES.get():
+            return _in_rules(lang, sentence_lines, text)
     if "\x00" in text:
         return "\n".join(_general_columns(text)[0])
     text = "\n".join(filter(None, map(str.strip, text.split("\n"))))

@@ -12,7 +12,9 @@ from newskit.segment import (
     iter_sentences,
     iter_tokens,
     piece_tokens,
+    segmentation_rules,
     sentence_columns,
+    sentence_lines,
     split_sentences,
     token_columns,
     token_strings,
@@ -114,3 +116,24 @@ def test_piece_tokens_with_a_language() -> None:
     got = piece_tokens(pieces, "mr")
     assert got[0] == ["सौ."]
     assert got[0] != piece_tokens(pieces)[0]
+
+
+ASSAMESE = "ড° শৰ্মাই ক'লে, \"আমি সাজু।\" তেওঁ কয় যে কাম হ'ব। ৰাজ্যত বানপানী।"
+
+
+@pytest.mark.parametrize("lang", [None, "hi", "mr", "ne", "as", "sa", "kok", "bho"])
+@pytest.mark.parametrize("text", [MARATHI, NEPALI, ASSAMESE])
+def test_sentence_lines_equals_the_sentences_under_every_languages_rules(
+    lang: str | None, text: str
+) -> None:
+    # the fast path of `newskit sentences` (text output) against the offsets path
+    doc = f"{text}\n\n  {text}  \n{text}"
+    assert sentence_lines(doc, lang) == "\n".join(s.text for s in split_sentences(doc, lang))
+
+
+def test_which_languages_have_rules_of_their_own() -> None:
+    # Sanskrit's rules.tsv holds a normalization rule only: it segments by the default lists
+    own = {x: segmentation_rules(x) for x in ("hi", "bn", "en", "sa", "mai", "bho", "ur", "und")}
+    assert set(own.values()) == {None}
+    assert [segmentation_rules(x) for x in ("mr", "kok", "ne", "as")] == ["mr", "mr", "ne", "as"]
+    assert split_sentences(MARATHI, "sa") == split_sentences(MARATHI)
