@@ -208,17 +208,22 @@ def test_tokenize_detects_the_language_and_records_name_it() -> None:
     assert {json.loads(x)["lang"] for x in hindi.splitlines()} == {"hi"}
 
 
-def test_json_lines_records_are_segmented_each_by_its_language(tmp_path: Path) -> None:
+def test_json_lines_take_the_first_records_language_or_each_records_label(
+    tmp_path: Path,
+) -> None:
+    def langs(*args: str) -> list[str]:
+        out = invoke("sentences", "--format", "jsonl", *args).stdout
+        langs = [json.loads(x)["lang"] for x in out.splitlines()]
+        return [x for i, x in enumerate(langs) if not i or langs[i - 1] != x]
+
     path = tmp_path / "mixed.jsonl"
-    lines = [json.dumps({"text": t}, ensure_ascii=False) for t in (DOCS[0], MARATHI, DOCS[4])]
+    records = [{"text": DOCS[1]}, {"text": MARATHI, "lang": "hi"}, {"text": DOCS[4], "lang": "as"}]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
     path.write_text("\n".join(lines) + "\n", "utf-8")
-    records = [
-        json.loads(x)
-        for x in invoke("sentences", "--format", "jsonl", str(path)).stdout.splitlines()
-    ]
-    langs = [r["lang"] for r in records]
-    assert [x for i, x in enumerate(langs) if not i or langs[i - 1] != x] == ["hi", "mr", "as"]
-    assert langs.count("mr") == 2
+    # detected once per input, like a text file's (on the first record), unless labelled
+    assert langs(str(path)) == ["mr"]
+    assert langs("--lang-field", "lang", str(path)) == ["mr", "hi", "as"]
+    assert langs("--lang-field", "lang", "--lang", "ne", str(path)) == ["ne", "hi", "as"]
     labelled = tmp_path / "labelled.jsonl"
     labelled.write_text(json.dumps({"text": MARATHI, "lang": "hi"}) + "\n", "utf-8")
     got = invoke("sentences", "--lang-field", "lang", str(labelled)).stdout

@@ -160,6 +160,7 @@ def test_without_cld2_scripts_letters_and_marker_words_still_answer(without_cld2
 def test_without_cld2_marathi_is_told_by_its_letter_and_suffixes(without_cld2: None) -> None:
     # no Marathi marker word here: ळ and the -च्या/-णार suffixes decide
     assert detect("पुण्याच्या नागरिकांना पाणी मिळणार").lang == "mr"
+    assert detect("पावसामुळे शाळा बंद").lang == "mr"  # (ळ alone)
     assert detect("सरकारले आगामी वर्षको बजेट सार्वजनिक गरेको").lang == "ne"
 
 

@@ -8,7 +8,7 @@ from newskit.cli.options import input_options, jobs_option, lang_options, usage_
 from newskit.pipeline.inputs import Inputs
 
 _NORMALIZE_HELP = "Run the default normalization first (offsets then refer to the normalized text)."
-_LANG_AUTO = "detect per input from its first lines, per record for JSON Lines"
+_LANG_AUTO = "detect once per input, on its first lines (JSON Lines: its first record)"
 _LANG_HELP = " Marathi, Nepali and Assamese add their abbreviations; mr/ne a reporting-clause rule."
 
 

@@ -48,16 +48,22 @@ class LangOptions:
 
         return detect(text)
 
-    def of_record(self, record: dict[str, object], text: str) -> Detection:
-        """The language of a JSON Lines record: its ``field`` when that names a language
-        newskit knows (probability 1.0), else :meth:`of_text`."""
+    def labelled(self, record: dict[str, object]) -> str | None:
+        """The language a JSON Lines record's ``field`` names, if it names one newskit knows
+        (see :func:`newskit.languages.lang_of_label`); else the one given, if any."""
         if self.field is not None:
             from newskit.languages import lang_of_label
 
             code = lang_of_label(record.get(self.field))
             if code is not None:
-                return Detection(code, 1.0)
-        return self.of_text(text)
+                return code
+        return self.lang
+
+    def of_record(self, record: dict[str, object], text: str) -> Detection:
+        """The language of a JSON Lines record: :meth:`labelled` (probability 1.0), else
+        detected on its text."""
+        code = self.labelled(record)
+        return self.of_text(text) if code is None else Detection(code, 1.0)
 
     def of_chunk(self, chunk: Chunk) -> str:
         """The language of an input from its first chunk: given, or detected on the input's
