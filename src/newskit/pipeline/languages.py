@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newskit.langid import Detection
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the detector is imported only where something is detected)
     from newskit.diagnostics import Diagnostics
+    from newskit.langid import Detection
     from newskit.pipeline.chunks import Chunk
 
 #: Bytes of an input's head that tell its language (a few lines; a Devanagari or Bengali
@@ -42,10 +41,10 @@ class LangOptions:
 
     def of_text(self, text: str) -> Detection:
         """The language of a document: the one given (probability 1.0), or detected."""
+        from newskit.langid import Detection, detect
+
         if self.lang is not None:
             return Detection(self.lang, 1.0)
-        from newskit.langid import detect
-
         return detect(text)
 
     def labelled(self, record: dict[str, object]) -> str | None:
@@ -62,6 +61,8 @@ class LangOptions:
     def of_record(self, record: dict[str, object], text: str) -> Detection:
         """The language of a JSON Lines record: :meth:`labelled` (probability 1.0), else
         detected on its text."""
+        from newskit.langid import Detection
+
         code = self.labelled(record)
         return self.of_text(text) if code is None else Detection(code, 1.0)
 
