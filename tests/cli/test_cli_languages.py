@@ -9,6 +9,7 @@ Nepali, Bengali, Assamese, Marathi; one per blank-line-separated block).
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -298,3 +299,25 @@ def test_without_cld2_commands_warn_once_and_still_tell_the_languages(without_cl
     # a language given needs no detector: no warning
     assert invoke("stats", "--lang", "hi", str(NEWS)).stderr == ""
     assert invoke("normalize", input="नमस्ते\n").stderr == ""
+
+
+def test_an_inputs_statistics_per_language_do_not_carry_the_running_total() -> None:
+    # A worker shares the total-only counters (bigrams) of new statistics with its running
+    # total; an input's result, pickled to the parent, must not take that total along.
+    from newskit.pipeline.stats import LangReduction
+    from newskit.stats import document_stats
+
+    red = LangReduction()
+    total = red.zero()
+    sizes = []
+    for _ in range(2):
+        state = red.new(total)
+        document_stats(DOCS[1], lang="mr", into=state.of("mr"))
+        part = red.commit(total, state, True)
+        assert not part.of("mr").bigram_counts  # (counted straight into the total)
+        sizes.append(len(pickle.dumps(part)))
+        total = red.merge(total, part)
+        for i in range(2000):  # the total grows; the next input's result must not
+            total.rest.bigram_counts[(str(i), "x")] += 1
+    assert total.rest.bigram_counts[("राज्यात", "गेल्या")] == 2  # (both inputs', shared)
+    assert sizes[1] < sizes[0] * 1.1

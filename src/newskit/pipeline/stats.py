@@ -281,6 +281,11 @@ class ByLang:
             self.langs[lang] = st
         return st
 
+    def unshare(self) -> None:
+        """Stop sharing with the total: languages added later get counters of their own,
+        and pickling this (a result for the parent) does not take the total along."""
+        self._shared = None
+
     def __iadd__(self, other: ByLang) -> ByLang:
         self.rest += other.rest
         for lang, theirs in other.langs.items():
@@ -313,6 +318,7 @@ class LangReduction:
     def commit(self, total: ByLang, state: ByLang, shared: bool) -> ByLang:
         for st in state.langs.values():
             move_total_only(None if shared else total.rest, st)
+        state.unshare()  # (an input's result must not carry the total to the parent)
         return state
 
     def merge(self, into: ByLang, other: ByLang) -> ByLang:
