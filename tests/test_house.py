@@ -11,7 +11,17 @@ import pytest
 from samples import ROOT
 
 PACKAGE = ROOT / "src" / "newskit"
-CORES = ("normalization", "segment", "quotes", "stats", "documents", "scripts", "formats")
+CORES = (
+    "normalization",
+    "segment",
+    "quotes",
+    "stats",
+    "documents",
+    "scripts",
+    "formats",
+    "languages",
+    "langid",
+)
 
 
 def _modules() -> dict[str, ast.Module]:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, split_steps, usage_errors
+from newskit.cli.options import (
+    input_options,
+    jobs_option,
+    lang_options,
+    split_steps,
+    usage_errors,
+)
 from newskit.pipeline.inputs import Inputs, UsageError
 
 
@@ -78,11 +84,12 @@ from newskit.pipeline.inputs import Inputs, UsageError
     show_default=True,
     help="indicnlp: indic-nlp-library's normalizer, for its exact output.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["hi", "bn", "mr", "ne"]),
-    default=None,
-    help="Language for --profile indicnlp. [default: per line, by script]",
+@lang_options(
+    " A language adds its visarga words (mr, ne, as) or rules (sa: नम: -> नमः); with "
+    "--profile indicnlp, the language indic-nlp normalizes as (hi, bn, mr, ne, sa, as, kok).",
+    field=False,
+    auto="no detection: the Hindi and Bengali rules, safe for every language; indicnlp: hi or "
+    "bn per line, by script",
 )
 @click.option(
     "--explain",

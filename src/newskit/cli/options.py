@@ -91,3 +91,59 @@ def usage_errors(f: F) -> F:
 def split_steps(values: tuple[str, ...]) -> list[str]:
     """``--skip a,b --skip c`` → ``["a", "b", "c"]``."""
     return [s.strip() for v in values for s in v.split(",") if s.strip()]
+
+
+class LangType(click.ParamType):
+    """A ``--lang`` value: ``auto`` (None: detect) or a language code, an ISO 639-2/3 code
+    or an English name (:func:`newskit.languages.parse_lang`), any case; anything else is a
+    usage error (exit 2) that lists the codes."""
+
+    name = "lang"
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        from newskit.languages import LANGS
+
+        return f"[auto|{'|'.join(LANGS)}]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str | None:
+        if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+            return None
+        from newskit.languages import parse_lang
+
+        try:
+            return parse_lang(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def lang_options(
+    help_more: str = "", *, field: bool = True, auto: str = "detect per document"
+) -> Callable[[F], F]:
+    """``--lang`` (and, with ``field``, ``--lang-field NAME`` for JSON Lines): the command
+    receives ``lang`` (a code, or None for ``auto``) and, with ``field``, ``lang_field``.
+
+    One option for every command with language rules, so that each takes the same codes and
+    spellings (``mr``, ``mar``, ``Marathi``) and rejects the same mistakes.
+    """
+
+    def decorate(f: F) -> F:
+        if field:  # (applied first: listed after --lang in --help)
+            f = click.option(
+                "--lang-field",
+                metavar="NAME",
+                default=None,
+                help="JSON Lines: take each record's language from this field (mr, mar_Deva, "
+                "hi-IN, Nepali); records without a known one use --lang.",
+            )(f)
+        return click.option(  # type: ignore[no-any-return]
+            "--lang",
+            type=LangType(),
+            default="auto",
+            show_default=True,
+            help=f"Language of the text (auto: {auto}); also ISO 639-2/3 codes and English "
+            "names (mar, Nepali)." + help_more,
+        )(f)
+
+    return decorate

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, usage_errors
+from newskit.cli.options import input_options, jobs_option, lang_options, usage_errors
 from newskit.pipeline.inputs import Inputs
 
 _SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene")
@@ -34,7 +34,8 @@ _SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene"
     type=click.Choice(["file", "dir", "lang", "total"]),
     default="file",
     show_default=True,
-    help="One row per file, per directory, per dominant language, or only the total.",
+    help="One row per file, per directory, per language (documents, each by its own "
+    "language), or only the total.",
 )
 @click.option(
     "--top",
@@ -44,7 +45,9 @@ _SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene"
     help="Length of the top words, bigrams, speakers and repeated-lines lists.",
 )
 @click.option(
-    "--keep-stopwords", is_flag=True, help="Keep hi/bn stopwords in the top words and bigrams."
+    "--keep-stopwords",
+    is_flag=True,
+    help="Keep the stopwords (of the languages present) in the top words and bigrams.",
 )
 @click.option(
     "--doc-sep",
@@ -52,6 +55,11 @@ _SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene"
     default=None,
     help="Split plain-text files into documents at lines equal to LINE "
     "('blank': at blank lines). [default: one document per file; JSONL: one per record]",
+)
+@lang_options(
+    " A language given is used for every document (its abbreviations, sentence rules and "
+    "stopwords); a row's lang is that of most of its documents.",
+    auto="detect per document, on its first 1,024 characters",
 )
 @jobs_option(
     " A large file is cut into ranges of whole documents (at --doc-sep lines; JSON Lines: "
@@ -67,20 +75,26 @@ def stats_cmd(
     top: int,
     keep_stopwords: bool,
     doc_sep: str | None,
+    lang: str | None,
+    lang_field: str | None,
     jobs: int,
 ) -> int:
-    """Corpus statistics: counts, scripts and encoding health, quotes, lexicon, hygiene.
+    """Corpus statistics: counts, languages, scripts and encoding health, quotes, lexicon,
+    hygiene.
 
-    One row per file (--by) plus the total. TSV/CSV/JSON carry raw numbers; the output is
-    the same whatever --jobs is.
+    One row per file (--by) plus the total, each with the language of most of its documents
+    (mixed when none has four fifths). TSV/CSV/JSON carry raw numbers; the output is the
+    same whatever --jobs is.
 
     \b
     Examples:
       newskit stats corpus/                          # tables on a terminal, TSV in a pipe
       newskit stats --doc-sep blank --section all --format table news.txt
       newskit stats --by lang --format json --jobs 2 corpus/ > stats.json
+      newskit stats --jsonl --lang-field lang --by lang culturax-sample.jsonl
     """
     from newskit.parallel import resolve_jobs
+    from newskit.pipeline.languages import LangOptions
     from newskit.pipeline.stats import StatsConfig, run_stats
 
     if fmt is None:
@@ -90,7 +104,7 @@ def stats_cmd(
         chosen = set(_SECTIONS)
     elif not chosen:
         chosen = {"files", "overview", "lexicon"}
-    config = StatsConfig(doc_sep, inputs.field, inputs.errors)
+    config = StatsConfig(doc_sep, inputs.field, inputs.errors, langs=LangOptions(lang, lang_field))
     return run_stats(
         inputs,
         config,
