@@ -132,6 +132,11 @@ class Source:
         return self.path is None
 
     @property
+    def parquet(self) -> bool:
+        """A Parquet file (by its suffix): records, like JSON Lines, read by row group."""
+        return self.path is not None and self.path.name.lower().endswith((".parquet", ".pq"))
+
+    @property
     def gzipped(self) -> bool:
         return self.path is not None and self.path.suffix == ".gz"
 
@@ -155,7 +160,12 @@ class Source:
         """Whether workers can read byte ranges of this input themselves: a file whose size
         is its length. Anything else is read as a stream, in order (byte ranges of a named
         pipe once made ``--jobs 2 --check <(cmd)`` see no text and pass)."""
-        return bool(self.file_size) and not self.gzipped
+        return bool(self.file_size) and not self.gzipped and not self.parquet
+
+    @property
+    def records(self) -> bool:
+        """Read as records with a text field (JSON Lines, Parquet), not as lines of text."""
+        return self.jsonl or self.parquet
 
     @property
     def streamed(self) -> bool:
@@ -585,7 +595,14 @@ def iter_records(
     report: DecodeReport | None = None,
 ) -> Iterator[tuple[int, dict[str, object], str]]:
     """Yield ``(line_number, record, text)`` for each JSON Lines record (see
-    :func:`parse_record`); blank lines are skipped."""
+    :func:`parse_record`); blank lines are skipped. A Parquet input gives ``(row number,
+    {field: text}, text)`` for each row (:mod:`newskit.parquet`)."""
+    if source.parquet:
+        from newskit.parquet import iter_file_records
+
+        assert source.path is not None
+        yield from iter_file_records(source.path, field_name)
+        return
     for n, line in iter_lines(source, errors, report):
         if line.strip():
             yield n, *parse_record(line, source.name, n, field_name)

@@ -79,24 +79,33 @@ def _column(pq: Any, f: Any, path: Path, field: str) -> str:
     return field
 
 
-def iter_texts(group: RowGroup, field: str = "text") -> Iterator[tuple[int, str]]:
-    """``(row number, text)`` for each row of a row group; a null or non-string value is an
-    :class:`~newskit.io.InputError` naming its row (after the rows before it)."""
+def iter_records(
+    group: RowGroup, field: str = "text", more: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, object], str]]:
+    """``(row number, record, text)`` for each row of a row group: the record holds the text
+    column and the columns named in ``more`` that exist (a language label, say). A null or
+    non-string text is an :class:`~newskit.io.InputError` naming its row (after the rows
+    before it)."""
     pq = _pyarrow()
     f = _open(pq, group.path)
     column = _column(pq, f, group.path, field)
-    values = f.read_row_group(group.index, columns=[column]).column(0).to_pylist()
-    for n, value in enumerate(values, group.first_row):
+    names = [column, *(c for c in more if c in f.schema_arrow.names and c != column)]
+    table = f.read_row_group(group.index, columns=names)
+    columns = [table.column(c).to_pylist() for c in names]
+    for i, value in enumerate(columns[0]):
+        n = group.first_row + i
         if not isinstance(value, str):
             what = "null" if value is None else f"not a string ({type(value).__name__})"
             raise InputError(str(group.path), None, f"row {n}: column {field!r} is {what}")
-        yield n, value
+        yield n, {c: col[i] for c, col in zip(names, columns, strict=True)}, value
 
 
-def iter_file_texts(path: Path, field: str = "text") -> Iterator[tuple[int, str]]:
-    """``(row number, text)`` for every row of a Parquet file, row group by row group."""
+def iter_file_records(
+    path: Path, field: str = "text", more: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, object], str]]:
+    """:func:`iter_records` for every row group of a Parquet file, in order."""
     for group in row_groups(path):
-        yield from iter_texts(group, field)
+        yield from iter_records(group, field, more)
 
 
 def rewrite_file(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -147,3 +148,42 @@ def lang_options(
         )(f)
 
     return decorate
+
+
+def dask_option(f: F) -> F:
+    """``--dask ADDRESS`` (or ``DASK_SCHEDULER_ADDRESS``): run on a Dask cluster."""
+    return click.option(
+        "--dask",
+        "dask",
+        metavar="ADDRESS",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        default=None,
+        help="Run on a Dask cluster instead of local workers: tcp://HOST:8786, a scheduler "
+        "file (.json), or local:N (start N worker processes for this run). [env: "
+        "DASK_SCHEDULER_ADDRESS] The workers read the inputs themselves: paths must be the "
+        "same on every machine (a shared file system). Needs newskit[scale].",
+    )(f)
+
+
+@contextlib.contextmanager
+def dask_engine(address: str | None) -> Iterator[Any]:
+    """The Dask engine for ``--dask`` (None without it: Dask is then never imported)."""
+    if not address:
+        yield None
+        return
+    import sys
+
+    from newskit.parallel._dask import connect
+
+    try:
+        from newskit.parallel._dask import parse_address
+
+        parse_address(address)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dask") from None
+
+    def say(message: str) -> None:
+        click.echo(message, err=True)
+
+    with connect(address, progress=sys.stderr.isatty(), say=say) as engine:
+        yield engine

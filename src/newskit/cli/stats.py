@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, lang_options, usage_errors
-from newskit.pipeline.inputs import Inputs
+from newskit.cli.options import (
+    dask_engine,
+    dask_option,
+    input_options,
+    jobs_option,
+    lang_options,
+    usage_errors,
+)
+from newskit.pipeline.inputs import Inputs, UsageError
 
 _SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene")
 
@@ -66,6 +74,26 @@ _SECTIONS = ("files", "overview", "scripts", "punctuation", "lexicon", "hygiene"
     "at any record) for the workers; a document is never cut, so a plain-text file without "
     "--doc-sep (one document) is one worker's."
 )
+@dask_option
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="Run only the K-th of N shares of the work (contiguous, by bytes, the same on every "
+    "machine), for Slurm job arrays or xargs -P; needs --save-state.",
+)
+@click.option(
+    "--save-state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    default=None,
+    help="Write the mergeable state of this run to FILE (gzip JSON) instead of a report.",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="PATHS are state files of the shards of one run: print what that one run prints.",
+)
 @usage_errors
 def stats_cmd(
     inputs: Inputs,
@@ -78,6 +106,10 @@ def stats_cmd(
     lang: str | None,
     lang_field: str | None,
     jobs: int,
+    dask: str | None,
+    shard: str | None,
+    save_state: Path | None,
+    merge: bool,
 ) -> int:
     """Corpus statistics: counts, languages, scripts and encoding health, quotes, lexicon,
     hygiene.
@@ -92,6 +124,9 @@ def stats_cmd(
       newskit stats --doc-sep blank --section all --format table news.txt
       newskit stats --by lang --format json --jobs 2 corpus/ > stats.json
       newskit stats --jsonl --lang-field lang --by lang culturax-sample.jsonl
+      newskit stats --dask local:4 --doc-sep blank big.txt
+      newskit stats --shard 3/8 --save-state s3.state corpus/    # one of 8 jobs
+      newskit stats --merge s*.state --format json               # what one run prints
     """
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.languages import LangOptions
@@ -104,15 +139,43 @@ def stats_cmd(
         chosen = set(_SECTIONS)
     elif not chosen:
         chosen = {"files", "overview", "lexicon"}
+    if merge:
+        from newskit.pipeline.shards import run_merge
+
+        if shard or save_state or dask:
+            raise UsageError("--merge takes no --shard, --save-state or --dask")
+        return run_merge(
+            [Path(p) for p in inputs.paths],
+            inputs.diag,
+            fmt=fmt,
+            sections=chosen,
+            by=by,
+            top=top,
+            keep_stopwords=keep_stopwords,
+        )
+    parts = None
+    if shard is not None:
+        from newskit.pipeline.shards import parse_shard
+
+        try:
+            parts = parse_shard(shard)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--shard") from None
+        if save_state is None:
+            raise UsageError("--shard needs --save-state FILE (then --merge the states)")
     config = StatsConfig(doc_sep, inputs.field, inputs.errors, langs=LangOptions(lang, lang_field))
-    return run_stats(
-        inputs,
-        config,
-        fmt=fmt,
-        sections=chosen,
-        by=by,
-        top=top,
-        keep_stopwords=keep_stopwords,
-        jobs=resolve_jobs(jobs),
-        progress=sys.stderr.isatty(),
-    )
+    with dask_engine(dask) as engine:
+        return run_stats(
+            inputs,
+            config,
+            fmt=fmt,
+            sections=chosen,
+            by=by,
+            top=top,
+            keep_stopwords=keep_stopwords,
+            jobs=resolve_jobs(jobs),
+            progress=sys.stderr.isatty(),
+            dask=engine,
+            shard=parts,
+            save_state=save_state,
+        )

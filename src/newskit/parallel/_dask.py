@@ -24,18 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newskit.parallel._common import Failed
+from newskit.parallel._common import ClusterError, Failed
 from newskit.parallel._reduce import Reduced, ReduceFn, Reduction
 
 #: Environment variable holding a scheduler address when ``--dask`` is not given.
 ENV = "DASK_SCHEDULER_ADDRESS"
 #: States merged by one task of the tree reduction.
 FAN_IN = 8
-
-
-class ClusterError(RuntimeError):
-    """The cluster cannot run this command (no such scheduler, another newskit on a worker,
-    a task that keeps killing its workers); the message says what to do."""
 
 
 def code_digest() -> str:

@@ -21,9 +21,11 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newskit.parallel import Failed, Tuning, map_reduce
+from newskit.parquet import RowGroup
 from newskit.pipeline.chunks import ByteRange
 from newskit.pipeline.inputs import Inputs, failure_message, stdout_bytes
 from newskit.pipeline.languages import LangOptions, warn_if_guessing
@@ -58,11 +60,12 @@ class StatsConfig:
 @dataclass(frozen=True)
 class StatsItem:
     """One unit of work: an input whole (``part`` None: read by whoever runs it), a byte
-    range of whole documents that a worker reads, or whole documents read here."""
+    range of whole documents or a Parquet row group that a worker reads, or whole
+    documents read here."""
 
     source: Source
     config: StatsConfig
-    part: ByteRange | RawChunk | None = None
+    part: ByteRange | RowGroup | RawChunk | None = None
     first: bool = True  # the input's first item (it counts the file)
 
     @property
@@ -70,7 +73,9 @@ class StatsItem:
         part = self.part
         if part is None:
             return self.source.file_size or 0
-        return part.end - part.start if isinstance(part, ByteRange) else len(part.data)
+        if isinstance(part, ByteRange):
+            return part.end - part.start
+        return part.size if isinstance(part, RowGroup) else len(part.data)
 
 
 @dataclass
@@ -139,7 +144,13 @@ def _count_whole(item: StatsItem, st: CorpusStats | ByLang, info: ItemInfo, repo
     size = source.file_size
     count = not (size or source.gzipped)
     docs: Iterable[tuple[str, Any]]
-    if source.jsonl:
+    if source.parquet:
+        from newskit.parquet import iter_file_records
+
+        assert source.path is not None
+        rows = iter_file_records(source.path, config.field, _more_columns(config))
+        docs = ((t, r) for _, r, t in rows)
+    elif source.jsonl:
         records = iter_records(source, config.field, config.errors, report)  # type: ignore[arg-type]
         docs = ((t, r) for _, r, t in records)
     else:
@@ -162,6 +173,14 @@ def _count_part(item: StatsItem, st: CorpusStats | ByLang, info: ItemInfo) -> No
     from newskit.io import DecodeError, NulError, RawChunk, decode_chunk, parse_record, read_range
 
     source, config, part = item.source, item.config, item.part
+    add = _counter(config, st)
+    if isinstance(part, RowGroup):
+        from newskit.parquet import iter_records
+
+        info.bytes = part.size
+        for _, record, doc in iter_records(part, config.field, _more_columns(config)):
+            add(doc, record)
+        return
     error: InputError | None = None
     if isinstance(part, ByteRange):
         info.bytes = part.end - part.start
@@ -178,7 +197,6 @@ def _count_part(item: StatsItem, st: CorpusStats | ByLang, info: ItemInfo) -> No
     except DecodeError as exc:
         text, error = exc.good, exc
 
-    add = _counter(config, st)
     if source.jsonl:
         for n, line in enumerate(split_lf(text), raw.first_line):
             if line.strip():
@@ -190,6 +208,11 @@ def _count_part(item: StatsItem, st: CorpusStats | ByLang, info: ItemInfo) -> No
                 add(doc, None)
     if error is not None:
         raise error
+
+
+def _more_columns(config: StatsConfig) -> tuple[str, ...]:
+    """The Parquet columns read besides the text: the language label, if one is named."""
+    return (config.langs.field,) if config.langs.field else ()
 
 
 def stats_items(
@@ -206,8 +229,17 @@ def _items_of(
     from newskit.io import BLOCK_SIZE, iter_document_chunks, iter_document_ranges
 
     chunk = tuning.chunk_bytes or BLOCK_SIZE
+    if source.parquet and jobs > 1:
+        from newskit.parquet import row_groups
+
+        assert source.path is not None
+        groups = row_groups(source.path)  # (an unreadable file: one item, which says why)
+        for group in groups if len(groups) > 1 else ():
+            yield StatsItem(source, config, group, group.index == 0)
+        if len(groups) > 1:
+            return
     sep = "\n" if source.jsonl else config.doc_sep
-    if jobs <= 1 or sep is None:
+    if jobs <= 1 or sep is None or source.parquet:
         yield StatsItem(source, config)
         return
     if source.ranged and (source.file_size or 0) > chunk:
@@ -360,25 +392,38 @@ def iter_stats(
     by: str = "file",
     jobs: int = 1,
     tuning: Tuning | None = None,
+    dask: Any = None,
+    groups: Iterable[Iterable[StatsItem]] | None = None,
+    reduction: Any = None,
 ) -> tuple[Iterator[InputResult], Any]:
     """``(results per input in order, reduced)``: once the results are consumed,
     ``reduced.total`` is the corpus total (a :class:`~newskit.stats.CorpusStats`; with
-    ``by="lang"`` a :class:`ByLang`, whose :meth:`~ByLang.combined` is the total)."""
+    ``by="lang"`` a :class:`ByLang`, whose :meth:`~ByLang.combined` is the total).
+
+    ``dask``: a :class:`newskit.parallel.DaskEngine` to run on instead of local workers.
+    ``groups``: the items of each input when the caller chose them (a shard's), instead of
+    :func:`stats_items`; ``reduction``: another reduction than ``by``'s.
+    """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     tuning = tuning or stats_tuning()
-    sizes = [None if s.streamed else s.file_size for s in sources]
-    reduction = LangReduction() if by == "lang" else StatsReduction(by)
-    reduced = map_reduce(
-        stats_item,
-        stats_items(sources, config, jobs, tuning),
-        reduction,  # type: ignore[arg-type]
-        jobs=jobs,
-        size=lambda item: item.size,
-        warm=lambda: _warm(config),
-        in_process=tuning.in_process(sizes),
-        tuning=tuning,
-    )
+    if reduction is None:
+        reduction = LangReduction() if by == "lang" else StatsReduction(by)
+    if dask is not None:
+        work = groups if groups is not None else stats_items(sources, config, 2, tuning)
+        reduced = dask.map_reduce(stats_item, work, reduction)
+    else:
+        sizes = [None if s.streamed else s.file_size for s in sources]
+        reduced = map_reduce(
+            stats_item,
+            groups if groups is not None else stats_items(sources, config, jobs, tuning),
+            reduction,  # type: ignore[arg-type]
+            jobs=jobs,
+            size=lambda item: item.size,
+            warm=lambda: _warm(config),
+            in_process=tuning.in_process(sizes),
+            tuning=tuning,
+        )
 
     def results() -> Iterator[InputResult]:
         for g, infos, result in reduced:
@@ -467,18 +512,40 @@ def run_stats(
     jobs: int = 1,
     progress: bool = False,
     tuning: Tuning | None = None,
+    dask: Any = None,
+    shard: tuple[int, int] | None = None,
+    save_state: Path | None = None,
 ) -> int:
     """Compute and print the statistics of ``inputs`` (``fmt``: table, json, tsv or csv);
-    return the exit status (1 if an input had bad data, reported on stderr)."""
-    from newskit import formats, render
-    from newskit.stats import SECTIONS as REPORT_SECTIONS
+    return the exit status (1 if an input had bad data, reported on stderr).
 
+    ``dask``: run on a Dask cluster (a :class:`newskit.parallel.DaskEngine`). ``shard``:
+    ``(K, N)``, only the K-th of N contiguous shares of the items; ``save_state``: write the
+    mergeable state of this run there instead of printing a report (see
+    :mod:`newskit.pipeline.shards` and :func:`run_merge`).
+    """
     diag = inputs.diag
     sources = inputs.sources()
     warn_if_guessing(diag, config.langs)
+    if shard is not None or save_state is not None:
+        from newskit.pipeline.shards import run_shard
+
+        return run_shard(
+            inputs,
+            sources,
+            config,
+            by=by,
+            jobs=jobs,
+            tuning=tuning or stats_tuning(),
+            dask=dask,
+            shard=shard or (1, 1),
+            save_state=save_state,
+        )
     total_bytes = sum(s.file_size or 0 for s in sources)
     collector = StatsCollector(by)
-    results, reduced = iter_stats(sources, config, by=by, jobs=jobs, tuning=tuning)
+    results, reduced = iter_stats(sources, config, by=by, jobs=jobs, tuning=tuning, dask=dask)
+    from newskit import render
+
     with render.progress(len(sources), total_bytes, enabled=progress) as advance:
         for r in results:
             if r.warning:
@@ -489,16 +556,36 @@ def run_stats(
             collector.add(r.name, r.result)
             advance(r.bytes)
     total: CorpusStats = reduced.total.combined() if by == "lang" else reduced.total
+    print_report(
+        collector, total, diag, fmt=fmt, sections=sections, top=top, keep_stopwords=keep_stopwords
+    )
+    return diag.status
+
+
+def print_report(
+    collector: StatsCollector,
+    total: CorpusStats,
+    diag: Any,
+    *,
+    fmt: str,
+    sections: set[str],
+    top: int,
+    keep_stopwords: bool,
+) -> None:
+    """Print the rows and the report (one run's, or merged shards')."""
+    from newskit import formats, render
+    from newskit.stats import SECTIONS as REPORT_SECTIONS
+
     rows = collector.rows(total)
     report = total.report(top=top, keep_stopwords=keep_stopwords)
-    if by == "lang":  # each language's own top words, without its own stopwords
+    if collector.by == "lang":  # each language's own top words, without its own stopwords
         for lang, st in collector.groups().items():
             report["lexicon"][f"top_words_{lang}"] = st.top_words(top, keep_stopwords)
     report = {k: v for k, v in report.items() if k in sections and k in REPORT_SECTIONS}
     _report_mismatches(diag, total)
     if fmt == "table":
         render.render_stats_table(rows, report, show=[s for s in SECTIONS if s in sections])
-        return diag.status
+        return
     if fmt == "json":
         text = formats.to_json(rows, report)
     else:
@@ -506,7 +593,6 @@ def run_stats(
     out = stdout_bytes()
     out.write(text.encode("utf-8"))
     out.flush()
-    return diag.status
 
 
 def _report_mismatches(diag: Any, total: CorpusStats) -> None:
