@@ -88,8 +88,11 @@ def run_segment(
     jobs: int = 1,
     tuning: Tuning | None = None,
     langs: LangOptions | None = None,
+    dask: Any = None,
 ) -> int:
-    """Segment every input to stdout; return the exit status.
+    """Segment every input to stdout; return the exit status. ``dask``: a
+    :class:`newskit.parallel.DaskEngine` that segments the chunks (workers read byte ranges
+    themselves for text output); this process writes them in order.
 
     Each input is segmented by the rules of one language (``langs``: given, or detected on
     the input's first few KB, once, here; for JSON Lines on its first record), unless
@@ -107,8 +110,16 @@ def run_segment(
     exact = norm and fmt != "text"
     jobs = 1 if exact else jobs
     sources = inputs.sources()
+    if dask is not None and not exact:
+        for source in sources:
+            if source.records:
+                _one_source(inputs, source, (mode, fmt, norm), 1, tuning, out, langs)
+            else:
+                _on_dask(inputs, source, (mode, fmt, norm), dask, tuning, out, langs)
+        out.flush()
+        return diag.status
     fd = writer_fd(out, jobs)
-    if fd >= 0 and not any(s.jsonl for s in sources):
+    if fd >= 0 and not any(s.records for s in sources):
         out.flush()
         _with_workers(inputs, sources, (mode, fmt, norm), jobs, fd, tuning, langs)
         return diag.status
@@ -134,7 +145,7 @@ def _one_source(
     exact = norm and fmt != "text"
     report = DecodeReport()
     with input_errors(inputs.diag, source):
-        if source.jsonl:
+        if source.records:
             detected = None  # (the input's, from the first record that names no language)
             for n, record, text in iter_records(source, inputs.field, inputs.errors, report):  # type: ignore[arg-type]
                 lang = langs.labelled(record)
@@ -168,6 +179,38 @@ def _one_source(
                     out.write(data)
                     if error is not None:
                         raise error
+    inputs.report_decoding(source, report)
+
+
+def _on_dask(
+    inputs: Inputs,
+    source: Source,
+    how: tuple[str, str, bool],
+    dask: Any,
+    tuning: Tuning,
+    out: Any,
+    langs: LangOptions,
+) -> None:
+    """One plain-text input's chunks segmented on a Dask cluster, written here in order."""
+    from newskit.io import DecodeReport
+
+    mode, fmt, norm = how
+    report = DecodeReport()
+    ranged = fmt == "text" and source.ranged
+
+    def tasks() -> Iterator[SegmentTask]:
+        offset = 0
+        lang = None
+        for chunk in file_chunks(source, report, inputs.errors, ranged, tuning.chunk_bytes):  # type: ignore[arg-type]
+            lang = lang or langs.of_chunk(chunk)
+            yield SegmentTask(chunk, mode, fmt, norm, offset, lang)
+            if fmt != "text":  # (text output has no offsets)
+                offset += len(chunk.data.data.translate(None, UTF8_CONTINUATION))  # type: ignore[union-attr]
+
+    with input_errors(inputs.diag, source):
+        done = ((d, r, e, n) for d, _, r, e, n in dask.ordered_map(segment_chunk, tasks()))
+        for (data,) in chunk_results(done, report, ranged):
+            out.write(data)
     inputs.report_decoding(source, report)
 
 
