@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, lang_options, usage_errors
+from newskit.cli.options import (
+    dask_engine,
+    dask_option,
+    input_options,
+    jobs_option,
+    lang_options,
+    usage_errors,
+)
 from newskit.pipeline.inputs import Inputs
 
 
@@ -41,6 +48,7 @@ from newskit.pipeline.inputs import Inputs
     auto="the Hindi and Bengali cues",
 )
 @jobs_option(" Workers take ranges of whole documents of a large file (a document is never cut).")
+@dask_option
 @usage_errors
 def quotes_cmd(
     inputs: Inputs,
@@ -49,6 +57,7 @@ def quotes_cmd(
     doc_sep: str,
     lang: str | None,
     jobs: int,
+    dask: str | None,
 ) -> int:
     """Quotations in Hindi and Bengali news, with speaker, reporting cue and kind.
 
@@ -71,4 +80,5 @@ def quotes_cmd(
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() else "jsonl"
     opts = QuoteOptions(None if doc_sep == "none" else doc_sep, inputs.field, kinds)
-    return run_quotes(inputs, opts, fmt=fmt, jobs=resolve_jobs(jobs))
+    with dask_engine(dask) as engine:
+        return run_quotes(inputs, opts, fmt=fmt, jobs=resolve_jobs(jobs), dask=engine)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, lang_options, usage_errors
+from newskit.cli.options import (
+    dask_engine,
+    dask_option,
+    input_options,
+    jobs_option,
+    lang_options,
+    usage_errors,
+)
 from newskit.pipeline.inputs import Inputs
 
 _NORMALIZE_HELP = "Run the default normalization first (offsets then refer to the normalized text)."
@@ -32,6 +39,7 @@ _LANG_HELP = " Marathi, Nepali and Assamese add their abbreviations; mr/ne a rep
 @click.option("--normalize", "norm", is_flag=True, help=_NORMALIZE_HELP)
 @lang_options(_LANG_HELP, auto=_LANG_AUTO)
 @jobs_option()
+@dask_option
 @usage_errors
 def tokenize_cmd(
     inputs: Inputs,
@@ -41,6 +49,7 @@ def tokenize_cmd(
     lang: str | None,
     lang_field: str | None,
     jobs: int,
+    dask: str | None,
 ) -> int:
     """Split Devanagari and Bengali-script text into tokens, losslessly (UD conventions).
 
@@ -63,7 +72,10 @@ def tokenize_cmd(
 
     mode = "token-sentences" if by_sentence else "tokens"
     langs = LangOptions(lang, lang_field)
-    return run_segment(inputs, mode, fmt, norm=norm, jobs=resolve_jobs(jobs), langs=langs)
+    with dask_engine(dask) as engine:
+        return run_segment(
+            inputs, mode, fmt, norm=norm, jobs=resolve_jobs(jobs), langs=langs, dask=engine
+        )
 
 
 @click.command(name="sentences")
@@ -79,9 +91,16 @@ def tokenize_cmd(
 @click.option("--normalize", "norm", is_flag=True, help=_NORMALIZE_HELP)
 @lang_options(_LANG_HELP, auto=_LANG_AUTO)
 @jobs_option()
+@dask_option
 @usage_errors
 def sentences_cmd(
-    inputs: Inputs, fmt: str, norm: bool, lang: str | None, lang_field: str | None, jobs: int
+    inputs: Inputs,
+    fmt: str,
+    norm: bool,
+    lang: str | None,
+    lang_field: str | None,
+    jobs: int,
+    dask: str | None,
 ) -> int:
     """One sentence per line, exactly as in the input apart from the whitespace between.
 
@@ -101,4 +120,7 @@ def sentences_cmd(
     from newskit.pipeline.segment import run_segment
 
     langs = LangOptions(lang, lang_field)
-    return run_segment(inputs, "sentences", fmt, norm=norm, jobs=resolve_jobs(jobs), langs=langs)
+    with dask_engine(dask) as engine:
+        return run_segment(
+            inputs, "sentences", fmt, norm=norm, jobs=resolve_jobs(jobs), langs=langs, dask=engine
+        )
