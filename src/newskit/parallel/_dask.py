@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import hashlib
 import os
 import sys
@@ -111,59 +112,98 @@ class DaskEngine:
         reduction: Reduction[Any, Any],
         out: Reduced[Any, Any],
     ) -> Iterator[tuple[int, list[Any], Any]]:
+        """Items are submitted a window at a time, in input order; the oldest one's info is
+        awaited, and once an item is known to count its state is merged into its input's
+        running part on the cluster (:data:`FAN_IN` at a time), so memory holds a window of
+        states, not an input's: a 20 GB file is a few thousand items."""
         client = self.client
-        window = 8 * self.workers
-        queue: collections.deque[tuple[int, list[Any]]] = collections.deque()
-        totals: list[Any] = []
-        in_flight = 0
+        window = 4 * self.workers
         bar = _Progress(self.progress)
+        totals: list[Any] = []
+        pending: collections.deque[tuple[int, Any]] = collections.deque()  # (group, future)
+        opened: dict[int, _Open] = {}
+        items = _numbered(groups)
 
-        def settle() -> tuple[int, list[Any], Any]:
-            """Input ``g``'s result, once its items' infos are in: the states of the items
-            up to the one that stops it (if one does) are merged, the others dropped."""
-            nonlocal in_flight
-            g, entries = queue.popleft()
-            futures = [e for e in entries if not isinstance(e, Failed)]
-            in_flight -= len(futures)
-            outcomes = client.gather([client.submit(_info, f, pure=False) for f in futures])
-            infos: list[Any] = []
-            valid: list[Any] = []
-            for future, (info, stop) in zip(futures, outcomes, strict=True):
-                bar.advance(info)
-                infos.append(info)
-                valid.append(future)
-                if stop:
-                    break
-            else:
-                infos.extend(e for e in entries if isinstance(e, Failed))
-            if valid:
-                part = _tree(client, reduction, valid)
+        def submit_more() -> None:
+            while len(pending) < window:
+                entry = next(items, None)
+                if entry is None:
+                    return
+                g, item = entry
+                st = opened.setdefault(g, _Open())
+                if isinstance(item, Failed):
+                    pending.append((g, item))
+                elif item is _END:
+                    pending.append((g, _END))
+                elif not st.stopped:
+                    pending.append((g, client.submit(_run, fn, reduction, item, pure=False)))
+
+        def close(g: int) -> tuple[int, list[Any], Any]:
+            st = opened.pop(g)
+            if st.parts:
+                part = _tree(client, reduction, st.parts + st.batch)
+            elif st.batch:
+                part = _tree(client, reduction, st.batch)
             else:
                 part = client.submit(_zero, reduction, pure=False)
             result = client.submit(_finish, reduction, g, part, pure=False).result()
             totals.append(part)
             if len(totals) >= FAN_IN:
                 totals[:] = [_tree(client, reduction, totals)]
-            return g, infos, result
+            return g, st.infos, result
 
         try:
-            for g, items in enumerate(groups):
-                entries: list[Any] = []
-                try:
-                    for item in items:
-                        entries.append(client.submit(_run, fn, reduction, item, pure=False))
-                        in_flight += 1
-                except Exception as exc:  # reading the input here failed
-                    entries.append(Failed(exc))
-                queue.append((g, entries))
-                while in_flight > window and queue:
-                    yield settle()
-            while queue:
-                yield settle()
+            submit_more()
+            while pending:
+                g, head = pending.popleft()
+                st = opened[g]
+                if head is _END:
+                    yield close(g)
+                elif isinstance(head, Failed):
+                    st.infos.append(head)
+                    st.stopped = True
+                elif not st.stopped:
+                    info, stop = client.submit(_info, head, pure=False).result()
+                    bar.advance(info)
+                    st.infos.append(info)
+                    st.batch.append(head)
+                    st.stopped = stop
+                    if len(st.batch) >= FAN_IN:
+                        st.parts.append(_tree(client, reduction, st.batch))
+                        st.batch = []
+                        if len(st.parts) >= FAN_IN:
+                            st.parts = [_tree(client, reduction, st.parts)]
+                # (an item after its input stopped is dropped: it counts for nothing)
+                submit_more()
             total = _tree(client, reduction, totals) if totals else None
             out.total = reduction.zero() if total is None else total.result()
         finally:
             bar.close()
+
+
+_END = object()  # (the end of an input, in the stream of items)
+
+
+@dataclass
+class _Open:
+    """An input whose items are being reduced on the cluster."""
+
+    infos: list[Any] = dataclasses.field(default_factory=list)
+    batch: list[Any] = dataclasses.field(default_factory=list)  # items' futures, to merge
+    parts: list[Any] = dataclasses.field(default_factory=list)  # merged batches
+    stopped: bool = False
+
+
+def _numbered(groups: Iterable[Iterable[Any]]) -> Iterator[tuple[int, Any]]:
+    """``(input, item)`` for every item, then ``(input, _END)``; an input whose items fail
+    to be read gives ``(input, Failed(exc))`` before its end."""
+    for g, items in enumerate(groups):
+        try:
+            for item in items:
+                yield g, item
+        except Exception as exc:
+            yield g, Failed(exc)
+        yield g, _END
 
 
 def _run(fn: ReduceFn, reduction: Reduction[Any, Any], item: Any) -> tuple[Any, Any, bool]:
