@@ -70,6 +70,10 @@ def _handler(signum: int, frame: Any) -> None:
     import signal
 
     pid = os.getpid()
+    # A write to a pipe whose reader is gone must not end the process by SIGPIPE while it
+    # cleans up: a process pool's feeder thread writes to the pipe of a worker just ended.
+    pipe = getattr(signal, "SIGPIPE", None)
+    on_pipe = signal.signal(pipe, signal.SIG_IGN) if pipe is not None else None
     with holding_signals():  # (a second signal must not cut the cleanup short)
         for owner, hook in list(_hooks):
             if owner == pid:
@@ -77,6 +81,8 @@ def _handler(signum: int, frame: Any) -> None:
                     hook()
     previous = _previous.get(signum, signal.SIG_DFL)
     if callable(previous):
+        if pipe is not None:
+            signal.signal(pipe, on_pipe)
         previous(signum, frame)
         return
     signal.signal(signum, signal.SIG_DFL)

@@ -714,7 +714,6 @@ _WRITE_ERRNOS = frozenset(
 #: Temporary files of atomic writes in flight: path -> the process writing it. (A forked
 #: child inherits its parent's entries and leaves them alone.)
 _temps: dict[str, int] = {}
-_umask: list[int] = []
 
 
 class OutputError(Exception):
@@ -783,12 +782,12 @@ def _temp_prefix(name: str) -> str:
 
 def _new_file_mode() -> int:
     """The mode ``open()`` gives a new file (0o666 less the umask): a temporary file is
-    made 0o600, and an output that did not exist must not stay private."""
-    if not _umask:
-        mask = os.umask(0o022)  # (the only portable way to read it is to set it)
-        os.umask(mask)
-        _umask.append(mask)
-    return 0o666 & ~_umask[0]
+    made 0o600, and an output that did not exist must not stay private. (The only portable
+    way to read the umask is to set it: to the strictest, for the instant it is set, in
+    case another thread creates a file then.)"""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @contextlib.contextmanager
