@@ -701,3 +701,21 @@ def test_a_file_size_limit(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
 
     a_full_disk_stops_nothing_but_the_file_it_cannot_write(tmp_path, "File too large", limit)
+
+
+def test_a_write_error_a_command_did_not_report_ends_it_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (every command that writes files gets this, whether or not it reports a full disk
+    # itself as normalize does)
+    from newskit.cli import main
+    from newskit.io import OutputError
+
+    def full(*args: object, **kwargs: object) -> int:
+        raise OutputError.of("out.txt", OSError(28, "No space left on device"), existed=False)
+
+    monkeypatch.setattr("newskit.pipeline.normalize.run_normalize", full)
+    assert main(["normalize", str(HI)]) == 1
+    assert capsys.readouterr().err == (
+        "out.txt: cannot write: No space left on device; nothing was written\n"
+    )
