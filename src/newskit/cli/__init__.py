@@ -77,6 +77,14 @@ def _run(group: click.Group, args: Any, prog_name: Any, complete_var: Any, **ext
     except (WorkerDied, ClusterError) as exc:  # (killed, out of memory, a cluster's trouble)
         click.echo(f"newskit: {exc}", err=True)
         return 1
+    except Exception as exc:
+        # a full disk (newskit.io.OutputError) that a command did not report itself; io is
+        # not imported here for that (start-up): if it was never loaded, it raised nothing
+        io = sys.modules.get("newskit.io")
+        if io is None or not isinstance(exc, io.OutputError):
+            raise
+        click.echo(str(exc), err=True)
+        return 1
     return rv if isinstance(rv, int) else 0
 
 

@@ -21,14 +21,36 @@ from newskit.pipeline.inputs import Inputs, UsageError
     "--output",
     type=click.Path(path_type=str),
     metavar="FILE|DIR/",
-    help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists). "
+    help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists): a file found "
+    "in a directory keeps its path below it, files named keep theirs below their common "
+    "directory. If two inputs would go to one file, nothing is written (exit 2). "
     "[default: stdout]",
 )
 @click.option(
-    "-i", "--in-place", is_flag=True, help="Rewrite each file atomically (only if it changes)."
+    "-i",
+    "--in-place",
+    is_flag=True,
+    help="Rewrite each file atomically (only if it changes). The new text is a new file: "
+    "other hard links to the old one keep the old text (a warning says so).",
 )
 @click.option(
     "--backup", metavar="SUFFIX", help="With --in-place: keep the original as FILE+SUFFIX."
+)
+@click.option(
+    "--follow-symlinks/--no-follow-symlinks",
+    default=True,
+    show_default=True,
+    help="With --in-place: rewrite the file a symbolic link points to, keeping the link (a "
+    "link found in a directory: only to a file inside the directories given), or leave links "
+    "alone (a link named is then an error). Following is the default because the link is how "
+    "the file was named: replacing it with a copy would lose the link and leave the file "
+    "itself as it was.",
+)
+@click.option(
+    "--clean-stale",
+    is_flag=True,
+    help="Remove the temporary files (.*.newskit-tmp) that a killed run left beside the "
+    "files read or written; without it they are reported.",
 )
 @click.option(
     "--check",
@@ -106,6 +128,8 @@ def normalize_cmd(
     output: str | None,
     in_place: bool,
     backup: str | None,
+    follow_symlinks: bool,
+    clean_stale: bool,
     check: bool,
     diff: bool,
     skip: tuple[str, ...],
@@ -124,6 +148,9 @@ def normalize_cmd(
     Steps, in order: invisible, nfc, visual, spaces, danda, visarga. Curly
     quotes, dashes, digits and Latin text are left alone unless asked.
 
+    Files are written atomically (a temporary file renamed over the old one); SIGTERM
+    or SIGHUP removes the temporary files in flight. See the README's Safety section.
+
     \b
     Examples:
       cat a.txt | newskit normalize | less
@@ -136,7 +163,15 @@ def normalize_cmd(
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.normalize import Destination, run_normalize
 
-    dest = Destination.parse(output, in_place, backup, check, diff)
+    dest = Destination.parse(
+        output,
+        in_place,
+        backup,
+        check,
+        diff,
+        follow_symlinks=follow_symlinks,
+        clean_stale=clean_stale,
+    )
     settings = {
         "nukta": nukta,
         "digits": digits,
