@@ -236,6 +236,7 @@ def _mistake(key: tuple[str, int], q: Quote, g: dict, text: str) -> dict:
         ],
         "resolved": [q.resolved, gold_name],
         "confidence": q.confidence,
+        "basis": q.basis,
         "classes": g.get("classes", []),
     }
 
