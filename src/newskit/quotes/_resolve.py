@@ -55,6 +55,7 @@ from newskit.quotes._text import (
 )
 
 _WINDOW = 3000  # how far back (characters) a pronoun looks for its referent
+_COMMA_WORD_RE = re.compile(f"\\s*,\\s*([{_WCH}]+)")
 _LAST_WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*$")
 _GROUP_ENDINGS = ("\u09a6\u09cd\u09ac\u09df", "\u09a6\u09cd\u09ac\u09af\u09bc")  # -দ্বয় (the two)
 _FINAL_PUNCT = " \t\n.\u0964\u0965!?'\"\u2019\u201d)"
@@ -402,7 +403,12 @@ class _Entities:
             if said:
                 return max(said)[1]
             if n == 0:
-                continue  # in the pronoun's own sentence only a speaker counts
+                # in the pronoun's own sentence only a speaker counts, or a name that a
+                # relative clause describes (ডাক্তার এডউইজ ক্যাসপার, যিনি …, তিনি বলেছেন)
+                rel = [m for m in others if self._before_relative(m.end, hi)]
+                if rel:
+                    return self.entities[rel[-1].entity].name
+                continue
             final = [m for m in others if not self.text[m.end : hi].strip(_FINAL_PUNCT)]
             if final and self.lex.lang == "bn":  # … ব্রিফ করেন এ জেড এম জাহিদ হোসেন।
                 return self.entities[final[-1].entity].name
@@ -410,6 +416,11 @@ class _Entities:
                 best = next((m for m in others if not m.oblique), others[0])
                 return self.entities[best.entity].name
         return None
+
+    def _before_relative(self, end: int, hi: int) -> bool:
+        """Do a comma and a relative pronoun follow the mention ending at *end*?"""
+        m = _COMMA_WORD_RE.match(self.text, end, hi)
+        return m is not None and _entity_class(self.lex, m.group(1)) == "relative"
 
     def resolve_title(self, pos: int, title: tuple[str, ...]) -> str | None:
         """The last person named before *pos* in its paragraph with this title (``রাশিয়ার
