@@ -54,6 +54,12 @@ class _State:
         # (open offset, end, speaker, cue) of the top-level quotes so far
         self.history: list[tuple[int, int, Span | None, Span | None]] = []
         self.last_name: str | None = None  # the previous quote's speaker, resolved
+        # the speakers chosen so far, by span, with whom they stand for: a later quote's
+        # candidate that is the same mention needs no second resolution
+        self.known: dict[tuple[int, int], str | None] = {}
+        # _previous_attr of a sentence, by its bounds (the quotes of one sentence share it)
+        self.previous: dict[tuple[int, int], _Attr | None] = {}
+        self.leading: dict[tuple[int, int], Span | None] = {}
 
     def _same_lang(self, sp: Span, lex: _Lexicon) -> bool:
         got = _lang(self.text, sp.start, sp.end)
@@ -93,6 +99,7 @@ class _State:
             # (an unresolved pronoun names nobody: a later তিনি must not "resolve" to it)
             self.said.append((sp.start, resolved or sp.text))
         self.last_name = resolved or sp.text
+        self.known[sp.start, sp.end] = resolved
 
 
 def _is_group(lex: _Lexicon, name: str) -> bool:
@@ -178,9 +185,13 @@ def gather(
             break
     ps = prev_segment or doc.previous_sentence(r.open_pos, line_lo)
     if ps is not None:
-        add(_previous_attr(text, ps, st.history, lex), "prevs", "previous")
+        if ps not in st.previous:
+            st.previous[ps] = _previous_attr(text, ps, st.history, lex)
+        add(st.previous[ps], "prevs", "previous")
         if lex.lang == "bn":
-            lead = _leading_subject(text, ps, lex)
+            if ps not in st.leading:
+                st.leading[ps] = _leading_subject(text, ps, lex)
+            lead = st.leading[ps]
             if lead is not None:
                 add(_Attr(lead, None, "previous", False), "lead")
     nl = text.find("\n")
@@ -196,7 +207,8 @@ def describe(c: _Cand, st: _State, lex: _Lexicon, pos: int, line_lo: int) -> Non
         return
     c.who = who(lex, sp)
     if c.who != "name":
-        c.resolved = st.resolve(sp, lex, pos, line_lo)
+        key = (sp.start, sp.end)
+        c.resolved = st.known[key] if key in st.known else st.resolve(sp, lex, pos, line_lo)
     words = _WORD_RE.findall(sp.text)
     c.words = len(words)
     last = words[-1] if words else ""

@@ -145,9 +145,13 @@ def softmax(scores: list[float]) -> list[float]:
 
 
 def kind_probs(models: Models, feats: dict[str, float]) -> dict[str, float]:
-    scores = [
-        sum(models.kind.get(k, {}).get(kind, 0.0) * v for k, v in feats.items()) for kind in KINDS3
-    ]
+    scores = [0.0, 0.0, 0.0]
+    for k, v in feats.items():
+        w = models.kind.get(k)
+        if w is not None:
+            scores[0] += w.get("speech", 0.0) * v
+            scores[1] += w.get("partial", 0.0) * v
+            scores[2] += w.get("term", 0.0) * v
     return dict(zip(KINDS3, softmax(scores), strict=True))
 
 

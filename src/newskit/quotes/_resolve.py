@@ -95,6 +95,7 @@ class _Entities:
         self._forms: set[str] = set()  # spellings of name words, to find their repeats
         self._seen: dict[str, tuple[list[str], set[str], set[str], str, bool]] = {}
         self._quote_starts = [q[0] for q in self.quotes]
+        self._cuts: list[int] | None = None  # sentence cuts of the whole text, when needed
         self._collect()
 
     # -- collection ---------------------------------------------------------------------------
@@ -387,7 +388,7 @@ class _Entities:
                 ent = self.entities[m.entity]
                 if lo <= m.start < pos and ent.titles & set(title) and self._fits(ent, want):
                     return ent.name
-        bounds = _sentence_bounds(self.text, lo, pos)
+        bounds = self._sentence_bounds(lo, pos)
         for n, (lo, hi) in enumerate(bounds[: _MAX_SENTENCES + 1]):
             said: list[tuple[int, str]] = []
             for off, name in speakers:
@@ -421,6 +422,17 @@ class _Entities:
         """Do a comma and a relative pronoun follow the mention ending at *end*?"""
         m = _COMMA_WORD_RE.match(self.text, end, hi)
         return m is not None and _entity_class(self.lex, m.group(1)) == "relative"
+
+    def _sentence_bounds(self, lo: int, p: int) -> list[tuple[int, int]]:
+        """:func:`_sentence_bounds` from the document's sentence cuts, found once: a pronoun
+        looks back over the same few thousand characters as the one before it."""
+        if self._cuts is None:
+            self._cuts = _cut_points(self.text, 0, len(self.text))
+        cuts = self._cuts
+        inner = cuts[bisect.bisect_right(cuts, lo) : bisect.bisect_left(cuts, p)]
+        if p in cuts[bisect.bisect_left(cuts, p) : bisect.bisect_left(cuts, p) + 1]:
+            inner = [*inner, p]
+        return _bounds_from([lo, *inner], self.text, p)
 
     def resolve_title(self, pos: int, title: tuple[str, ...]) -> str | None:
         """The last person named before *pos* in its paragraph with this title (``রাশিয়ার
@@ -505,7 +517,13 @@ def _sentence_end(text: str, p: int, hi: int) -> int:
 
 def _sentence_bounds(text: str, lo: int, p: int) -> list[tuple[int, int]]:
     """Sentences of text[lo:p], the one holding *p* first, then going back."""
-    cuts = [lo]
+    return _bounds_from(sorted(set([lo, *_cut_points(text, lo, p)])), text, p)
+
+
+def _cut_points(text: str, lo: int, p: int) -> list[int]:
+    """Offsets in (lo, p] where a sentence of text[lo:p] begins: after a terminator (not an
+    abbreviation's full stop) or a line that ends like a sentence."""
+    cuts = []
     for m in _SENTENCE_END_GLUED_RE.finditer(text, lo, p):
         e = m.start() + 1
         if m.group()[0] == "." and _abbreviation_before(text, lo, e):
@@ -515,7 +533,10 @@ def _sentence_bounds(text: str, lo: int, p: int) -> list[tuple[int, int]]:
         before = text[lo : lo + m.start()].rstrip()
         if not before or before[-1] in _FINAL_PUNCT or before[-1] == ":":
             cuts.append(lo + m.end())  # (a line broken inside a sentence does not end it)
-    cuts = sorted(set(cuts))
+    return sorted(set(cuts))
+
+
+def _bounds_from(cuts: list[int], text: str, p: int) -> list[tuple[int, int]]:
     out = []
     if cuts[-1] == p or not text[cuts[-1] : p].strip():
         out.append((p, p))  # *p* starts a sentence: the one before is not its own
