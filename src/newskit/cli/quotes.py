@@ -27,6 +27,15 @@ from newskit.pipeline.inputs import Inputs
     help="Only quotes of this kind (repeatable). [default: all]",
 )
 @click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    metavar="P",
+    help="Only quotes whose confidence (the estimated chance that span, speaker and kind are "
+    "all right) is at least P.",
+)
+@click.option(
     "--doc-sep",
     metavar="LINE",
     default="blank",
@@ -37,19 +46,26 @@ from newskit.pipeline.inputs import Inputs
 @jobs_option(" Workers take ranges of whole documents of a large file (a document is never cut).")
 @usage_errors
 def quotes_cmd(
-    inputs: Inputs, fmt: str | None, kinds: tuple[str, ...], doc_sep: str, jobs: int
+    inputs: Inputs,
+    fmt: str | None,
+    kinds: tuple[str, ...],
+    min_confidence: float,
+    doc_sep: str,
+    jobs: int,
 ) -> int:
     """Quotations in Hindi and Bengali news, with speaker, reporting cue and kind.
 
     One record per quotation: path, line, start/end (character offsets of the quoted text,
     marks excluded, into the decoded input), text, marks, closed, continued, kind
     (speech/partial/term), speaker and cue ({text, start, end} or null), speaker_position
-    (before/after/previous), resolved (the named antecedent of a pronoun speaker), confidence.
+    (before/after/previous/following), resolved (the named antecedent of a pronoun or
+    description speaker), confidence (0..1, calibrated on the development gold).
 
     \b
     Examples:
       newskit quotes corpus/                        # a table on a terminal
       newskit quotes --kind speech news.txt > q.jsonl
+      newskit quotes --kind speech --min-confidence 0.5 news.txt > q.jsonl
       newskit quotes --format tsv --jsonl --field body articles.jsonl
     """
     from newskit.parallel import resolve_jobs
@@ -57,5 +73,5 @@ def quotes_cmd(
 
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() else "jsonl"
-    opts = QuoteOptions(None if doc_sep == "none" else doc_sep, inputs.field, kinds)
+    opts = QuoteOptions(None if doc_sep == "none" else doc_sep, inputs.field, kinds, min_confidence)
     return run_quotes(inputs, opts, fmt=fmt, jobs=resolve_jobs(jobs))
