@@ -112,7 +112,10 @@ def _lexicon(lang: str) -> _Lexicon:
         cues.append(cue)
     cues.sort(key=lambda c: len(unicodedata.normalize("NFD", c)), reverse=True)
     cue_re = re.compile(f"(?<![{_WCH}])(?:{_grouped(cues, lang)})(?![{_WCH}])")
-    classes = {_key(w, lang): cls for w, cls in _read_tsv(lang, "quote_words.tsv")}
+    try:
+        classes = {_key(w, lang): cls for w, cls in _read_tsv(lang, "quote_words.tsv")}
+    except FileNotFoundError:  # a language with only its cues: no word classes
+        classes = {}
     entities: dict[str, str] = {}
     phrases: dict[str, list[tuple[str, ...]]] = {}
     endings: list[str] = []
