@@ -50,7 +50,7 @@ def speaker_features(c: _Cand, quote: dict[str, float]) -> dict[str, float]:
         f = {"none": 1.0}
         if "rule" in c.sources:
             f["none_rule"] = 1.0
-        for k in ("q_short", "q_sentence", "q_no_cue", "q_headline", "q_adjacent"):
+        for k in ("q_short", "q_sentence", "q_no_cue", "q_headline", "q_adjacent", "q_pre_framed"):
             if quote.get(k):
                 f["none_" + k] = 1.0
         return f
@@ -62,6 +62,8 @@ def speaker_features(c: _Cand, quote: dict[str, float]) -> dict[str, float]:
             f[f"src_{s}&short"] = 1.0
         if quote.get("q_adjacent"):
             f[f"src_{s}&adjacent"] = 1.0
+        if quote.get("q_pre_framed") and s not in ("pre", "rule"):
+            f[f"src_{s}&own_frame"] = 1.0  # the quote has a frame of its own before it
     routes = len(c.sources - {"rule"})  # (the rules' own choice is not a route of its own)
     f["n_sources"] = min(routes, 4) / 2
     if c.framed:
