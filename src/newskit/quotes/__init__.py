@@ -152,7 +152,7 @@ def _extract(
         if lang is not None and lang_code is not None:
             lang = lang_code
         kind = "term"
-        cands: list[_Cand] = []
+        found: tuple[Any, ...] | None = None  # the rules' attributions, for the candidates
         qf: dict[str, float] = {}
         attr: _Attr | None = None
         basis = "term:no-cue"
@@ -357,21 +357,25 @@ def _extract(
                 lex,
                 prev_close,
             )
-            cands = gather(text, r, lex, doc, st, attr, pre_attr, post_attr, line_lo, prev_segment)
+            found = (attr, pre_attr, post_attr, prev_segment)
         speaker: Span | None = attr.speaker if attr else None
         resolved: str | None = None
         chosen: _Cand | None = None
         cf: dict[str, float] = {}  # the features of the record's confidence
         decision = basis
-        if cands and lang is not None:
+        if found is not None and lang is not None:
             lex = _lexicon(lang)
-            for c in cands:
-                describe(c, st, lex, r.open_pos, line_lo)
             rule_kind = kind
             kprobs = None
             if models is not None and models.kind:
                 kprobs = kind_probs(models, kind_features(qf, decision, rule_kind))
                 kind = max(kprobs, key=kprobs.__getitem__)
+            if kind == "term" and trace is None:
+                cands = [_Cand(None, None, None, {"none"})]  # (a term has no speaker to rank)
+            else:
+                cands = gather(text, r, lex, doc, st, *found[:3], line_lo, found[3])
+                for c in cands:
+                    describe(c, st, lex, r.open_pos, line_lo)
             sprobs = None
             if models is not None and models.speaker:
                 sprobs = softmax([score(models.speaker, speaker_features(c, qf)) for c in cands])

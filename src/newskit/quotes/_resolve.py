@@ -95,7 +95,9 @@ class _Entities:
         self._forms: set[str] = set()  # spellings of name words, to find their repeats
         self._seen: dict[str, tuple[list[str], set[str], set[str], str, bool]] = {}
         self._quote_starts = [q[0] for q in self.quotes]
+        self._counts: dict[str, int] = {}  # occurrences of a word in the text
         self._cuts: list[int] | None = None  # sentence cuts of the whole text, when needed
+        self._ends: list[int] | None = None  # its sentence ends, when needed
         self._collect()
 
     # -- collection ---------------------------------------------------------------------------
@@ -153,7 +155,7 @@ class _Entities:
                             text, m.end(), _sentence_end(text, m.end(), hi), lex
                         )
                     if sp is None:
-                        start = _sentence_start(text, max(lo, m.start() - 200), m.start())
+                        start = self._sentence_start(max(lo, m.start() - 200), m.start())
                         sp = _speaker_before_cue(text, start, m, frame, lex)
                 if sp is not None and self._nameish(sp) and self._recurs(sp, lo):
                     found.append((sp.start, sp.end, sp.text, True, None))
@@ -195,6 +197,16 @@ class _Entities:
             return True
         return any(_entity_class(self.lex, w.group()) == "person_title" for w in words)
 
+    def _sentence_start(self, lo: int, p: int) -> int:
+        """:func:`_sentence_start` from the document's sentence ends, found once."""
+        if self._ends is None:
+            self._ends = _sentence_ends(self.text, 0, len(self.text))
+        ends = self._ends
+        i = bisect.bisect_right(ends, p) - 1
+        start = ends[i] if i >= 0 and ends[i] >= lo else lo
+        nl = self.text.rfind("\n", lo, p)
+        return max(start, nl + 1)
+
     def _recurs(self, sp: Span, lo: int) -> bool:
         """A one-word frame subject is a name only if the article names it again
         (``ব্লैकबर्न``); ``ফল আসবে বলেও`` is a thing."""
@@ -202,7 +214,10 @@ class _Entities:
         if len(words) != 1:
             return True
         key = _stems(self.lex, words[0].group())[-1]
-        return self.text.count(key) + self._nfc_count(key) > 1
+        got = self._counts.get(key)
+        if got is None:  # (counted once per word: the same subject comes back)
+            got = self._counts[key] = self.text.count(key) + self._nfc_count(key)
+        return got > 1
 
     def _nfc_count(self, key: str) -> int:
         nfc = unicodedata.normalize("NFC", key)
@@ -492,6 +507,17 @@ def _is_plural(lex: _Lexicon, word: str) -> bool:
     if lex.lang == "bn":
         return key.endswith(("\u09b0\u09be", "\u0997\u09c1\u09b2\u09cb", "\u09a6\u09c7\u09b0"))
     return key in ("लोग", "लोगों") or key.endswith("ों")
+
+
+def _sentence_ends(text: str, lo: int, p: int) -> list[int]:
+    """Offsets just after each sentence terminator of text[lo:p] (not an abbreviation's)."""
+    out = []
+    for m in _SENTENCE_END_GLUED_RE.finditer(text, lo, p):
+        e = m.start() + 1
+        if m.group()[0] == "." and _abbreviation_before(text, lo, e):
+            continue
+        out.append(e)
+    return out
 
 
 def _sentence_start(text: str, lo: int, p: int) -> int:
