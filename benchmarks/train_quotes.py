@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the quote speaker ranker, the kind model and the confidence table (issue 17, phase 2).
+"""Train the quote speaker ranker, the kind model and the confidence model (issue 17, phase 2).
 
 Why here and in pure Python: the models are two small logistic regressions over a few dozen
 interpretable features (``newskit/quotes/_rank.py``), trained on a few hundred development
@@ -10,13 +10,15 @@ reads the weights (``src/newskit/data/quote_speaker.tsv``, ``quote_kind.tsv``,
 Data: the development gold only (``benchmarks/gold/README.md``: sample, quotes-news,
 heldout, blind dev, dev2 and the phase-1 blind test); never ``quotes-blind-test2.jsonl``.
 
-- ``--cv`` (default): 5-fold cross-validation **by article**; per fold the models are trained
-  on the other folds and the held-out articles are extracted with them (so each quote's
-  "previous speaker" is the model's own choice), then scored with ``eval_quotes.score`` next
-  to the rules alone on the same articles.
-- ``--write``: train on all development articles and write the three data files; the
-  confidence table maps the models' raw score to the share of records that were right
-  **out of fold** (isotonic, then pooled into bands).
+- always: 5-fold cross-validation **by article**; per fold the models are trained on the
+  other folds and the held-out articles are extracted with them (so each quote's "previous
+  speaker" is the model's own choice), then scored with ``eval_quotes.score`` next to the
+  rules alone on the same articles.
+- ``--write``: train the ranker and the kind model on all development articles and write
+  their weights; the confidence model is a logistic regression fitted to the out-of-fold
+  records of the shipped mode (``_rank.DECIDE``: since the comparison on the second blind
+  test the rules decide and the models only score their choices), so that it learns how
+  often a choice the models did not train on is right.
 
 Run: ``python benchmarks/train_quotes.py --data ../shared/data [--write]``.
 """
@@ -24,6 +26,7 @@ Run: ``python benchmarks/train_quotes.py --data ../shared/data [--write]``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 import zlib
@@ -38,7 +41,7 @@ sys.path.insert(0, str(HERE))
 import eval_quotes  # noqa: E402
 
 from newskit.quotes import _extract  # noqa: E402
-from newskit.quotes._rank import KINDS3, Models  # noqa: E402
+from newskit.quotes._rank import DECIDE, KINDS3, Models  # noqa: E402
 
 DEV_SETS = ("sample", "news_gold", "news_heldout", "blind_dev", "blind_dev2", "blind_test")
 DATA = ROOT / "src" / "newskit" / "data"
@@ -202,15 +205,17 @@ def _extractor(models: Models | None):
 
 
 def cross_validate(data_dir: Path) -> dict:
-    """Rules alone and rules + models, out of fold, on every development set; the out-of-fold
-    records (raw score, right) for the confidence table."""
+    """The rules' choices and the models' choices, out of fold, on every development set; and
+    the out-of-fold records of the shipped mode (``_rank.DECIDE``: the rules decide and the
+    fold's models score their choices) with their confidence features, to fit the confidence
+    model on."""
     texts, golds, rows = examples(data_dir)
     sets = eval_quotes.gold_sets(data_dir)
     set_of = {key: name for name in DEV_SETS for key in sets[name][0]}
     fold_models = {}
     for k in range(FOLDS):
         train = [r for r in rows if fold_of(r["doc"]) != k]
-        fold_models[k] = Models(train_speaker(train), train_kind(train), {})
+        fold_models[k] = Models(train_speaker(train), train_kind(train), {}, True)
     out: dict = {}
     raws: list[tuple[dict[str, float], bool]] = []
     for label, pick in (
@@ -231,8 +236,9 @@ def cross_validate(data_dir: Path) -> dict:
                 fgold = [g for g in gold if (g["path"], g["article"]) in fdocs]
                 res, _ = eval_quotes.score(fdocs, fgold, _extractor(pick(next(iter(fdocs)))))
                 merged = _merge(merged, res)
-                if label == "models":
-                    raws.extend(_records(fdocs, fgold, fold_models[k]))
+                if label == "models":  # the shipped mode: who decides is DECIDE
+                    shipped = dataclasses.replace(fold_models[k], decide=DECIDE)
+                    raws.extend(_records(fdocs, fgold, shipped))
             result = merged or {}
             per_set[name] = result
         out[label] = per_set

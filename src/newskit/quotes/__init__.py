@@ -367,9 +367,11 @@ def _extract(
             lex = _lexicon(lang)
             rule_kind = kind
             kprobs = None
+            decide = models is not None and models.decide
             if models is not None and models.kind:
                 kprobs = kind_probs(models, kind_features(qf, decision, rule_kind))
-                kind = max(kprobs, key=kprobs.__getitem__)
+                if decide:
+                    kind = max(kprobs, key=kprobs.__getitem__)
             if kind == "term" and trace is None:
                 cands = [_Cand(None, None, None, {"none"})]  # (a term has no speaker to rank)
             else:
@@ -377,11 +379,11 @@ def _extract(
                 for c in cands:
                     describe(c, st, lex, r.open_pos, line_lo)
             sprobs = None
-            if models is not None and models.speaker:
+            if models is not None and models.speaker and kind != "term":
                 sprobs = softmax([score(models.speaker, speaker_features(c, qf)) for c in cands])
             if kind == "term":
                 chosen = cands[0]  # nobody
-            elif sprobs is not None:
+            elif sprobs is not None and decide:
                 chosen = cands[max(range(len(cands)), key=sprobs.__getitem__)]
             else:
                 chosen = next(c for c in cands if "rule" in c.sources)

@@ -177,6 +177,8 @@ def gather(
         got.framed = got.framed or att.framed
 
     add(rule, "rule")
+    if not any("rule" in c.sources for c in cands):
+        cands[0].sources.add("rule")  # the rules' speaker is a thing (বিবৃতি): nobody
     add(pre, "pre")
     add(post, "post")
     for h in reversed(st.history):

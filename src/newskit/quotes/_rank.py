@@ -95,11 +95,24 @@ def kind_features(q: dict[str, float], decision: str, rule_kind: str) -> dict[st
 
 @dataclass(frozen=True)
 class Models:
-    """Weights of the speaker ranker, the kind model and the confidence model."""
+    """Weights of the speaker ranker, the kind model and the confidence model.
+
+    *decide*: whether the ranker and the kind model make the choices, or only score the
+    rules' choices (their probabilities are features of the confidence).
+    """
 
     speaker: dict[str, float]
     kind: dict[str, dict[str, float]]  # feature -> kind -> weight
     confidence: dict[str, float]
+    decide: bool = False
+
+
+#: Whether the shipped models choose the speaker and the kind (True) or only score the rules'
+#: choices for the confidence (False). Compared once on the second blind test
+#: (benchmarks/gold/README.md, section 11): the ranker was not better than the rules (speaker
+#: micro +0.012 from one article, macro -0.007; kind -0.008 micro, -0.013 macro; more invented
+#: speakers), so the rules decide and the models measure how sure each choice is.
+DECIDE = False
 
 
 def confidence_features(
@@ -174,7 +187,7 @@ def default_models() -> Models | None:
     conf: dict[str, float] = {}
     with contextlib.suppress(FileNotFoundError):
         conf = {r[0]: float(r[1]) for r in _rows("quote_confidence.tsv")}
-    return Models(speaker, kind, conf)
+    return Models(speaker, kind, conf, DECIDE)
 
 
 def _rows(name: str) -> list[list[str]]:
