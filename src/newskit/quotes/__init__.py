@@ -22,6 +22,12 @@ Two passes per document:
    quote is introduced by its cue (``X ने कहा, “…”``) or followed by it (``“…”, X ने कहा``),
    ``partial`` when it is a fragment of a sentence with a cue, ``term`` for titles, names and
    quotes with no cue around them.
+3. *Confidence* (``_candidates.py``, ``_rank.py``): every attribution the rules can find is
+   kept as a candidate with "nobody" (pronouns and descriptions resolved over the article's
+   people, ``_resolve.py``); a speaker ranker and a kind model learned on the development
+   gold score the rules' choices, and a logistic model of how often such a record was right
+   turns the scores into ``confidence``. (The ranker could also choose; measured against the
+   rules on unseen news it was not better, so the rules choose: ``_rank.DECIDE``.)
 
 Offsets always refer to the raw text: cues are matched with patterns that accept both the
 precomposed and decomposed form of every nukta letter and vowel sign (and, for Hindi, a missing

@@ -1,16 +1,20 @@
-"""A learned choice among speaker candidates, a learned kind, and a calibrated confidence.
+"""A learned ranking of speaker candidates, a learned kind, and a calibrated confidence.
 
 Why learned on top of the rules: the frame rules find good candidates (the subject of the cue
 before or after the quote, the speaker of the quote before, the subject of the sentence
 before, a headline's restatement in the body), but which one is the speaker depends on many
 small signals whose weights hand-tuning overfits (phase 1 of issue 17: dev 0.92-0.98, blind
 test 0.65). So every candidate the rules can find is kept, described by a handful of
-interpretable features (where it came from, whether the rules chose it, whether it is a
-pronoun and was resolved, …), and a conditional logit model scores them; "nobody" is a
-candidate too, so no speaker (and a low confidence) stays a possible answer. The kind
-(speech/partial/term) is a multinomial logit over the rules' decision and the quote's
-surface. The weights are small TSV files in ``data/`` written by
-``benchmarks/train_quotes.py`` from the development gold; nothing here trains or needs NumPy.
+interpretable features (the routes that found it, whether it is a pronoun and was resolved,
+…), and a conditional logit model scores them; "nobody" is a candidate too, so no speaker
+(and a low confidence) stays a possible answer. The kind (speech/partial/term) is a
+multinomial logit over the rules' decision and the quote's surface. The weights are small
+TSV files in ``data/`` written by ``benchmarks/train_quotes.py`` from the development gold;
+nothing here trains or needs NumPy.
+
+Measured once against the rules on a blind test the models could choose, but did not do
+better (``DECIDE``); they score the rules' choices, and their probabilities feed the
+confidence model (``confidence_features``), which is what they are shipped for.
 """
 
 from __future__ import annotations
