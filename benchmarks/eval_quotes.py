@@ -10,11 +10,16 @@ annotation guidelines and what counts as a match are in ``benchmarks/gold/README
   span-head speaker rule (they have no ``resolved``);
 - ``benchmarks/gold/quotes-blind-dev.jsonl`` and ``quotes-blind-test.jsonl``: 64 articles drawn
   by a fixed seed for issue 17 and annotated by reading before any change to the code, split by
-  article. The rules are tuned on the dev half; the test half is only scored;
-- ``benchmarks/gold/quotes-blind-dev2.jsonl``: 16 more articles of the same drawing order
-  (ranks 16-19 of each file), annotated after the first test score: development data.
+  article. The test half was the blind test of phase 1; from phase 2 on both are development
+  data;
+- ``benchmarks/gold/quotes-blind-dev2.jsonl``: 21 more articles, annotated after the first test
+  score: development data;
+- ``benchmarks/gold/quotes-blind-test2.jsonl``: 32 articles drawn by another seed and annotated
+  before any code of phase 2: the blind test of phase 2 (``blind_test2``), only ever scored.
 
-Scores: span precision/recall/F1 (exact start and end); speaker accuracy over the gold quotes
+Scores: span precision/recall/F1 (exact start and end), micro (over quotations) and macro (the
+mean of per-article scores, so that an article that prints every paragraph twice weighs as
+much as any other); speaker accuracy over the gold quotes
 whose span was found (*entity* rule: the predicted ``resolved`` or speaker text must contain the
 head word of the gold name, see the README; ``speaker_span`` and ``speaker_exact`` compare the
 mention's offsets); kind accuracy over found quotes; the same per error class of issue 17 and per
@@ -22,7 +27,8 @@ source file; and a calibration table: per confidence band of the predicted recor
 whose span, speaker and kind are all right. It also runs over every document of
 ``<data>/news/`` and counts exceptions (must be 0).
 
-Run: ``python benchmarks/eval_quotes.py --data ../shared/data [--errors blind_dev]``.
+Run: ``python benchmarks/eval_quotes.py --data ../shared/data [--set blind_dev] [--errors]
+[--rules]`` (``--rules``: the rules' own choices, without the learned models).
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ HELDOUT_GOLD = GOLD / "quotes-news-heldout.jsonl"
 BLIND_DEV = GOLD / "quotes-blind-dev.jsonl"
 BLIND_TEST = GOLD / "quotes-blind-test.jsonl"
 BLIND_DEV2 = GOLD / "quotes-blind-dev2.jsonl"
+BLIND_TEST2 = GOLD / "quotes-blind-test2.jsonl"
 SAMPLE_GOLD = ROOT / "tests" / "gold" / "quotes-sample.jsonl"
 TARGETS = {"span_f1": 0.95, "speaker_accuracy": 0.85, "kind_accuracy": 0.9}
 CLASSES = (
@@ -171,17 +178,20 @@ def score(
     by_doc: dict[tuple[str, int], list[dict]] = {k: [] for k in docs}
     for g in gold:
         by_doc[g["path"], g["article"]].append(g)
+    per_doc: list[_Tally] = []
     for key, text in docs.items():
         source = by_source.setdefault(Path(key[0]).stem, _Tally())
+        article = _Tally()
+        per_doc.append(article)
         pred = {(q.start, q.end): q for q in extract(text)}
         golds = {(g["start"], g["end"]): g for g in by_doc[key]}
-        for t in (total, source):
+        for t in (total, source, article):
             t.predicted += len(pred)
             t.tp += sum(span in golds for span in pred)
         right_spans: set[tuple[int, int]] = set()
         for span, g in golds.items():
             q = pred.get(span)
-            slices = [total, source] + [by_class[c] for c in g.get("classes", ())]
+            slices = [total, source, article] + [by_class[c] for c in g.get("classes", ())]
             for t in slices:
                 t.gold += 1
             if q is None:
@@ -208,6 +218,7 @@ def score(
             bands[band][0] += 1
             bands[band][1] += span in right_spans
     result = total.result(full=True)
+    result["macro"] = _macro(per_doc)
     result["spurious_speakers"] = spurious_speakers
     result["per_class"] = {c: t.result(full=False) for c, t in by_class.items() if t.gold}
     result["per_source"] = {s: t.result(full=True) for s, t in sorted(by_source.items())}
@@ -223,6 +234,17 @@ def score(
     return result, mistakes
 
 
+def _macro(per_doc: list[_Tally]) -> dict:
+    """The mean over articles (with at least one gold quotation) of each article's span F1,
+    speaker accuracy and kind accuracy (the latter two over articles with a found quote)."""
+    out: dict = {"articles": sum(t.gold > 0 for t in per_doc)}
+    for key in ("span_f1", "speaker_accuracy", "kind_accuracy"):
+        vals = [t.result(full=True)[key] for t in per_doc if t.gold > 0]
+        vals = [v for v in vals if v is not None]
+        out[key] = round(sum(vals) / len(vals), 4) if vals else None
+    return out
+
+
 def _mistake(key: tuple[str, int], q: Quote, g: dict, text: str) -> dict:
     gs = g["speaker"]
     gold_name = _text(text, g.get("resolved") or gs)
@@ -236,6 +258,7 @@ def _mistake(key: tuple[str, int], q: Quote, g: dict, text: str) -> dict:
         ],
         "resolved": [q.resolved, gold_name],
         "confidence": q.confidence,
+        "basis": q.basis,
         "classes": g.get("classes", []),
     }
 
@@ -268,6 +291,7 @@ def gold_sets(data_dir: Path) -> dict[str, tuple[Docs, list[dict]]]:
         "blind_dev": news_gold(data_dir, BLIND_DEV),
         "blind_dev2": news_gold(data_dir, BLIND_DEV2),
         "blind_test": news_gold(data_dir, BLIND_TEST),
+        "blind_test2": news_gold(data_dir, BLIND_TEST2),
     }
 
 
@@ -307,106 +331,6 @@ def run_all_news(data_dir: Path) -> dict:
     return out
 
 
-CONFIDENCE_TABLE = ROOT / "src" / "newskit" / "data" / "quote_confidence.tsv"
-CALIBRATION_SETS = ("sample", "news_gold", "news_heldout", "blind_dev", "blind_dev2")
-# (never blind_test)
-# Prior reliability of each attribution decision, of each kind of speaker found and of an
-# unclosed quote: a judgement of how often each mechanism is right on text nobody tuned it on
-# (the development gold is what the rules were written against, so alone it flatters them).
-_PRIOR_DECISION = {
-    "speech:frame-before": 0.9,
-    "partial:frame-before": 0.8,
-    "speech:frame-after": 0.85,
-    "speech:cue-colon": 0.8,
-    "partial:cue-before": 0.7,
-    "partial:cue-after": 0.7,
-    "speech:cue-after": 0.75,
-    "speech:byline": 0.75,
-    "speech:headline": 0.6,
-    "partial:headline": 0.5,
-    "speech:previous": 0.6,
-    "partial:previous": 0.5,
-    "speech:no-cue": 0.5,
-    "term:title": 0.85,
-    "term:no-cue": 0.75,
-    "term:nested": 0.8,
-    "partial:nested": 0.5,
-    "term:no-language": 0.6,
-    "partial:no-language": 0.4,
-}
-_WHO_FACTOR = {
-    "name": 1.0,
-    "pronoun": 0.9,
-    "pronoun-unresolved": 0.3,
-    "description": 0.85,
-    "description-unresolved": 0.6,
-    "none": 1.0,
-}
-_NONE_SPEECH = 0.6  # a statement or fragment with no speaker found: often a missed one
-_UNCLOSED = 0.85
-_WEIGHT = 10.0  # the prior counts as this many development records
-
-
-def _prior(basis: str) -> float:
-    parts = basis.split("/")
-    p = _PRIOR_DECISION.get(parts[0], 0.5)
-    if len(parts) > 1:
-        p *= _WHO_FACTOR.get(parts[1], 0.8)
-        if parts[1] == "none" and not parts[0].startswith("term"):
-            p *= _NONE_SPEECH
-    if parts[-1] == "unclosed":
-        p *= _UNCLOSED
-    return p
-
-
-def calibration_rows(data_dir: Path) -> list[tuple[str, int, int, float]]:
-    """(basis, records, right, confidence) for every basis: its prior (``_prior``) updated by
-    the development gold, where a record is right when its span is a gold span and its speaker
-    and kind are right: ``(right + W * prior) / (records + W)``."""
-    counts: dict[str, list[int]] = {}
-    sets = gold_sets(data_dir)
-    for name in CALIBRATION_SETS:
-        docs, gold = sets[name]
-        by_doc: dict[tuple[str, int], list[dict]] = {k: [] for k in docs}
-        for g in gold:
-            by_doc[g["path"], g["article"]].append(g)
-        for key, text in docs.items():
-            golds = {(g["start"], g["end"]): g for g in by_doc[key]}
-            for q in extract_quotes(text):
-                g = golds.get((q.start, q.end))
-                right = g is not None and q.kind == g["kind"] and speaker_right(q, g, text)
-                c = counts.setdefault(q.basis, [0, 0])
-                c[0] += 1
-                c[1] += right
-    keys = set(counts)
-    for d in _PRIOR_DECISION:
-        for who in _WHO_FACTOR:
-            keys |= {f"{d}/{who}", f"{d}/{who}/unclosed"}
-        keys.add(d)
-    rows = []
-    for k in sorted(keys):
-        n, right = counts.get(k, (0, 0))
-        rate = (right + _WEIGHT * _prior(k)) / (n + _WEIGHT)
-        rows.append((k, n, right, round(min(max(rate, 0.05), 0.98), 2)))
-    return rows
-
-
-def write_calibration(data_dir: Path, path: Path = CONFIDENCE_TABLE) -> None:
-    rows = calibration_rows(data_dir)
-    lines = [
-        "# Confidence of newskit quote records by basis (how a record was attributed, the",
-        "# Quote.basis field): a prior per mechanism (benchmarks/eval_quotes.py, _PRIOR_*)",
-        "# updated by how many such records were right (span, speaker and kind) on the",
-        "# development gold (tests/gold/quotes-sample.jsonl, benchmarks/gold/quotes-news*,",
-        "# quotes-blind-dev, quotes-blind-dev2; never the blind test), the prior weighing",
-        f"# {_WEIGHT:g} records.",
-        "# Generated by `python benchmarks/eval_quotes.py --calibrate`; newskit's own data, MIT.",
-        "basis\trecords\tright\tconfidence",
-    ]
-    lines += [f"{k}\t{n}\t{r}\t{c}" for k, n, r, c in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def run(data_dir: Path) -> dict:
     """All quote scores, for ``benchmarks/evaluate.py`` (`make eval`)."""
     result: dict = {}
@@ -424,21 +348,22 @@ def main() -> None:
     ap.add_argument("--set", action="append", help="only these gold sets (repeatable)")
     ap.add_argument("--errors", action="store_true", help="list the mistakes too")
     ap.add_argument(
-        "--calibrate",
+        "--rules",
         action="store_true",
-        help="rewrite src/newskit/data/quote_confidence.tsv from the development gold",
+        help="score the rules' own choices (no speaker ranker, kind or confidence model)",
     )
     args = ap.parse_args()
-    if args.calibrate:
-        write_calibration(args.data)
-        print(CONFIDENCE_TABLE.read_text("utf-8"))
-        return
     sets = gold_sets(args.data)
     names = args.set or list(sets)
     out = {}
+    extract: Extractor = extract_quotes
+    if args.rules:
+        from newskit.quotes import _extract
+
+        extract = lambda text: _extract(text, None, None, None, None)  # noqa: E731
     for name in names:
         docs, gold = sets[name]
-        out[name], mistakes = score(docs, gold)
+        out[name], mistakes = score(docs, gold, extract)
         if args.errors:
             for m in mistakes:
                 print(name, json.dumps(m, ensure_ascii=False))

@@ -98,7 +98,7 @@ from typing import Any
 
 from newskit.documents import split_documents
 from newskit.languages import script_agrees
-from newskit.quotes import Quote, extract_quotes
+from newskit.quotes import Quote, extract_quotes, lexicon_lang
 from newskit.segment import segmentation_rules, token_kind
 
 #: Window (in words) of the moving-average type/token ratio.
@@ -902,6 +902,7 @@ def document_stats(
     mattr = _MattrWindow(MATTR_WINDOW)
     seen_sent: set[int] = set()
     extract = extract_quotes if quotes else None
+    quote_lang = lexicon_lang(lang)  # (Marathi, Nepali, Assamese cues; hi/bn by script)
     if extract is not None:
         st.quote_documents += 1
     nfc_changes = 0
@@ -915,7 +916,7 @@ def document_stats(
         packed += in_chunk
         # a quotation needs a quote mark (figures of a chunk with one are at least _ANY_QUOTE)
         if extract is not None and in_chunk >= _ANY_QUOTE:
-            _add_quotes(st, extract(chunk, sentences=sentences))
+            _add_quotes(st, extract(chunk, sentences=sentences, lang=quote_lang))
     types, positions = mattr.sums()
     st.mattr_types += types
     st.mattr_positions += positions

@@ -174,3 +174,25 @@ def test_json_lines_offsets_index_each_record_whatever_the_chunks(
     assert len(records) > 50 and {r["line"] for r in records} == set(range(1, 31))
     for rec in records:
         assert docs[rec["line"] - 1][rec["start"] : rec["end"]] == rec["text"]
+
+
+def test_min_confidence_keeps_the_records_at_least_that_sure(tmp_path: Path) -> None:
+    """A film title is surely a term; a statement whose speaker is a pronoun that names
+    nobody is far less sure: a threshold between them keeps the first and drops the second,
+    and out of 0..1 it is a usage error."""
+    path = tmp_path / "q.txt"
+    path.write_text("उन्होंने कहा, “हम तैयार हैं।” फ़िल्म ‘शोले’ देखिए।\n", encoding="utf-8")
+    code, out, _ = run(str(path))
+    assert code == 0
+    every = [json.loads(x) for x in out.splitlines()]
+    assert [r["text"] for r in every] == ["हम तैयार हैं।", "शोले"]
+    pronoun, title = every
+    assert pronoun["resolved"] is None and pronoun["confidence"] < title["confidence"]
+    threshold = (pronoun["confidence"] + title["confidence"]) / 2
+    code, out, _ = run("--min-confidence", f"{threshold:.3f}", str(path))
+    assert code == 0
+    assert [json.loads(x) for x in out.splitlines()] == [title]
+    code, out, _ = run("--min-confidence", "0", str(path))
+    assert [json.loads(x) for x in out.splitlines()] == every
+    code, out, err = run("--min-confidence", "1.5", str(path))
+    assert code == 2 and out == "" and "--min-confidence" in err

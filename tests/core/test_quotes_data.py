@@ -36,3 +36,41 @@ def test_entity_phrases_are_not_listed_twice_with_different_classes(lang: str) -
             continue
         phrase, cls = line.split("\t")
         assert seen.setdefault(phrase, cls) == cls, f"{phrase}: {seen[phrase]} and {cls}"
+
+
+def test_the_models_strongest_weights_name_features_the_code_emits() -> None:
+    """The speaker ranker and the kind model are weights by feature name
+    (data/quote_speaker.tsv, quote_kind.tsv, written by benchmarks/train_quotes.py): a
+    feature renamed in the code without retraining would silently weigh nothing. Every
+    weight of 0.5 or more must be one the feature functions emit on the sample articles and
+    the quote cases."""
+    import json
+    from pathlib import Path
+
+    from newskit.quotes import _extract
+    from newskit.quotes._rank import default_models
+
+    models = default_models()
+    assert models is not None and models.speaker and models.kind and models.confidence
+    root = Path(__file__).resolve().parents[2]
+    emitted_speaker: set[str] = set()
+    emitted_kind: set[str] = set()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "corpus").rglob("*.txt"))]
+    cases = (root / "tests" / "cases" / "quotes.jsonl").read_text(encoding="utf-8")
+    texts += [json.loads(line)["text"] for line in cases.splitlines() if line.strip()]
+    for text in texts:
+        trace: list[dict] = []
+        _extract(text, None, None, models, trace)
+        for t in trace:
+            for feats, _, _ in t.get("cands", ()):
+                emitted_speaker |= set(feats)
+            emitted_kind |= set(t.get("quote", {}))
+    emitted_kind |= {"bias", "rule_speech", "rule_partial", "rule_term"}
+    strong = {k for k, w in models.speaker.items() if abs(w) >= 0.5}
+    assert strong and strong <= emitted_speaker, strong - emitted_speaker
+    strong_kind = {
+        k
+        for k, ws in models.kind.items()
+        if max(abs(w) for w in ws.values()) >= 0.5 and not k.startswith("basis_")
+    }
+    assert strong_kind and strong_kind <= emitted_kind, strong_kind - emitted_kind

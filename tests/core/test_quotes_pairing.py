@@ -55,6 +55,33 @@ def test_closing_straight_mark_glued_to_the_next_word() -> None:
     assert q.kind == "speech"
 
 
+def test_straight_closer_before_a_case_ending_closes_when_the_next_mark_opens() -> None:
+    """``'…'তে``: a closing straight mark glued to a case ending, and the next straight mark
+    of the paragraph opens another quote: the first one ends at the ending. Left open, it
+    swallowed the rest of the line and every later quote became a nested one."""
+    text = (
+        "২০২৩ সালে 'দ্য ল্যানসেট ডায়াবেটিস'তে প্রকাশিত সমীক্ষা নিয়ে কথা হয়েছে। এটি কি "
+        "'শর্টকার্ট' হয়ে উঠছে? চিকিৎসক অনুপ মিশ্র বলেছেন, \"ভারতে ডায়াবেটিস এক ক্রমবর্ধমান "
+        'বোঝা হয়ে উঠেছে।"'
+    )
+    got = _quotes(text)
+    assert [q.text for q in got] == [
+        "দ্য ল্যানসেট ডায়াবেটিস",
+        "শর্টকার্ট",
+        "ভারতে ডায়াবেটিস এক ক্রমবর্ধমান বোঝা হয়ে উঠেছে।",
+    ]
+    assert got[2].kind == "speech"
+    assert got[2].speaker is not None and got[2].speaker.text.endswith("অনুপ মিশ্র")
+
+
+def test_apostrophe_before_a_case_ending_inside_a_quote() -> None:
+    """``৮৩'র`` inside a straight-quoted statement whose closer follows a space: still an
+    apostrophe, the quote ends at its own closer."""
+    text = "সাবেক ব্যাটার বলেন, 'কেউ সঙ্গ দিলে ৮৩'র জায়গায় ১২০ রান করত সে। ' আইপিএলে এটাই তার সেরা ইনিংস।"
+    (q,) = _quotes(text)
+    assert q.text == "কেউ সঙ্গ দিলে ৮৩'র জায়গায় ১২০ রান করত সে। "  # (up to its closer)
+
+
 def test_glued_short_quote_without_a_frame_is_a_name() -> None:
     text = "सरकार ने 'आत्मनिर्भर भारत'अभियान के तहत कई योजनाएं शुरू कीं."
     (q,) = _quotes(text)

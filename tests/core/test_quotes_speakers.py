@@ -7,6 +7,8 @@ the team's corpus (people and offices named as those sites name them); no articl
 
 from __future__ import annotations
 
+import pytest
+
 from newskit.quotes import Quote, extract_quotes
 
 
@@ -139,3 +141,51 @@ def test_confidence_is_in_the_json_record_but_the_basis_is_not() -> None:
     d = _one("তিনি বলেন, ‘আমরা এখনও কোনো সিদ্ধান্ত নিইনি।’").to_dict()
     assert 0.0 < d["confidence"] <= 1.0
     assert "basis" not in d
+
+
+def test_lang_chooses_the_lexicon_for_every_indic_paragraph() -> None:
+    """``lang=None`` reads a Bengali paragraph with the Bengali cues; ``lang="hi"`` reads it
+    with the Hindi ones, where বলেন is no cue (what a Marathi or Assamese cue file does for
+    its own text); a language without ``data/<lang>/cues.tsv`` is refused."""
+    text = "মন্ত্রী বলেন, ‘আমরা প্রস্তুত।’"
+    (by_script,) = extract_quotes(text)
+    assert by_script.speaker is not None and by_script.speaker.text == "মন্ত্রী"
+    assert by_script.cue is not None and by_script.cue.text == "বলেন"
+    (as_hindi,) = extract_quotes(text, lang="hi")
+    assert as_hindi.cue is None and as_hindi.speaker is None
+    assert extract_quotes(text, lang="bn") == [by_script]
+    with pytest.raises(ValueError, match="xx"):
+        extract_quotes(text, lang="xx")
+    with pytest.raises(ValueError, match="en"):  # (data/en has abbreviations, no cues)
+        extract_quotes(text, lang="en")
+
+
+def test_a_person_pronoun_never_falls_back_to_an_organisation() -> None:
+    """No person is named before তিনি; the cue before it has an organisation as subject
+    (পুলিশ জানায়): nobody is a better answer than the police force."""
+    q = _one("পুলিশ জানায়, দুর্ঘটনায় তিনজন আহত হয়েছেন। তিনি বলেন, ‘তদন্ত চলছে।’")
+    assert q.speaker is not None and q.speaker.text == "তিনি"
+    assert q.resolved is None
+
+
+def test_an_unresolved_pronoun_names_nobody_for_the_next_one() -> None:
+    """Two statements of an unnamed তিনি: the second does not "resolve" to the first one's
+    pronoun."""
+    got = extract_quotes(
+        "তিনি বলেন, ‘আমরা এখনও কোনো সিদ্ধান্ত নিইনি।’ সভা শেষ হয় বিকেলে। "
+        "তিনি আরও বলেন, ‘আগামী সপ্তাহে আবার বসব।’"
+    )
+    assert [(q.speaker.text if q.speaker else None, q.resolved) for q in got] == [
+        ("তিনি", None),
+        ("তিনি", None),
+    ]
+
+
+def test_a_name_described_by_a_relative_clause_is_the_pronouns_referent() -> None:
+    """``X, যিনি …, তিনি বলেছেন``: the pronoun of that sentence stands for X."""
+    q = _one(
+        "ফ্রান্সের একটি হাসপাতালের ক্যান্সার বিশেষজ্ঞ ডাক্তার এডউইজ ক্যাসপার, যিনি "
+        'প্রাথমিক তথ্য উপস্থাপন করেছেন, তিনি বলেছেন, "আমাদের কাছে অনেক শিশু আছে।"'
+    )
+    assert q.speaker is not None and q.speaker.text == "তিনি"
+    assert q.resolved == "এডউইজ ক্যাসপার"

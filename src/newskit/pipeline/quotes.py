@@ -14,6 +14,7 @@ and workers write at once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from newskit.parallel import Tuning, by_input, ordered_map, ordered_write, write
 from newskit.parquet import RowGroup
 from newskit.pipeline.chunks import ByteRange, Chunk, load
 from newskit.pipeline.inputs import Inputs, input_errors, stdout_bytes
+from newskit.pipeline.languages import LangOptions
+from newskit.quotes import lexicon_lang
 
 if TYPE_CHECKING:
     from newskit.io import InputError, Source
@@ -41,6 +44,14 @@ class QuoteOptions:
     field: str = "text"
     kinds: tuple[str, ...] = ()
     min_confidence: float = 0.0
+    langs: LangOptions = dataclasses.field(default_factory=LangOptions)
+
+    def lexicon(self, text: str, record: dict[str, object] | None = None) -> str | None:
+        """The quote lexicon for a document: its language's (given, labelled, or detected
+        on its head) when newskit has cues for it, else None (read by script)."""
+        langs = self.langs
+        found = langs.of_text(text) if record is None else langs.of_record(record, text)
+        return lexicon_lang(found.lang)
 
 
 @dataclass(frozen=True)
@@ -78,8 +89,8 @@ def quote_chunk(item: QuoteItem) -> QuoteChunk:
         from newskit.parquet import iter_records
 
         found = []
-        for n, _, text in iter_records(item.group, opts.field):
-            for q in extract_quotes(text):
+        for n, record, text in iter_records(item.group, opts.field):
+            for q in extract_quotes(text, lang=opts.lexicon(text, record)):
                 if (not opts.kinds or q.kind in opts.kinds) and q.confidence >= opts.min_confidence:
                     found.append({"path": item.chunk.name, **q.to_dict(), "line": n})
         return QuoteChunk(found, 0, 0, 0, None)
@@ -101,18 +112,18 @@ def quote_chunk(item: QuoteItem) -> QuoteChunk:
             if not line.strip():
                 continue
             try:
-                text = parse_record(line, name, n, opts.field)[1]
+                record, text = parse_record(line, name, n, opts.field)
             except InputError as exc:
                 error = exc
                 break
-            for rec in keep(extract_quotes(text)):
+            for rec in keep(extract_quotes(text, lang=opts.lexicon(text, record))):
                 rec["line"] = n
                 records.append({"path": name, **rec})
     else:
         for first, offset, doc, closed in split_documents(got.text, opts.doc_sep, got.first_line):
             if not closed and got.error is not None:
                 continue  # (the document a bad byte cuts is left out)
-            for rec in keep(extract_quotes(doc)):
+            for rec in keep(extract_quotes(doc, lang=opts.lexicon(doc))):
                 records.append({"path": name, **_shift(rec, offset, first - 1)})
     # (JSON Lines offsets index each record's text: chunks before move only the lines)
     chars = 0 if item.jsonl else len(got.text)

@@ -22,6 +22,12 @@ Two passes per document:
    quote is introduced by its cue (``X ने कहा, “…”``) or followed by it (``“…”, X ने कहा``),
    ``partial`` when it is a fragment of a sentence with a cue, ``term`` for titles, names and
    quotes with no cue around them.
+3. *Confidence* (``_candidates.py``, ``_rank.py``): every attribution the rules can find is
+   kept as a candidate with "nobody" (pronouns and descriptions resolved over the article's
+   people, ``_resolve.py``); a speaker ranker and a kind model learned on the development
+   gold score the rules' choices, and a logistic model of how often such a record was right
+   turns the scores into ``confidence``. (The ranker could also choose; measured against the
+   rules on unseen news it was not better, so the rules choose: ``_rank.DECIDE``.)
 
 Offsets always refer to the raw text: cues are matched with patterns that accept both the
 precomposed and decomposed form of every nukta letter and vowel sign (and, for Hindi, a missing
@@ -30,11 +36,18 @@ nukta), so the text is never normalized and ``raw[q.start:q.end] == q.text`` hol
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newskit._data import data_text
+from newskit.quotes._candidates import (
+    _State,
+    describe,
+    gather,
+    needs_resolving,
+    quote_features,
+)
 from newskit.quotes._frames import (
     _Attr,
     _attribute_post,
@@ -45,14 +58,24 @@ from newskit.quotes._frames import (
     _headline_attr,
     _leading_subject,
     _previous_attr,
-    _resolve_by_cues,
     _subject_forward,
     _word_next_to,
 )
-from newskit.quotes._lexicon import _class, _entity_class, _is_title_word, _Lexicon, _lexicon
+from newskit.quotes._lexicon import _class, _is_title_word, _Lexicon, _lexicon
 from newskit.quotes._pairing import _pair, _Raw
+from newskit.quotes._rank import (
+    Models,
+    _Cand,
+    confidence,
+    confidence_features,
+    kind_features,
+    kind_probs,
+    score,
+    softmax,
+    speaker_features,
+)
 from newskit.quotes._records import KINDS, Quote, Span
-from newskit.quotes._resolve import _Entities, description_title, pronoun_number
+from newskit.quotes._resolve import description_title
 from newskit.quotes._text import (
     _LEAD_PUNCT,
     _MARK_RE,  # (also the marks stats' fast path checks)
@@ -64,7 +87,6 @@ from newskit.quotes._text import (
     _Doc,
     _is_word_char,
     _key,
-    _lang,
     _last_sentence_end,
 )
 
@@ -74,33 +96,85 @@ if TYPE_CHECKING:  # pragma: no cover
     from newskit.segment import Sentence
 
 
-__all__ = ["KINDS", "Quote", "Span", "extract_quotes"]
+__all__ = ["KINDS", "Quote", "Span", "extract_quotes", "lexicon_lang"]
 
 
-def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) -> list[Quote]:
+def extract_quotes(
+    text: str, *, sentences: Sequence[Sentence] | None = None, lang: str | None = None
+) -> list[Quote]:
     """All quotations in one document (paragraphs are lines), with speaker and cue when found.
 
     *sentences*: ``split_sentences(text)`` when the caller has it already (corpus statistics
     split every document anyway), so that paragraphs with quotes are not split again. It
     must be exactly that list; the result is the same with or without it.
+
+    *lang*: None reads Devanagari paragraphs with the Hindi lexicon and Bengali-script ones
+    with the Bengali lexicon; a code whose ``data/<lang>/cues.tsv`` exists (``mr``, ``as``)
+    reads every Indic paragraph with that language's files instead. Another code raises
+    :class:`ValueError`.
     """
+    if lang is not None and not _has_lexicon(lang):
+        raise ValueError(f"no quote cues for language {lang!r} (data/{lang}/cues.tsv)")
+    return _extract(text, sentences, lang, _default_models(), None)
+
+
+@functools.lru_cache(maxsize=64)
+def lexicon_lang(lang: str | None) -> str | None:
+    """What to pass as ``lang`` to :func:`extract_quotes` for a document in *lang*: the code
+    itself when newskit has its own quote cues (Marathi, Nepali, Assamese), else None: Hindi
+    and Bengali documents (and the languages that borrow their rules) are read by script.
+
+    >>> lexicon_lang("mr"), lexicon_lang("hi"), lexicon_lang("mai"), lexicon_lang(None)
+    ('mr', None, None, None)
+    """
+    if lang is None or lang in ("hi", "bn"):
+        return None
+    return lang if _has_lexicon(lang) else None
+
+
+def _has_lexicon(lang: str) -> bool:
+    try:
+        data_text(lang, "cues.tsv")
+    except (FileNotFoundError, OSError):
+        return False
+    return True
+
+
+def _default_models() -> Models | None:
+    from newskit.quotes._rank import default_models
+
+    return default_models()
+
+
+def _extract(
+    text: str,
+    sentences: Sequence[Sentence] | None,
+    lang_code: str | None,
+    models: Models | None,
+    trace: list[dict[str, Any]] | None,
+) -> list[Quote]:
+    """:func:`extract_quotes` with the models to use (None: the rules' own choices) and,
+    for training (``benchmarks/train_quotes.py``), a list that receives every top-level
+    quote's candidates and features."""
     raws = _pair(text)
     if not raws:
         return []
     doc = _Doc(text, sentences)
     out: list[Quote] = []
-    last_named: tuple[str, int] | None = None  # the latest non-pronoun speaker and its offset
-    ents: _Entities | None = None  # the article's people and organisations, built when needed
-    said: list[tuple[int, str]] = []  # (offset, name) of the speakers so far, resolved
+    st = _State(text, raws, doc, lang_code)
     # speaker/cue of top-level quotes by opening offset, for "previous sentence" inheritance
-    history: list[tuple[int, int, Span | None, Span | None]] = []
+    history = st.history
     tops = [r for r in raws if r.depth == 1]
     top_index = {id(r): i for i, r in enumerate(tops)}
     for r in raws:
         content = text[r.start : r.end]
         nwords = _count_words(content, 8)
         line_lo, line_hi, lang = doc.paragraph(r.open_pos)
+        if lang is not None and lang_code is not None:
+            lang = lang_code
         kind = "term"
+        found: tuple[Any, ...] | None = None  # the rules' attributions, for the candidates
+        qf: dict[str, float] = {}
         attr: _Attr | None = None
         basis = "term:no-cue"
         if r.depth > 1 or lang is None:
@@ -290,34 +364,87 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                     if h[2] is not None:
                         attr = _Attr(h[2], attr.cue, "previous", False, frame="passive")
                         break
-            history.append(
-                (r.open_pos, r.end, attr.speaker if attr else None, attr.cue if attr else None)
+            qf = quote_features(
+                text,
+                r,
+                content,
+                nwords,
+                pre_lo,
+                sent_hi,
+                pre_attr,
+                post_attr,
+                is_title,
+                glued,
+                lex,
+                prev_close,
             )
-        speaker = attr.speaker if attr else None
-        resolved = None
-        if speaker is not None and lang is not None:
+            found = (attr, pre_attr, post_attr, prev_segment)
+        speaker: Span | None = attr.speaker if attr else None
+        resolved: str | None = None
+        chosen: _Cand | None = None
+        cf: dict[str, float] = {}  # the features of the record's confidence
+        decision = basis
+        if found is not None and lang is not None:
             lex = _lexicon(lang)
-            named = not _needs_resolving(lex, speaker)
-            if not named and (ents is None or ents.lex.lang != lang):
-                ents = _Entities(text, [(q.open_pos, q.end) for q in raws], lex)
-                for h in history:  # the named speakers of the quotes before
-                    sp = h[2]
-                    if (
-                        sp is not None
-                        and _lang(text, sp.start, sp.end) == lang
-                        and not _needs_resolving(lex, sp)
-                    ):
-                        ents.add_named(sp)
-            if ents is not None and ents.lex.lang == lang:
-                if named:
-                    ents.add_named(speaker)
-                else:
-                    resolved = _resolve_speaker(ents, speaker, said, lex)
-            if resolved is None and lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
-                resolved = _resolve_by_cues(doc, r.open_pos, line_lo, lex, last_named)
-            if lex.classes.get(_key(speaker.text, lang)) not in _PRONOUNS:
-                last_named = (speaker.text, speaker.start)
-            said.append((speaker.start, resolved or speaker.text))
+            rule_kind = kind
+            kprobs = None
+            decide = models is not None and models.decide
+            if models is not None and models.kind:
+                kprobs = kind_probs(models, kind_features(qf, decision, rule_kind))
+                if decide:
+                    kind = max(kprobs, key=kprobs.__getitem__)
+            if kind == "term" and trace is None:
+                cands = [_Cand(None, None, None, {"none"})]  # (a term has no speaker to rank)
+            else:
+                cands = gather(text, r, lex, doc, st, *found[:3], line_lo, found[3])
+                for c in cands:
+                    describe(c, st, lex, r.open_pos, line_lo)
+            sprobs = None
+            if models is not None and models.speaker and kind != "term":
+                sprobs = softmax([score(models.speaker, speaker_features(c, qf)) for c in cands])
+            if kind == "term":
+                chosen = cands[0]  # nobody
+            elif sprobs is not None and decide:
+                chosen = cands[max(range(len(cands)), key=sprobs.__getitem__)]
+            else:
+                chosen = next(c for c in cands if "rule" in c.sources)
+            cf = confidence_features(
+                chosen,
+                kind,
+                kprobs[kind] if kprobs is not None else None,
+                sprobs[cands.index(chosen)] if sprobs is not None else None,
+                r.close_mark is None,
+            )
+            if trace is not None:
+                trace.append(
+                    {
+                        "start": r.start,
+                        "end": r.end,
+                        "quote": qf,
+                        "decision": decision,
+                        "rule_kind": rule_kind,
+                        "conf": cf,
+                        "cands": [
+                            (
+                                speaker_features(c, qf),
+                                c.resolved or (c.speaker.text if c.speaker else None),
+                                (c.speaker.start, c.speaker.end) if c.speaker else None,
+                            )
+                            for c in cands
+                        ],
+                    }
+                )
+            if kind != rule_kind:
+                basis = f"{kind}:{decision.split(':', 1)[-1]}"
+            speaker = chosen.speaker
+            resolved = chosen.resolved
+            if speaker is not None:
+                st.chosen(speaker, resolved, lex)
+            history.append((r.open_pos, r.end, speaker, chosen.cue))
+        else:
+            cf = {"d_" + decision: 1.0}
+            if trace is not None:
+                trace.append({"start": r.start, "end": r.end, "conf": cf})
         basis = _basis(basis, speaker, resolved, r.close_mark is None, lang)
         out.append(
             Quote(
@@ -330,39 +457,17 @@ def extract_quotes(text: str, *, sentences: Sequence[Sentence] | None = None) ->
                 continued=r.continued,
                 kind=kind,
                 speaker=speaker,
-                cue=attr.cue if attr else None,
-                speaker_position=attr.position if attr and speaker else None,
+                cue=chosen.cue if chosen and chosen.speaker else (attr.cue if attr else None),
+                speaker_position=(chosen.position if chosen else (attr.position if attr else None))
+                if speaker
+                else None,
                 resolved=resolved,
-                confidence=_confidence(basis),
+                confidence=confidence(models, cf),
                 line=r.line,
                 basis=basis,
             )
         )
     return out
-
-
-def _needs_resolving(lex: _Lexicon, speaker: Span) -> bool:
-    """Is the speaker a pronoun or a description (the resolver's work), not a name?"""
-    if lex.classes.get(_key(speaker.text, lex.lang)) in _PRONOUNS:
-        return True
-    last = _WORD_RE.findall(speaker.text)[-1:]
-    return bool(last) and _entity_class(lex, last[0]) == "person_title"
-
-
-def _resolve_speaker(
-    ents: _Entities, speaker: Span, said: list[tuple[int, str]], lex: _Lexicon
-) -> str | None:
-    """The name a pronoun or a description speaker stands for, None for a name (or nobody)."""
-    text = ents.text
-    if lex.classes.get(_key(speaker.text, lex.lang)) in _PRONOUNS:
-        return ents.resolve(speaker.start, pronoun_number(lex, speaker.text), said)
-    desc = description_title(lex, text, speaker)
-    if desc is None:
-        return None
-    stems, points_back = desc
-    if not points_back:
-        return ents.resolve_title(speaker.start, stems)
-    return ents.resolve(speaker.start, "person", said, title=stems)
 
 
 def _genitive_name(lex: _Lexicon, text: str, lo: int, open_pos: int) -> bool:
@@ -421,34 +526,10 @@ def _basis(
         lex = _lexicon(lang)
         if lex.classes.get(_key(speaker.text, lang)) in _PRONOUNS:
             who = "pronoun" if resolved else "pronoun-unresolved"
-        elif _needs_resolving(lex, speaker) and description_title(
+        elif needs_resolving(lex, speaker) and description_title(
             lex, speaker.text, Span(speaker.text, 0, len(speaker.text))
         ):
             who = "description" if resolved else "description-unresolved"
         else:
             who = "name"
     return f"{decision}/{who}" + ("/unclosed" if unclosed else "")
-
-
-def _confidence(basis: str) -> float:
-    """The share of records with this basis that were right (span, speaker and kind) on the
-    development gold, from the most specific basis with enough records; see
-    ``data/quote_confidence.tsv`` and ``benchmarks/eval_quotes.py --calibrate``."""
-    table = _confidence_table()
-    parts = basis.split("/")
-    for n in range(len(parts), 0, -1):
-        got = table.get("/".join(parts[:n]))
-        if got is not None:
-            return got
-    return table.get("*", 0.5)
-
-
-@lru_cache(maxsize=1)
-def _confidence_table() -> dict[str, float]:
-    out: dict[str, float] = {}
-    for line in data_text("quote_confidence.tsv").splitlines():
-        if not line.strip() or line.startswith(("#", "basis\t")):
-            continue
-        cols = line.split("\t")
-        out[cols[0]] = float(cols[-1])
-    return out

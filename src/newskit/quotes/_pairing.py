@@ -125,7 +125,10 @@ def _decisive_marks(
         nxt = text[q + 1] if q + 1 < hi else " "
         if not (_is_word_char(prev) and _is_word_char(nxt)):
             positions.append(q)
-            closing.append(True)
+            # a straight mark between a space and a word opens the next quote (… 'শর্টকার্ট'
+            # …): it cannot close the one open before it
+            opens = (prev.isspace() or prev in _OPENING_CONTEXT) and _is_word_char(nxt)
+            closing.append(opener != closer or not opens)
     return positions, closing
 
 

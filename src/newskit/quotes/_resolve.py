@@ -55,6 +55,7 @@ from newskit.quotes._text import (
 )
 
 _WINDOW = 3000  # how far back (characters) a pronoun looks for its referent
+_COMMA_WORD_RE = re.compile(f"\\s*,\\s*([{_WCH}]+)")
 _LAST_WORD_RE = re.compile(f"[{_WCH}]+(?:-[{_WCH}]+)*$")
 _GROUP_ENDINGS = ("\u09a6\u09cd\u09ac\u09df", "\u09a6\u09cd\u09ac\u09af\u09bc")  # -দ্বয় (the two)
 _FINAL_PUNCT = " \t\n.\u0964\u0965!?'\"\u2019\u201d)"
@@ -94,6 +95,9 @@ class _Entities:
         self._forms: set[str] = set()  # spellings of name words, to find their repeats
         self._seen: dict[str, tuple[list[str], set[str], set[str], str, bool]] = {}
         self._quote_starts = [q[0] for q in self.quotes]
+        self._counts: dict[str, int] = {}  # occurrences of a word in the text
+        self._cuts: list[int] | None = None  # sentence cuts of the whole text, when needed
+        self._ends: list[int] | None = None  # its sentence ends, when needed
         self._collect()
 
     # -- collection ---------------------------------------------------------------------------
@@ -151,7 +155,7 @@ class _Entities:
                             text, m.end(), _sentence_end(text, m.end(), hi), lex
                         )
                     if sp is None:
-                        start = _sentence_start(text, max(lo, m.start() - 200), m.start())
+                        start = self._sentence_start(max(lo, m.start() - 200), m.start())
                         sp = _speaker_before_cue(text, start, m, frame, lex)
                 if sp is not None and self._nameish(sp) and self._recurs(sp, lo):
                     found.append((sp.start, sp.end, sp.text, True, None))
@@ -193,6 +197,16 @@ class _Entities:
             return True
         return any(_entity_class(self.lex, w.group()) == "person_title" for w in words)
 
+    def _sentence_start(self, lo: int, p: int) -> int:
+        """:func:`_sentence_start` from the document's sentence ends, found once."""
+        if self._ends is None:
+            self._ends = _sentence_ends(self.text, 0, len(self.text))
+        ends = self._ends
+        i = bisect.bisect_right(ends, p) - 1
+        start = ends[i] if i >= 0 and ends[i] >= lo else lo
+        nl = self.text.rfind("\n", lo, p)
+        return max(start, nl + 1)
+
     def _recurs(self, sp: Span, lo: int) -> bool:
         """A one-word frame subject is a name only if the article names it again
         (``ব্লैकबर्न``); ``ফল আসবে বলেও`` is a thing."""
@@ -200,7 +214,10 @@ class _Entities:
         if len(words) != 1:
             return True
         key = _stems(self.lex, words[0].group())[-1]
-        return self.text.count(key) + self._nfc_count(key) > 1
+        got = self._counts.get(key)
+        if got is None:  # (counted once per word: the same subject comes back)
+            got = self._counts[key] = self.text.count(key) + self._nfc_count(key)
+        return got > 1
 
     def _nfc_count(self, key: str) -> int:
         nfc = unicodedata.normalize("NFC", key)
@@ -386,7 +403,7 @@ class _Entities:
                 ent = self.entities[m.entity]
                 if lo <= m.start < pos and ent.titles & set(title) and self._fits(ent, want):
                     return ent.name
-        bounds = _sentence_bounds(self.text, lo, pos)
+        bounds = self._sentence_bounds(lo, pos)
         for n, (lo, hi) in enumerate(bounds[: _MAX_SENTENCES + 1]):
             said: list[tuple[int, str]] = []
             for off, name in speakers:
@@ -402,7 +419,12 @@ class _Entities:
             if said:
                 return max(said)[1]
             if n == 0:
-                continue  # in the pronoun's own sentence only a speaker counts
+                # in the pronoun's own sentence only a speaker counts, or a name that a
+                # relative clause describes (ডাক্তার এডউইজ ক্যাসপার, যিনি …, তিনি বলেছেন)
+                rel = [m for m in others if self._before_relative(m.end, hi)]
+                if rel:
+                    return self.entities[rel[-1].entity].name
+                continue
             final = [m for m in others if not self.text[m.end : hi].strip(_FINAL_PUNCT)]
             if final and self.lex.lang == "bn":  # … ব্রিফ করেন এ জেড এম জাহিদ হোসেন।
                 return self.entities[final[-1].entity].name
@@ -410,6 +432,22 @@ class _Entities:
                 best = next((m for m in others if not m.oblique), others[0])
                 return self.entities[best.entity].name
         return None
+
+    def _before_relative(self, end: int, hi: int) -> bool:
+        """Do a comma and a relative pronoun follow the mention ending at *end*?"""
+        m = _COMMA_WORD_RE.match(self.text, end, hi)
+        return m is not None and _entity_class(self.lex, m.group(1)) == "relative"
+
+    def _sentence_bounds(self, lo: int, p: int) -> list[tuple[int, int]]:
+        """:func:`_sentence_bounds` from the document's sentence cuts, found once: a pronoun
+        looks back over the same few thousand characters as the one before it."""
+        if self._cuts is None:
+            self._cuts = _cut_points(self.text, 0, len(self.text))
+        cuts = self._cuts
+        inner = cuts[bisect.bisect_right(cuts, lo) : bisect.bisect_left(cuts, p)]
+        if p in cuts[bisect.bisect_left(cuts, p) : bisect.bisect_left(cuts, p) + 1]:
+            inner = [*inner, p]
+        return _bounds_from([lo, *inner], self.text, p)
 
     def resolve_title(self, pos: int, title: tuple[str, ...]) -> str | None:
         """The last person named before *pos* in its paragraph with this title (``রাশিয়ার
@@ -471,6 +509,17 @@ def _is_plural(lex: _Lexicon, word: str) -> bool:
     return key in ("लोग", "लोगों") or key.endswith("ों")
 
 
+def _sentence_ends(text: str, lo: int, p: int) -> list[int]:
+    """Offsets just after each sentence terminator of text[lo:p] (not an abbreviation's)."""
+    out = []
+    for m in _SENTENCE_END_GLUED_RE.finditer(text, lo, p):
+        e = m.start() + 1
+        if m.group()[0] == "." and _abbreviation_before(text, lo, e):
+            continue
+        out.append(e)
+    return out
+
+
 def _sentence_start(text: str, lo: int, p: int) -> int:
     start = lo
     for m in _SENTENCE_END_GLUED_RE.finditer(text, lo, p):
@@ -494,7 +543,13 @@ def _sentence_end(text: str, p: int, hi: int) -> int:
 
 def _sentence_bounds(text: str, lo: int, p: int) -> list[tuple[int, int]]:
     """Sentences of text[lo:p], the one holding *p* first, then going back."""
-    cuts = [lo]
+    return _bounds_from(sorted(set([lo, *_cut_points(text, lo, p)])), text, p)
+
+
+def _cut_points(text: str, lo: int, p: int) -> list[int]:
+    """Offsets in (lo, p] where a sentence of text[lo:p] begins: after a terminator (not an
+    abbreviation's full stop) or a line that ends like a sentence."""
+    cuts = []
     for m in _SENTENCE_END_GLUED_RE.finditer(text, lo, p):
         e = m.start() + 1
         if m.group()[0] == "." and _abbreviation_before(text, lo, e):
@@ -504,7 +559,10 @@ def _sentence_bounds(text: str, lo: int, p: int) -> list[tuple[int, int]]:
         before = text[lo : lo + m.start()].rstrip()
         if not before or before[-1] in _FINAL_PUNCT or before[-1] == ":":
             cuts.append(lo + m.end())  # (a line broken inside a sentence does not end it)
-    cuts = sorted(set(cuts))
+    return sorted(set(cuts))
+
+
+def _bounds_from(cuts: list[int], text: str, p: int) -> list[tuple[int, int]]:
     out = []
     if cuts[-1] == p or not text[cuts[-1] : p].strip():
         out.append((p, p))  # *p* starts a sentence: the one before is not its own
