@@ -143,3 +143,16 @@ def rewrite_file(
             os.unlink(tmp)
         raise
     return rows, changed
+
+
+def count_changes(path: Path, field: str, rewrite: Callable[[str], str]) -> int:
+    """How many rows of column ``field`` ``rewrite`` would change (nothing is written;
+    nulls stay nulls, as :func:`rewrite_file` keeps them)."""
+    pq = _pyarrow()
+    f = _open(pq, path)
+    column = _column(pq, f, path, field)
+    changed = 0
+    for i in range(f.metadata.num_row_groups):
+        values = f.read_row_group(i, columns=[column]).column(0).to_pylist()
+        changed += sum(1 for v in values if isinstance(v, str) and rewrite(v) != v)
+    return changed

@@ -225,3 +225,48 @@ def test_no_dask_import_without_dask(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("एक।\n", "utf-8")
     r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.txt")], capture_output=True)
     assert r.returncode == 0, r.stderr
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    def content(p: Path) -> bytes:
+        data = p.read_bytes()
+        return gzip.decompress(data) if p.suffix == ".gz" else data  # (gzip stamps a time)
+
+    return {p.relative_to(root).as_posix(): content(p) for p in root.rglob("*") if p.is_file()}
+
+
+def test_normalize_to_a_directory_on_dask_writes_the_same_tree(
+    corpus: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(corpus / "small", src)
+    (src / "big.txt").write_text(_articles(150).replace("।", " |"), "utf-8")
+    (src / "bad.txt").write_bytes("दु:ख\n".encode() + b"\xff\n")
+    one = run_process("normalize", "--jobs", "1", str(src), "-o", f"{tmp_path}/one/")
+    dask = run_process("normalize", "--dask", "local:2", str(src), "-o", f"{tmp_path}/dask/")
+    assert one.returncode == dask.returncode == 1
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "dask")
+    assert b"bad.txt:2: invalid UTF-8" in dask.stderr
+    stdout_one = run_process("normalize", "--jobs", "1", str(src / "big.txt"))
+    stdout_dask = run_process("normalize", "--dask", "local:2", str(src / "big.txt"), env=SMALL)
+    assert stdout_one.stdout == stdout_dask.stdout and stdout_one.returncode == 0
+
+
+def test_normalize_writes_parquet_back_with_the_other_columns_untouched(tmp_path: Path) -> None:
+    texts = ["दु:ख है |", None, "অত:পর বলেন |", "clean"]
+    pq.write_table(
+        pa.table({"id": [7, 8, 9, 10], "text": texts, "lang": ["hi", "hi", "bn", "en"]}),
+        tmp_path / "in.parquet",
+        row_group_size=2,
+    )
+    check = run_process("normalize", "--check", str(tmp_path / "in.parquet"))
+    assert check.returncode == 1 and b"would normalize" in check.stderr
+    r = run_process("normalize", str(tmp_path / "in.parquet"), "-o", f"{tmp_path}/out/")
+    assert r.returncode == 0, r.stderr
+    out = pq.read_table(tmp_path / "out" / "in.parquet")
+    assert out.column("text").to_pylist() == ["दुःख है ।", None, "অতঃপর বলেন ।", "clean"]
+    assert out.column("id").to_pylist() == [7, 8, 9, 10]
+    assert out.column("lang").to_pylist() == ["hi", "hi", "bn", "en"]
+    assert pq.ParquetFile(tmp_path / "out" / "in.parquet").metadata.num_row_groups == 2
+    stdout = run_process("normalize", str(tmp_path / "in.parquet"))
+    assert stdout.returncode == 2 and b"written back as Parquet" in stdout.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from newskit.cli.options import (
+    dask_engine,
+    dask_option,
     input_options,
     jobs_option,
     lang_options,
@@ -122,6 +124,7 @@ from newskit.pipeline.inputs import Inputs, UsageError
     " With -o DIR/, --in-place, --check or --diff each file is done on its own: workers take"
     " small files whole and a large file's chunks."
 )
+@dask_option
 @usage_errors
 def normalize_cmd(
     inputs: Inputs,
@@ -142,6 +145,7 @@ def normalize_cmd(
     lang: str | None,
     explain: bool,
     jobs: int,
+    dask: str | None,
 ) -> int:
     """Normalize Devanagari and Bengali text: NFC, visual forms, invisibles, spaces, danda, visarga.
 
@@ -189,4 +193,7 @@ def normalize_cmd(
             opts = opts.skip(split_steps(skip))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return run_normalize(inputs, opts, dest, jobs=resolve_jobs(jobs), explain=explain)
+    with dask_engine(dask) as engine:
+        return run_normalize(
+            inputs, opts, dest, jobs=resolve_jobs(jobs), explain=explain, dask=engine
+        )

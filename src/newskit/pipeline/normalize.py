@@ -4,7 +4,7 @@ line-keeping rewrite (:mod:`newskit.pipeline.rewrite`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newskit.parallel import Tuning
 from newskit.pipeline.inputs import Inputs
@@ -54,6 +54,7 @@ def run_normalize(
     jobs: int,
     explain: bool = False,
     tuning: Tuning | None = None,
+    dask: Any = None,
 ) -> int:
     """Normalize ``inputs`` into ``dest``; return the exit status (0, or 1 for findings and
     data errors, which were reported on stderr). ``jobs``: worker processes (resolved)."""
@@ -64,4 +65,5 @@ def run_normalize(
         jobs=jobs,
         tuning=tuning or normalize_tuning(),
         explain=explain,
+        dask=dask,
     )
