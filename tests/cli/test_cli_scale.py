@@ -270,3 +270,13 @@ def test_normalize_writes_parquet_back_with_the_other_columns_untouched(tmp_path
     assert pq.ParquetFile(tmp_path / "out" / "in.parquet").metadata.num_row_groups == 2
     stdout = run_process("normalize", str(tmp_path / "in.parquet"))
     assert stdout.returncode == 2 and b"written back as Parquet" in stdout.stderr
+
+
+def test_text_commands_shard_by_input_and_the_parts_make_one_run(corpus: Path) -> None:
+    args = [str(corpus / "big.txt"), str(corpus / "small")]
+    for command in (["tokenize"], ["quotes"], ["normalize"]):
+        whole = run_process(*command, *args)
+        parts = [run_process(*command, "--shard", f"{k}/3", *args) for k in (1, 2, 3)]
+        assert whole.returncode == 0 and all(p.returncode == 0 for p in parts)
+        assert b"".join(p.stdout for p in parts) == whole.stdout, command
+        assert sum(bool(p.stdout) for p in parts) >= 2  # (the work is shared out)

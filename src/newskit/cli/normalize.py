@@ -10,6 +10,7 @@ from newskit.cli.options import (
     input_options,
     jobs_option,
     lang_options,
+    shard_option,
     split_steps,
     usage_errors,
 )
@@ -125,6 +126,7 @@ from newskit.pipeline.inputs import Inputs, UsageError
     " small files whole and a large file's chunks."
 )
 @dask_option
+@shard_option
 @usage_errors
 def normalize_cmd(
     inputs: Inputs,
@@ -146,6 +148,7 @@ def normalize_cmd(
     explain: bool,
     jobs: int,
     dask: str | None,
+    shard: tuple[int, int] | None,
 ) -> int:
     """Normalize Devanagari and Bengali text: NFC, visual forms, invisibles, spaces, danda, visarga.
 
@@ -163,6 +166,7 @@ def normalize_cmd(
       newskit normalize --in-place --backup .orig corpus/
       newskit normalize --only nfc,spaces --explain a.txt > /dev/null
     """
+    inputs.shard = shard
     from newskit.normalization import NormalizeOptions
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.normalize import Destination, run_normalize

@@ -187,3 +187,27 @@ def dask_engine(address: str | None) -> Iterator[Any]:
 
     with connect(address, progress=sys.stderr.isatty(), say=say) as engine:
         yield engine
+
+
+def shard_option(f: F) -> F:
+    """``--shard K/N`` for the commands that shard by input (every input whole in one shard;
+    their outputs, concatenated in shard order, are one run's)."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        if value is None:
+            return None
+        from newskit.pipeline.shards import parse_shard
+
+        try:
+            return parse_shard(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return click.option(
+        "--shard",
+        metavar="K/N",
+        default=None,
+        callback=parse,
+        help="Only the K-th of N contiguous shares of the inputs (by bytes, each input whole):"
+        " for Slurm job arrays or xargs -P; the N outputs, in order, are one run's.",
+    )(f)

@@ -12,6 +12,7 @@ from newskit.cli.options import (
     input_options,
     jobs_option,
     lang_options,
+    shard_option,
     usage_errors,
 )
 from newskit.pipeline.inputs import Inputs
@@ -58,6 +59,7 @@ from newskit.pipeline.inputs import Inputs
 )
 @jobs_option(" Workers take ranges of whole documents of a large file (a document is never cut).")
 @dask_option
+@shard_option
 @usage_errors
 def quotes_cmd(
     inputs: Inputs,
@@ -68,6 +70,7 @@ def quotes_cmd(
     lang: str | None,
     jobs: int,
     dask: str | None,
+    shard: tuple[int, int] | None,
 ) -> int:
     """Quotations in Hindi and Bengali news, with speaker, reporting cue and kind.
 
@@ -84,6 +87,7 @@ def quotes_cmd(
       newskit quotes --kind speech --min-confidence 0.5 news.txt > q.jsonl
       newskit quotes --format tsv --jsonl --field body articles.jsonl
     """
+    inputs.shard = shard
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.quotes import QuoteOptions, run_quotes
 

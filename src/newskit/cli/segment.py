@@ -10,6 +10,7 @@ from newskit.cli.options import (
     input_options,
     jobs_option,
     lang_options,
+    shard_option,
     usage_errors,
 )
 from newskit.pipeline.inputs import Inputs
@@ -40,6 +41,7 @@ _LANG_HELP = " Marathi, Nepali and Assamese add their abbreviations; mr/ne a rep
 @lang_options(_LANG_HELP, auto=_LANG_AUTO)
 @jobs_option()
 @dask_option
+@shard_option
 @usage_errors
 def tokenize_cmd(
     inputs: Inputs,
@@ -50,6 +52,7 @@ def tokenize_cmd(
     lang_field: str | None,
     jobs: int,
     dask: str | None,
+    shard: tuple[int, int] | None,
 ) -> int:
     """Split Devanagari and Bengali-script text into tokens, losslessly (UD conventions).
 
@@ -66,6 +69,7 @@ def tokenize_cmd(
       newskit tokenize --format conllu --normalize article.txt
       newskit tokenize --format jsonl --jsonl --field body articles.jsonl
     """
+    inputs.shard = shard
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.languages import LangOptions
     from newskit.pipeline.segment import run_segment
@@ -92,6 +96,7 @@ def tokenize_cmd(
 @lang_options(_LANG_HELP, auto=_LANG_AUTO)
 @jobs_option()
 @dask_option
+@shard_option
 @usage_errors
 def sentences_cmd(
     inputs: Inputs,
@@ -101,6 +106,7 @@ def sentences_cmd(
     lang_field: str | None,
     jobs: int,
     dask: str | None,
+    shard: tuple[int, int] | None,
 ) -> int:
     """One sentence per line, exactly as in the input apart from the whitespace between.
 
@@ -115,6 +121,7 @@ def sentences_cmd(
       newskit sentences --normalize corpus/ > sentences.txt
       newskit sentences --format jsonl news.txt
     """
+    inputs.shard = shard
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.languages import LangOptions
     from newskit.pipeline.segment import run_segment

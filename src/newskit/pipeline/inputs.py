@@ -36,6 +36,8 @@ class Inputs:
     field: str = "text"
     errors: str = "strict"
     diag: Diagnostics = dataclasses.field(default_factory=Diagnostics)
+    #: ``--shard K/N``: only the K-th of N contiguous shares of the inputs (by bytes)
+    shard: tuple[int, int] | None = None
 
     def sources(self, exclude: Sequence[Path] = ()) -> list[Source]:
         """The inputs, expanded; a missing path is a :class:`UsageError`. ``exclude``: the
@@ -63,6 +65,13 @@ class Inputs:
         if self.paths and not found:
             pattern = ", ".join(self.globs or ("*.txt", "*.txt.gz"))
             self.diag.warn(f"no input files matching {pattern} under {', '.join(self.paths)}")
+        if self.shard is not None:
+            from newskit.pipeline.shards import shard_items
+
+            if any(s.is_stdin for s in found):
+                raise UsageError("--shard needs files (every shard lists the same inputs)")
+            mine = shard_items([s.file_size or 0 for s in found], *self.shard)
+            found = [found[i] for i in mine]
         return found
 
     def report_decoding(self, source: Source, report: DecodeReport) -> None:
