@@ -86,17 +86,19 @@ def write_lexicon(sentences: dict[str, list[str]]) -> None:
 
 
 # -- Latin-letter training text -------------------------------------------------------------
+def _pairs(chars: str, romans: str) -> dict[str, str]:
+    return dict(zip(chars, romans.split(" "), strict=True))
+
+
 _ROMAN = {
-    **dict(zip("अआइईउऊऋएऐओऔ", ["a", "aa", "i", "ii", "u", "uu", "ri", "e", "ai", "o", "au"])),
-    **dict(zip("ািীুূৃেৈোৌ", ["a", "i", "ii", "u", "uu", "ri", "e", "oi", "o", "ou"])),
-    **dict(zip("ािीुूृेैोौ", ["aa", "i", "ii", "u", "uu", "ri", "e", "ai", "o", "au"])),
-    **dict(zip("অআইঈউঊঋএঐওঔ", ["o", "a", "i", "ii", "u", "uu", "ri", "e", "oi", "o", "ou"])),
+    **_pairs("अआइईउऊऋएऐओऔ", "a aa i ii u uu ri e ai o au"),
+    **_pairs("ািীুূৃেৈোৌ", "a i ii u uu ri e oi o ou"),
+    **_pairs("ािीुूृेैोौ", "aa i ii u uu ri e ai o au"),
+    **_pairs("অআইঈউঊঋএঐওঔ", "o a i ii u uu ri e oi o ou"),
 }
-_CONS = (
-    ["k", "kh", "g", "gh", "ng", "ch", "chh", "j", "jh", "ny", "t", "th", "d", "dh", "n", "t", "th", "d", "dh", "n", "p", "ph", "b", "bh", "m", "y", "r", "l", "l", "l", "sh", "sh", "s", "h"]
-)
+_CONS = "k kh g gh ng ch chh j jh ny t th d dh n t th d dh n p ph b bh m y r l l l sh sh s h"
 for base in (0x0915, 0x0995):
-    for i, r in enumerate(_CONS):
+    for i, r in enumerate(_CONS.split(" ")):
         _ROMAN.setdefault(chr(base + i), r + "\u0001")
 _ROMAN.update({"ं": "n", "ँ": "n", "ः": "h", "ং": "ng", "ঁ": "n", "ঃ": "h", "ৎ": "t"})
 _ROMAN.update({"्": "\u0002", "্": "\u0002", "़": "", "়": "", "।": ".", "॥": "."})
@@ -203,9 +205,10 @@ def write_detector(data_dir: Path, sentences: dict[str, list[str]]) -> None:
     )
     lines = [
         "# Character trigram model of newskit repair's detector (tools/build_repair_data.py).\n",
-        "# Trained on legacy text newskit's encoders made from the training articles of the shared\n",
-        "# news (MIT / CC0 as declared there) and on Latin text: Python's pydoc topics (PSF licence),\n",
-        "# URLs, numbers, the Latin runs of the news, romanized news. Columns: trigram (\\uXXXX for\n",
+        "# Trained on legacy text newskit's encoders made from the training articles of the\n",
+        "# shared news (MIT / CC0 as declared there) and on Latin text: Python's pydoc topics\n",
+        "# (PSF licence), URLs, numbers, the Latin runs of the news, romanized news.\n",
+        "# Columns: trigram (\\uXXXX for\n",
         "# tab, newline and backslash), then per class log P(char | two before) x -10, rounded;\n",
         "# the row 'floor' holds the value of an unseen trigram per class.\n",
         "trigram\t" + "\t".join(CLASSES) + "\n",
@@ -217,7 +220,7 @@ def write_detector(data_dir: Path, sentences: dict[str, list[str]]) -> None:
     lines.append("floor\t" + "\t".join(str(round(-10 * f)) for f in floors) + "\n")
     for g in keep:
         vals = []
-        for cls, floor in zip(CLASSES, floors):
+        for cls, floor in zip(CLASSES, floors, strict=False):
             n = counts[cls][g]
             if n == 0:
                 vals.append(str(round(-10 * floor)))

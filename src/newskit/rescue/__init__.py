@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 
 from newskit.rescue._detect import CLASSES, scores
 from newskit.rescue._legacy import LEGACY, codec

@@ -47,7 +47,7 @@ def _model() -> tuple[list[dict[str, int]], list[int]]:
             floors = [-int(v) for v in vals]
             continue
         key = key.replace("\\u0009", "\t").replace("\\u000a", "\n").replace("\\u005c", "\\")
-        for table, v in zip(tables, vals):
+        for table, v in zip(tables, vals, strict=False):
             table[key] = -int(v)
     return tables, floors
 
@@ -56,7 +56,7 @@ def scores(text: str) -> list[float]:
     """Log-likelihood (natural log) of the first :data:`SAMPLE` characters, per class."""
     tables, floors = _model()
     g = grams(text[:SAMPLE])
-    return [sum(map(t.get, g, repeat(f))) / 10 for t, f in zip(tables, floors)]
+    return [sum(map(t.get, g, repeat(f))) / 10 for t, f in zip(tables, floors, strict=False)]
 
 
 def classify(text: str) -> tuple[str, float]:

@@ -173,7 +173,7 @@ def codec(name: str) -> Codec:
     for line in data_text("legacy", f"{name}.tsv").split("\n"):
         if not line or line.startswith("#"):
             continue
-        cols = line.split("\t") + ["", ""]
+        cols = [*line.split("\t"), "", ""]
         legacy, uni, role, use = _unescape(cols[0]), cols[1], cols[2], cols[3]
         uni = unicodedata.normalize("NFC", _unescape(uni))
         if legacy in decode:

@@ -131,7 +131,7 @@ def _best_word(word: list[int]) -> str | None:
         best: tuple[float, str] | None = None
         for combo in itertools.product(*options):
             filled = list(word)
-            for i, b in zip(slots, combo):
+            for i, b in zip(slots, combo, strict=False):
                 filled[i] = b
             text = _decode(filled)
             if text is None:
@@ -142,7 +142,7 @@ def _best_word(word: list[int]) -> str | None:
                 best = (score, text)
         return best[1] if best else None
     filled = list(word)  # too many slots for every combination: fill left to right
-    for i, opts in zip(slots, options):
+    for i, opts in zip(slots, options, strict=False):
         scored = []
         for b in opts:
             filled[i] = b
