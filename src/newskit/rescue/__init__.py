@@ -85,7 +85,7 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 # What a repaired mojibake line may consist of: ASCII, Latin-1, Devanagari, Bengali, general
 # punctuation, currency and letter-like symbols. A "repair" into anything else (IPA letters,
 # Greek, Arabic presentation forms) was a legacy-font line that happened to look like UTF-8.
-_MOJIBAKE_RESULT = re.compile("[\x00-\u00ff\u0900-\u09ff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]*")
+_MOJIBAKE_RESULT = re.compile(r"[\x00-\xff\u0900-\u09ff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]*")
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def repair_line(
         opts.source == "mojibake" or looks_like_mojibake(body)
     ):
         fixed = fix_mojibake(body)
-        if fixed is not None:
+        if fixed is not None and _MOJIBAKE_RESULT.fullmatch(fixed):
             out = _finish(fixed, opts)
             run = Run(0, len(body), "mojibake", 1.0, True)
             return out + cr, LineReport(number, "mojibake", 1.0, out != body, (run,))
@@ -230,8 +230,10 @@ def repair_line(
         gate = _ASCII_LETTER if opts.source == "auto" else _GLYPH
         if core_start >= core_end or not gate.search(body, core_start, core_end):
             continue
-        core = body[core_start:core_end]
         embedded = start > 0 or end < len(body)
+        if embedded:
+            core_start, core_end = _trim_tokens(body, core_start, core_end)
+        core = body[core_start:core_end]
         if embedded and not _long_enough(core):
             runs.append(Run(core_start, core_end, "unicode", 1.0, False))
             continue
@@ -280,6 +282,20 @@ def _strip(line: str, start: int, end: int) -> tuple[int, int]:
     while end > start and line[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _trim_tokens(line: str, start: int, end: int) -> tuple[int, int]:
+    """A run inside a Unicode line without its edge tokens that have no ASCII letter.
+
+    Such a run usually carries the line's own punctuation with it (``—``, ``‘``, digits), and
+    ``—`` is a Bijoy glyph (ত after a half form): converted, it would change a clean dash.
+    """
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line, start, end)]
+    while tokens and not _ASCII_LETTER.search(line, *tokens[0]):
+        tokens.pop(0)
+    while tokens and not _ASCII_LETTER.search(line, *tokens[-1]):
+        tokens.pop()
+    return (tokens[0][0], tokens[-1][1]) if tokens else (start, start)
 
 
 def _classify(core: str, opts: RepairOptions) -> tuple[str, float]:
