@@ -65,6 +65,8 @@ _SUSPECT = re.compile("[A-Za-z\u0080-\u009f\u00a1-\u00ff\ufffd]")
 # With a named source a line of glyphs only (š— = ন্ত) is worth converting too.
 _SUSPECT_WIDE = re.compile("[A-Za-z\u0080-\u009f\u00a1-\u00ff\u0152-\u2122\ufffd]")
 _INDIC = re.compile("[\u0900-\u09ff]+")
+# UTF-8 of Devanagari/Bengali read as Windows-1252 or Latin-1, once (à¤ à¥ à¦ à§) or twice
+_INDIC_MOJIBAKE = re.compile("\u00e0[\u00a4-\u00a7]|\u00c3\u00a0\u00c2[\u00a4-\u00a7]")
 _TOKEN = re.compile(r"\S+")
 # A token that may be Latin inside legacy text: capitals and digits (a code, BS30). Legacy
 # fonts put lower-case letters on most glyphs, so a word with one is legacy (17Zg = ১৭তম).
@@ -185,6 +187,7 @@ def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) ->
     out: list[str] = []
     pos = 0
     done_to = 0
+    counted_to, number = 0, 1  # line numbers are counted as the scan goes, never from 0
     for m in suspect.finditer(text):
         if m.start() < done_to:
             continue
@@ -192,8 +195,10 @@ def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) ->
         end = text.find("\n", m.start())
         if end < 0:
             end = len(text)
+        number += text.count("\n", counted_to, start)
+        counted_to = start
         line = text[start:end]
-        new, report = repair_line(line, opts, number=text.count("\n", 0, start) + 1)
+        new, report = repair_line(line, opts, number=number)
         if reports is not None:
             reports.append(report)
         if report.changed:
@@ -212,16 +217,29 @@ def repair_line(
 ) -> tuple[str, LineReport]:
     """One line (without its ``\\n``; a final ``\\r`` is kept) repaired, and its report."""
     body, cr = (line[:-1], "\r") if line.endswith("\r") else (line, "")
-    if opts.source in ("auto", "mojibake") and (
-        opts.source == "mojibake" or looks_like_mojibake(body)
-    ):
-        fixed = fix_mojibake(body)
-        if fixed is not None and _MOJIBAKE_RESULT.fullmatch(fixed):
-            out = _finish(fixed, opts)
-            run = Run(0, len(body), "mojibake", 1.0, True)
-            return out + cr, LineReport(number, "mojibake", 1.0, out != body, (run,))
-    if opts.source == "mojibake":
-        return line, LineReport(number, "unicode", 1.0, False)
+    if opts.source == "mojibake" or (opts.source == "auto" and _INDIC_MOJIBAKE.search(body)):
+        done = _mojibake_line(body, cr, opts, number)
+        if done is not None or opts.source == "mojibake":
+            return done or (line, LineReport(number, "unicode", 1.0, False))
+    new, report = _legacy_line(body, cr, opts, number)
+    if not report.changed and opts.source == "auto" and looks_like_mojibake(body):
+        return _mojibake_line(body, cr, opts, number) or (new, report)
+    return new, report
+
+
+def _mojibake_line(
+    body: str, cr: str, opts: RepairOptions, number: int
+) -> tuple[str, LineReport] | None:
+    fixed = fix_mojibake(body)
+    if fixed is None or not _MOJIBAKE_RESULT.fullmatch(fixed):
+        return None
+    out = _finish(fixed, opts)
+    run = Run(0, len(body), "mojibake", 1.0, True)
+    return out + cr, LineReport(number, "mojibake", 1.0, out != body, (run,))
+
+
+def _legacy_line(body: str, cr: str, opts: RepairOptions, number: int) -> tuple[str, LineReport]:
+    line = body + cr
     runs: list[Run] = []
     pieces: list[str] = []
     pos = 0

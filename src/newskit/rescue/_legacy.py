@@ -81,6 +81,8 @@ class Codec:
     pre_glyph: dict[str, str]  # pre-base sign -> glyph used inside a word
     reph: str  # the reph glyph
     reph_after_signs: bool  # KrutiDev and Chanakya: after the vowel signs; Bijoy: before
+    _multi_re: re.Pattern[str]  # the glyphs of two or more characters
+    _single: dict[int, str]  # the one-character glyphs, for str.translate
     _move_pre: re.Pattern[str]
     _move_reph: re.Pattern[str]
     _syllable: re.Pattern[str]
@@ -88,7 +90,7 @@ class Codec:
     def decode(self, text: str) -> str:
         """Unicode NFC of legacy *text* (no other normalization)."""
         table = self.decode_table
-        out = self.glyph_re.sub(lambda m: table.get(m.group(), m.group()), text)
+        out = self._multi_re.sub(lambda m: table[m.group()], text).translate(self._single)
         v = _SCRIPTS[self.lang].virama
         out = out.replace(v + v, v)
         if _PRE in out:
@@ -195,6 +197,16 @@ def codec(name: str) -> Codec:
     for sign, glyph in pre_glyph.items():
         pre_initial.setdefault(sign, glyph)
     c, n, v = sc.consonant, sc.nukta, sc.virama
+    # Reading a glyph of several characters first and then the single ones with
+    # str.translate is the longest match of pass 1 (a position a long glyph does not
+    # start at is one character), at C speed. A long glyph whose reading is that of its
+    # characters one by one (the encoder's ¤^ = ম্ব) needs no pass of its own.
+    single = {k: u for k, u in decode.items() if len(k) == 1}
+    multi = [
+        k
+        for k, u in decode.items()
+        if len(k) > 1 and "".join(single.get(ch, ch) for ch in k).replace(v + v, v) != u
+    ]
     cluster = f"[{c}]{n}?(?:{v}[{c}]{n}?)*"
     signs = f"[{sc.signs}{sc.pre_signs}]"
     return Codec(
@@ -208,6 +220,8 @@ def codec(name: str) -> Codec:
         pre_glyph=pre_glyph,
         reph=reph,
         reph_after_signs=lang == "hi",
+        _multi_re=re.compile("|".join(map(re.escape, sorted(multi, key=len, reverse=True)))),
+        _single={ord(k): v for k, v in decode.items() if len(k) == 1},
         _move_pre=re.compile(f"((?:{_PRE}[{sc.pre_signs}])+)({cluster})"),
         _move_reph=re.compile(f"({cluster})({signs}*){_REPH}"),
         _syllable=re.compile(f"({sc.ra_virama}(?=[{c}]))?({cluster})({signs}*)"),
