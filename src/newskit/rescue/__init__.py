@@ -186,11 +186,9 @@ def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) ->
         return text
     out: list[str] = []
     pos = 0
-    done_to = 0
     counted_to, number = 0, 1  # line numbers are counted as the scan goes, never from 0
-    for m in suspect.finditer(text):
-        if m.start() < done_to:
-            continue
+    m = suspect.search(text)
+    while m is not None:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.start())
         if end < 0:
@@ -205,7 +203,7 @@ def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) ->
             out.append(text[pos:start])
             out.append(new)
             pos = end
-        done_to = end
+        m = suspect.search(text, end)
     if not out:
         return text
     out.append(text[pos:])

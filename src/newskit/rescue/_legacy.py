@@ -93,8 +93,11 @@ class Codec:
         out = self._multi_re.sub(lambda m: table[m.group()], text).translate(self._single)
         v = _SCRIPTS[self.lang].virama
         out = out.replace(v + v, v)
-        if _PRE in out:
-            out = self._move_pre.sub(_after_cluster, out).replace(_PRE, "")
+        for _ in range(3):  # a sign per pass: two typed in a row (ে ে) are rare
+            if _PRE not in out:
+                break
+            out = self._move_pre.sub(r"\2\1", out)
+        out = out.replace(_PRE, "")
         if _REPH in out:
             ra = _SCRIPTS[self.lang].ra_virama
             out = self._move_reph.sub(lambda m: ra + m.group(1) + m.group(2), out)
@@ -142,10 +145,6 @@ class Codec:
         else:
             body = self._glyphs(cluster + post) + (self.reph if reph else "")
         return glyph + body
-
-
-def _after_cluster(m: re.Match[str]) -> str:
-    return m.group(2) + m.group(1).replace(_PRE, "")
 
 
 def _is_letter_or_mark(ch: str) -> bool:
@@ -222,7 +221,7 @@ def codec(name: str) -> Codec:
         reph_after_signs=lang == "hi",
         _multi_re=re.compile("|".join(map(re.escape, sorted(multi, key=len, reverse=True)))),
         _single={ord(k): v for k, v in decode.items() if len(k) == 1},
-        _move_pre=re.compile(f"((?:{_PRE}[{sc.pre_signs}])+)({cluster})"),
+        _move_pre=re.compile(f"{_PRE}([{sc.pre_signs}])({cluster})"),
         _move_reph=re.compile(f"({cluster})({signs}*){_REPH}"),
         _syllable=re.compile(f"({sc.ra_virama}(?=[{c}]))?({cluster})({signs}*)"),
     )
