@@ -71,6 +71,7 @@ _TOKEN = re.compile(r"\S+")
 # A token that may be Latin inside legacy text: capitals and digits (a code, BS30). Legacy
 # fonts put lower-case letters on most glyphs, so a word with one is legacy (17Zg = ১৭তম).
 _LATIN_TOKEN = re.compile(r"[A-Z]{2,}[0-9]+|[0-9]+[A-Z]{2,}")
+_LATIN_TOKEN_IN = re.compile(r"(?<!\S)(?:[A-Z]{2,}[0-9]+|[0-9]+[A-Z]{2,})(?!\S)")
 # glyph characters of the legacy fonts (for runs without an ASCII letter, --from only)
 _GLYPH = re.compile("[A-Za-z\u00a1-\u00ff\u0152-\u2122]")
 _VOWELS = {"bn": re.compile("[\u0985-\u0994]"), "hi": re.compile("[\u0905-\u0914]")}
@@ -349,6 +350,9 @@ def _accept(prob: float, core: str, opts: RepairOptions) -> bool:
 def _convert(core: str, kind: str, opts: RepairOptions) -> str | None:
     """*core* converted from legacy *kind*, or ``None`` if the result does not read as text."""
     c = codec(kind)
+    if _LATIN_TOKEN_IN.search(core) is None:
+        out = c.decode(core)
+        return _finish(out, opts, nfc=False) if _plausible(out, c.lang) else None
     parts: list[str] = []
     pos = 0
     for m in _TOKEN.finditer(core):
@@ -366,6 +370,7 @@ def _convert(core: str, kind: str, opts: RepairOptions) -> str | None:
 
 def _plausible(text: str, lang: str) -> bool:
     """Whether converted *text* reads as the script: letters, few words starting with a sign."""
+    text = text[:400]  # a sample: the checks are about the kind of text, not every word
     letters = len(_LETTERS[lang].findall(text))
     if letters == 0:
         return False
@@ -377,10 +382,11 @@ def _plausible(text: str, lang: str) -> bool:
     return len(_BAD_START[lang].findall(text)) <= 0.2 * words
 
 
-def _finish(text: str, opts: RepairOptions) -> str:
+def _finish(text: str, opts: RepairOptions, nfc: bool = True) -> str:
     import unicodedata
 
-    text = unicodedata.normalize("NFC", text)
+    if nfc:
+        text = unicodedata.normalize("NFC", text)
     if opts.normalize:
         from newskit.normalization import normalize
 

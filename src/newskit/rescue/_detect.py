@@ -25,7 +25,7 @@ __all__ = ["CLASSES", "classify", "grams"]
 CLASSES: tuple[str, ...] = ("bijoy", "krutidev", "chanakya", "latin")
 #: characters of a run that are scored: enough to tell the classes apart, and it bounds the
 #: cost of a long line (the conversion, not the detection, then dominates)
-SAMPLE = 160
+SAMPLE = 100
 
 
 def grams(text: str) -> list[str]:
@@ -47,8 +47,9 @@ def _model() -> tuple[list[dict[str, int]], list[int]]:
             floors = [-int(v) for v in vals]
             continue
         key = key.replace("\\u0009", "\t").replace("\\u000a", "\n").replace("\\u005c", "\\")
-        for table, v in zip(tables, vals, strict=False):
-            table[key] = -int(v)
+        for table, v, floor in zip(tables, vals, floors, strict=True):
+            if -int(v) != floor:  # unseen in that class: the floor applies anyway
+                table[key] = -int(v)
     return tables, floors
 
 
@@ -56,13 +57,17 @@ def scores(text: str) -> list[float]:
     """Log-likelihood (natural log) of the first :data:`SAMPLE` characters, per class."""
     tables, floors = _model()
     g = grams(text[:SAMPLE])
-    return [sum(map(t.get, g, repeat(f))) / 10 for t, f in zip(tables, floors, strict=False)]
+    # a class without training text (no table yet) is never the answer: not scored
+    return [
+        sum(map(t.get, g, repeat(f))) / 10 if t else -math.inf
+        for t, f in zip(tables, floors, strict=True)
+    ]
 
 
 def classify(text: str) -> tuple[str, float]:
     """The most likely class of *text* and its probability (uniform prior)."""
     s = scores(text)
     top = max(s)
-    weights = [math.exp(x - top) for x in s]
+    weights = [math.exp(x - top) if x > -math.inf else 0.0 for x in s]
     best = max(range(len(s)), key=s.__getitem__)
     return CLASSES[best], weights[best] / sum(weights)
