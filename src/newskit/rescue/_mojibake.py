@@ -26,7 +26,10 @@ _LOST = -1  # a byte that was dropped or replaced
 # the undefined Windows-1252 bytes, and what they complete after each Indic lead pair
 _UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _INDIC_SECOND = range(0xA4, 0xA8)  # E0 A4..A7: Devanagari and Bengali
-_MAX_SLOTS = 4  # per word; beyond this the slots are filled one at a time
+_MAX_SLOTS = 4
+_PARTS = re.compile(
+    "[^\\w\u0900-\u09ff]+"
+)  # per word; beyond this the slots are filled one at a time
 
 #: a cheap test for a line worth handing to :func:`fix_mojibake`: the Windows-1252 or Latin-1
 #: spelling of a UTF-8 lead byte followed by a continuation byte's spelling, U+FFFD, or an
@@ -175,14 +178,22 @@ def _decode(data: list[int]) -> str | None:
 
 
 def _score(word: str, lexicon: dict[str, int], pairs: dict[str, float]) -> float:
-    """Known words first (by frequency), then the mean log frequency of the letter triples."""
-    core = word.strip(".,;:!?।॥()[]{}\"'‘’“”-")
-    n = lexicon.get(core)
-    if n:
-        return 1000.0 + math.log(n)
-    padded = f"^{core}$"
-    grams = [padded[j : j + 3] for j in range(len(padded) - 2)]
-    return sum(pairs.get(g, -16.0) for g in grams) / len(grams)
+    """Known words first (by frequency), then the mean log frequency of the letter triples.
+
+    A word joined by punctuation (ग्रुप-बी, ललितपुर(उप्र)) is scored by its parts.
+    """
+    total = 0.0
+    for core in _PARTS.split(word):
+        if not core:
+            continue
+        n = lexicon.get(core)
+        if n:
+            total += 1000.0 + math.log(n)
+            continue
+        padded = f"^{core}$"
+        grams = [padded[j : j + 3] for j in range(len(padded) - 2)]
+        total += sum(pairs.get(g, -16.0) for g in grams) / len(grams)
+    return total
 
 
 @lru_cache(maxsize=1)
