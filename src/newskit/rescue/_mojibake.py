@@ -26,10 +26,9 @@ _LOST = -1  # a byte that was dropped or replaced
 # the undefined Windows-1252 bytes, and what they complete after each Indic lead pair
 _UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _INDIC_SECOND = range(0xA4, 0xA8)  # E0 A4..A7: Devanagari and Bengali
-_MAX_SLOTS = 4
-_PARTS = re.compile(
-    "[^\\w\u0900-\u09ff]+"
-)  # per word; beyond this the slots are filled one at a time
+_MAX_SLOTS = 4  # per word; beyond this the slots are filled one at a time
+# what joins the parts of a compound word (ग्रुप-बी)
+_PARTS = re.compile("[^\\w\u0900-\u09ff]+")
 
 #: a cheap test for a line worth handing to :func:`fix_mojibake`: the Windows-1252 or Latin-1
 #: spelling of a UTF-8 lead byte followed by a continuation byte's spelling, U+FFFD, or an
