@@ -89,8 +89,11 @@ class Codec:
 
     def decode(self, text: str) -> str:
         """Unicode NFC of legacy *text* (no other normalization)."""
-        table = self.decode_table
-        out = self._multi_re.sub(lambda m: table[m.group()], text).translate(self._single)
+        out = text
+        if self._multi_re.search(text) is not None:
+            table = self.decode_table
+            out = self._multi_re.sub(lambda m: table[m.group()], text)
+        out = out.translate(self._single)
         v = _SCRIPTS[self.lang].virama
         out = out.replace(v + v, v)
         for _ in range(3):  # a sign per pass: two typed in a row (ে ে) are rare
