@@ -51,7 +51,7 @@ def test_bijoy_words_convert(legacy: str, unicode: str) -> None:
         ("fLFkr", "स्थित"),  # i-sign before the whole conjunct
         ("/keZ", "धर्म"),  # reph after the syllable
         ("ikfFkZo", "पार्थिव"),  # reph and i-sign on one consonant
-        ("o\"kksaZ", "वर्षों"),  # reph after ो and anusvara
+        ('o"kksaZ', "वर्षों"),  # reph after ो and anusvara
         ("tqM+rk", "जुड़ता"),  # Scribble: nukta
         ("gEe~---", "हम्म्..."),  # Scribble: ~ virama, - full stop
         ("Q‚Dl BS30", "फॉक्स BS30"),  # Scribble: a Latin code inside the line stays
