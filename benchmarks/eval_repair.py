@@ -14,6 +14,14 @@ The split comes first, and was committed before any conversion rule was written 
   10%). Held-out articles are never used to train the detector, to build the lexicon or to
   tune a rule; the held-out sentence lines (legacy and mojibake) are generated from them.
 
+First blind scores (held-out parts, measured once after the rules were tuned on dev only,
+commit 40d2cac froze the split): Bijoy word pairs 0.990 exact (``--from bijoy``), Bijoy
+sentences 1.000, KrutiDev Scribble vectors 1.000, KrutiDev sentences 0.967; ``auto`` detected
+1.000 / 0.967 of the sentence lines; mojibake sloppy-cp1252, latin-1, double, lossy-drop 1.000,
+lossy-qmark 0.833, lossy-fffd 0.667 (6 lines per kind); no news or English line changed. One
+fix came after that run (lossy mojibake scores a hyphenated word by its parts), so later runs
+of this script are no longer blind for mojibake.
+
 Run: ``python benchmarks/eval_repair.py --data ../shared/data``.
 """
 
@@ -193,7 +201,9 @@ def roundtrip(data_dir: Path) -> dict:
     out: dict[str, object] = {}
     for name, lang in (("bijoy", "bn"), ("krutidev", "hi")):
         c = codec(name)
-        writable = {ch for key in c.encode_table for ch in key} | {" "}
+        # a character of some table key, a pre-base sign, or ো/ৌ (written as ে ... া/ৗ)
+        writable = {ch for key in c.encode_table for ch in key} | {" ", "\u09cb", "\u09cc"}
+        writable |= set(c.pre_glyph)
         total = ok = skipped = 0
         for path in sorted((data_dir / "news").glob(f"{lang}-*.txt")):
             for line in path.read_text(encoding="utf-8").split("\n"):
@@ -345,7 +355,6 @@ def run(data_dir: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--only", help="one section: pairs, mojibake, false_positives, ...")
     a = ap.parse_args()
     print(json.dumps(run(a.data.resolve()), ensure_ascii=False, indent=1))
 
