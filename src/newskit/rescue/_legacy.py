@@ -1,0 +1,230 @@
+"""Legacy 8-bit font encodings (Bijoy, KrutiDev, Chanakya) to Unicode and back.
+
+A legacy font puts glyphs, not characters, on Latin code points, in the order they are drawn:
+the i-sign (ি, ि) and Bengali ে/ৈ are typed *before* the consonant cluster they follow in
+Unicode, the reph (র্, र्) *after* the cluster it precedes, a Bengali ো is ে + cluster + া,
+and conjuncts are single glyphs or a half form plus a subjoined form. So decoding is three
+passes, each simple:
+
+1. read the longest glyph at each position (``data/legacy/<name>.tsv``) and write its Unicode;
+   a pre-base sign or a reph is written with a private-use marker in front of it;
+2. move each marked pre-base sign after the consonant cluster that follows it, then each reph
+   before the cluster (and its signs) that precedes it;
+3. Unicode NFC (it composes ে + া into ো).
+
+The encoder is the inverse, syllable by syllable; it exists so that the detector can be
+trained on legacy text made from real news and so that ``decode(encode(s)) == s`` can be
+checked on every news sentence, which is how the tables were made complete.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from newskit._data import data_text
+
+__all__ = ["LEGACY", "Codec", "codec"]
+
+#: the legacy encodings with a table, and the script they write
+LEGACY: dict[str, str] = {"bijoy": "bn", "krutidev": "hi", "chanakya": "hi"}
+
+_PRE = "\ue000"  # marks a pre-base vowel sign in pass 1
+_REPH = "\ue001"  # marks a reph in pass 1
+
+
+@dataclass(frozen=True)
+class _Script:
+    """The Unicode facts of one script that the reordering passes need."""
+
+    ra_virama: str
+    virama: str
+    consonant: str  # regex class fragment
+    nukta: str
+    signs: str  # vowel signs and the marks typed after them (regex class fragment)
+    pre_signs: str  # the vowel signs drawn before the consonant
+
+
+_SCRIPTS = {
+    "bn": _Script(
+        ra_virama="র্",
+        virama="\u09cd",
+        consonant="\u0995-\u09b9\u09dc\u09dd\u09df",
+        nukta="\u09bc",
+        signs="\u09be-\u09c4\u09c7\u09c8\u09cb\u09cc\u09d7\u0981-\u0983",
+        pre_signs="\u09bf\u09c7\u09c8",
+    ),
+    "hi": _Script(
+        ra_virama="र्",
+        virama="\u094d",
+        consonant="\u0915-\u0939\u0958-\u095f",
+        nukta="\u093c",
+        signs="\u093e-\u094c\u0945\u0949\u0900-\u0903\u093c",
+        pre_signs="\u093f",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Codec:
+    """One legacy encoding: its glyph table in both directions and its reordering rules."""
+
+    name: str
+    lang: str
+    decode_table: dict[str, str]
+    glyph_re: re.Pattern[str]
+    encode_table: dict[str, str]
+    unicode_re: re.Pattern[str]
+    pre_initial: dict[str, str]  # pre-base sign -> glyph used at the start of a word
+    pre_glyph: dict[str, str]  # pre-base sign -> glyph used inside a word
+    reph: str  # the reph glyph
+    reph_after_signs: bool  # KrutiDev and Chanakya: after the vowel signs; Bijoy: before
+    _multi_re: re.Pattern[str]  # the glyphs of two or more characters
+    _single: dict[int, str]  # the one-character glyphs, for str.translate
+    _move_pre: re.Pattern[str]
+    _move_reph: re.Pattern[str]
+    _syllable: re.Pattern[str]
+
+    def decode(self, text: str) -> str:
+        """Unicode NFC of legacy *text* (no other normalization)."""
+        out = text
+        if self._multi_re.search(text) is not None:
+            table = self.decode_table
+            out = self._multi_re.sub(lambda m: table[m.group()], text)
+        out = out.translate(self._single)
+        v = _SCRIPTS[self.lang].virama
+        out = out.replace(v + v, v)
+        for _ in range(3):  # a sign per pass: two typed in a row (ে ে) are rare
+            if _PRE not in out:
+                break
+            out = self._move_pre.sub(r"\2\1", out)
+        out = out.replace(_PRE, "")
+        if _REPH in out:
+            ra = _SCRIPTS[self.lang].ra_virama
+            out = self._move_reph.sub(lambda m: ra + m.group(1) + m.group(2), out)
+            out = out.replace(_REPH, ra)
+        return unicodedata.normalize("NFC", out)
+
+    def encode(self, text: str) -> str:
+        """Legacy glyphs of Unicode *text*; characters without a glyph are kept as they are.
+
+        The inverse of :meth:`decode` on text the encoding can write (no Latin letters, and
+        only the punctuation its table has): ``decode(encode(s)) == NFC(s)``.
+        """
+        text = unicodedata.normalize("NFC", text)
+        out: list[str] = []
+        pos = 0
+        for m in self._syllable.finditer(text):
+            if m.start() > pos:
+                out.append(self._glyphs(text[pos : m.start()]))
+            out.append(self._encode_syllable(text, m))
+            pos = m.end()
+        out.append(self._glyphs(text[pos:]))
+        return "".join(out)
+
+    def _glyphs(self, s: str) -> str:
+        table = self.encode_table
+        return self.unicode_re.sub(lambda m: table.get(m.group(), m.group()), s)
+
+    def _encode_syllable(self, text: str, m: re.Match[str]) -> str:
+        reph, cluster, signs = m.group(1, 2, 3)
+        sc = _SCRIPTS[self.lang]
+        pre = ""
+        post = signs
+        if signs and signs[0] in sc.pre_signs:
+            pre, post = signs[0], signs[1:]
+        elif self.lang == "bn" and signs[:1] in ("\u09cb", "\u09cc"):
+            # ো = ে + া and ৌ = ে + ৗ: the ে half is drawn before the cluster
+            pre, post = "\u09c7", ("\u09be" if signs[0] == "\u09cb" else "\u09d7") + signs[1:]
+        start = m.start()
+        word_start = start == 0 or not _is_letter_or_mark(text[start - 1])
+        glyph = ""
+        if pre:
+            glyph = (self.pre_initial if word_start else self.pre_glyph).get(pre, pre)
+        if reph and not self.reph_after_signs:
+            body = self._glyphs(cluster) + self.reph + self._glyphs(post)
+        else:
+            body = self._glyphs(cluster + post) + (self.reph if reph else "")
+        return glyph + body
+
+
+def _is_letter_or_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM"
+
+
+def _unescape(field: str) -> str:
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), field)
+
+
+def _alternation(keys: list[str]) -> re.Pattern[str]:
+    """A pattern matching the longest of *keys* at a position, or any one character."""
+    ordered = sorted(keys, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)) + "|.", re.DOTALL)
+
+
+@cache
+def codec(name: str) -> Codec:
+    """The :class:`Codec` for legacy encoding *name* (``bijoy``, ``krutidev``, ``chanakya``)."""
+    lang = LEGACY[name]
+    sc = _SCRIPTS[lang]
+    decode: dict[str, str] = {}
+    encode: dict[str, str] = {}
+    pre_initial: dict[str, str] = {}
+    pre_glyph: dict[str, str] = {}
+    reph = ""
+    for line in data_text("legacy", f"{name}.tsv").split("\n"):
+        if not line or line.startswith("#"):
+            continue
+        cols = [*line.split("\t"), "", ""]
+        legacy, uni, role, use = _unescape(cols[0]), cols[1], cols[2], cols[3]
+        uni = unicodedata.normalize("NFC", _unescape(uni))
+        if legacy in decode:
+            raise ValueError(f"{name}.tsv: glyph {legacy!r} listed twice")
+        if role == "pre":
+            decode[legacy] = _PRE + uni
+            target = pre_initial if use == "initial" else pre_glyph
+            target.setdefault(uni, legacy)
+            pre_initial.setdefault(uni, legacy)
+            continue
+        if role == "reph":
+            decode[legacy] = _REPH + uni
+            if not reph and not uni:
+                reph = legacy
+            continue
+        decode[legacy] = uni
+        if use == "" and uni and uni not in encode:
+            encode[uni] = legacy
+    for sign, glyph in pre_glyph.items():
+        pre_initial.setdefault(sign, glyph)
+    c, n, v = sc.consonant, sc.nukta, sc.virama
+    # Reading a glyph of several characters first and then the single ones with
+    # str.translate is the longest match of pass 1 (a position a long glyph does not
+    # start at is one character), at C speed. A long glyph whose reading is that of its
+    # characters one by one (the encoder's ¤^ = ম্ব) needs no pass of its own.
+    single = {k: u for k, u in decode.items() if len(k) == 1}
+    multi = [
+        k
+        for k, u in decode.items()
+        if len(k) > 1 and "".join(single.get(ch, ch) for ch in k).replace(v + v, v) != u
+    ]
+    cluster = f"[{c}]{n}?(?:{v}[{c}]{n}?)*"
+    signs = f"[{sc.signs}{sc.pre_signs}]"
+    return Codec(
+        name=name,
+        lang=lang,
+        decode_table=decode,
+        glyph_re=_alternation(list(decode)),
+        encode_table=encode,
+        unicode_re=_alternation(list(encode)),
+        pre_initial=pre_initial,
+        pre_glyph=pre_glyph,
+        reph=reph,
+        reph_after_signs=lang == "hi",
+        _multi_re=re.compile("|".join(map(re.escape, sorted(multi, key=len, reverse=True)))),
+        _single={ord(k): v for k, v in decode.items() if len(k) == 1},
+        _move_pre=re.compile(f"{_PRE}([{sc.pre_signs}])({cluster})"),
+        _move_reph=re.compile(f"({cluster})({signs}*){_REPH}"),
+        _syllable=re.compile(f"({sc.ra_virama}(?=[{c}]))?({cluster})({signs}*)"),
+    )

@@ -1,0 +1,221 @@
+"""newskit.rescue (``newskit repair``): legacy fonts, mojibake, and lines left alone.
+
+Excerpts (a few words each) come from ``../shared/data/repair`` (Bijoy 2000 word pairs of
+OpenBangla/poriborton, MIT; KrutiDev vectors of JujuAdams/Scribble, MIT) and from the shared
+news (BBC Hindi, MIT per its compilers; banglanews24, MIT), named at each use.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+import newskit
+from newskit.rescue import (
+    RepairOptions,
+    count_broken,
+    detect,
+    explain,
+    repair,
+    repair_line,
+)
+from newskit.rescue._legacy import codec
+from newskit.rescue._mojibake import fix_mojibake
+
+# --- legacy fonts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("legacy", "unicode"),
+    [
+        ("Avwg evsjvq Mvb MvB", "আমি বাংলায় গান গাই"),  # the issue's example
+        ("A_©M„aœy", "অর্থগৃধ্নু"),  # poriborton: reph after the cluster, ৃ variant
+        ("cO&w³", "পঙ্\u200cক্তি"),  # explicit hasanta: the i-sign goes on the last part
+        ("†`ŠivÍ¨", "দৌরাত্ম্য"),  # ে ... ৗ around a conjunct with ya-phala
+        ("¯^v¯’¨", "স্বাস্থ্য"),  # half form + subjoined form
+        ("Zx¶è", "তীক্ষ্ণ"),  # è is ণ-phala after ক্ষ
+        ("evPKèex", "বাচক্নবী"),  # ... and ন-phala after ক
+        ("wKš‘ mK‡jB", "কিন্তু সকলেই"),  # SutonnyMJ ‘ (ন্তু), from bijoy-news-sentences
+        ("¸i“Zi", "গুরুতর"),  # classic ¸ = গু, i“ = রু
+    ],
+)
+def test_bijoy_words_convert(legacy: str, unicode: str) -> None:
+    assert repair(legacy, source="bijoy") == unicode
+
+
+@pytest.mark.parametrize(
+    ("legacy", "unicode"),
+    [
+        ("Hkkjr ljdkj", "भारत सरकार"),  # the issue's example
+        ("fLFkr", "स्थित"),  # i-sign before the whole conjunct
+        ("/keZ", "धर्म"),  # reph after the syllable
+        ("ikfFkZo", "पार्थिव"),  # reph and i-sign on one consonant
+        ('o"kksaZ', "वर्षों"),  # reph after ो and anusvara
+        ("tqM+rk", "जुड़ता"),  # Scribble: nukta
+        ("gEe~---", "हम्म्..."),  # Scribble: ~ virama, - full stop
+        ("Q‚Dl BS30", "फॉक्स BS30"),  # Scribble: a Latin code inside the line stays
+    ],
+)
+def test_krutidev_words_convert(legacy: str, unicode: str) -> None:
+    assert repair(legacy, source="krutidev") == unicode
+
+
+def test_auto_detects_whole_sentences() -> None:
+    # bijoy-news-sentences / krutidev-news-sentences (dev part)
+    bn = "B‡”Q Ki‡j cv_‡ii Avov‡jI jywK‡q _vK‡Z cvi‡e|"
+    hi = "gSnjkckn dh vksj ls ikfFkZo iVsy vkSj f'k[kj /kou us dh-"
+    assert repair(bn) == "ইচ্ছে করলে পাথরের আড়ালেও লুকিয়ে থাকতে পারবে।"
+    assert repair(hi) == "हैदराबाद की ओर से पार्थिव पटेल और शिखर धवन ने की."
+    reports = detect(f"{bn}\n{hi}")
+    assert [(r.line, r.kind, r.changed) for r in reports] == [
+        (1, "bijoy", True),
+        (2, "krutidev", True),
+    ]
+    assert all(r.probability >= RepairOptions().min_confidence for r in reports)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # banglanews24 and BBC Hindi, one sentence each
+        "অস্ট্রেলিয়ার মেয়েদের কাছে পাত্তাই পেল না বাংলাদেশ",
+        "জবাবে সফরকারীরা কোনো উইকেট না হারিয়ে ১৩তম ওভারেই জয়ের বন্দরে পৌঁছে যায়।",
+        "हैदराबाद की ओर से पार्थिव पटेल और शिखर धवन ने की.",
+        "हालांकि थिएटरों के नाटकों में भी कई वर्षों से ऐसे दृश्य मंचन किए जाते हैं",
+    ],
+)
+def test_encoder_round_trips(sentence: str) -> None:
+    name = "bijoy" if "\u0980" <= sentence[0] <= "\u09ff" else "krutidev"
+    c = codec(name)
+    legacy = c.encode(sentence)
+    assert legacy != sentence
+    assert c.decode(legacy) == unicodedata.normalize("NFC", sentence)
+
+
+def test_bijoy_encoder_uses_initial_e_kar() -> None:
+    # Bijoy 2000 writes ে as † at the start of a word and ‡ inside one
+    assert codec("bijoy").encode("কেন দেশে") == "†Kb †`‡k"
+
+
+# --- mojibake ----------------------------------------------------------------------------
+
+
+def _broken(text: str, encoding: str) -> str:
+    import ftfy.bad_codecs  # noqa: F401
+
+    return text.encode("utf-8").decode(encoding)
+
+
+def test_mojibake_cp1252_latin1_and_double() -> None:
+    s = "नमस्ते दुनिया"
+    once = _broken(s, "sloppy-windows-1252")
+    assert repair(once) == s
+    assert repair(_broken(s, "latin-1")) == s
+    twice = once.encode("utf-8").decode("sloppy-windows-1252")
+    assert repair(twice) == s
+
+
+@pytest.mark.parametrize("lost", ["", "?", "\ufffd"])
+def test_lossy_mojibake_is_rebuilt_from_the_lexicon(lost: str) -> None:
+    # पुलिस and अनुसार lose the third byte of ु (0x81), स्थित that of ् (0x8D)
+    s = "पुलिस के अनुसार स्थित"
+    once = _broken(s, "sloppy-windows-1252")
+    lossy = "".join(lost if ch in "\x81\x8d\x8f\x90\x9d" else ch for ch in once)
+    assert lossy != once
+    assert fix_mojibake(lossy) == s
+    assert repair(lossy) == s
+
+
+def test_a_legacy_line_is_not_taken_for_mojibake() -> None:
+    # poriborton: ণ্ঠ্য looks like the UTF-8 of a Latin letter when read as Windows-1252
+    assert repair("KÉ¨", source="bijoy") == "কণ্ঠ্য"
+    assert repair("KÉ¨") in ("KÉ¨", "কণ্ঠ্য")  # never the "fix" to K + U+0268
+
+
+# --- what must not change ------------------------------------------------------------------
+
+CLEAN = [
+    "The quick brown fox jumps over the lazy dog.",  # the detector PyPI calls KrutiDev
+    "GNU GENERAL PUBLIC LICENSE",
+    "Permission is hereby granted, free of charge, to any person obtaining a copy",
+    "https://www.bbc.com/hindi/india-12345678?utm_source=twitter",
+    "def repair(text: str, source: str = 'auto') -> str:",
+    "aap kaise ho, main theek hoon",  # romanized Hindi
+    "ami banglay gan gai",  # romanized Bengali
+    "BBC के अनुसार NSA ने यह कहा",  # English names inside Hindi (naidunia style)
+    "Love Jihad: पहले हिंदू नाम बताकर किया विवाह",
+    "BATB AGM NOTICE As per the letter directed by BSEC",  # banglanews24
+    "café, naïve, Zürich – 25 °C",  # Latin-1 letters that are not mojibake
+    "১২ ডিসেম্বর ‘ঢাকা’ — ২০২৫",
+]
+
+
+@pytest.mark.parametrize("line", CLEAN)
+def test_clean_lines_come_back_byte_for_byte(line: str) -> None:
+    assert repair(line) == line
+    assert not any(r.changed for r in detect(line))
+
+
+def test_unicode_text_is_returned_as_the_same_object() -> None:
+    text = "দেশ — ‘ঢাকা’\nभारत सरकार\n"
+    assert repair(text) is text
+    assert explain(text) == (text, [])
+
+
+def test_only_broken_lines_change_and_line_ends_are_kept() -> None:
+    text = "first line\r\nAvwg evsjvq\r\n\nकुछ नहीं\nHkkjr ljdkj"
+    out = repair(text)
+    assert out == "first line\r\nআমি বাংলায়\r\n\nकुछ नहीं\nभारत सरकार"
+
+
+def test_u0085_inside_mojibake_is_not_a_line_break() -> None:
+    # अ is E0 A4 85 in UTF-8: read as Latin-1 it holds U+0085 (NEL), a line break to
+    # str.splitlines but not to repair
+    s = "अनुसार स्थित"
+    broken = _broken(s, "latin-1")
+    assert "\x85" in broken
+    assert repair(broken + "\nok") == s + "\nok"
+
+
+def test_explain_reports_changed_lines_with_their_number() -> None:
+    text = "clean\nAvwg evsjvq Mvb MvB\nalso clean"
+    _, reports = explain(text)
+    changed = [r for r in reports if r.changed]
+    assert [(r.line, r.kind) for r in changed] == [(2, "bijoy")]
+    assert changed[0].runs[0].converted
+
+
+def test_count_broken_for_stats() -> None:
+    text = "Avwg evsjvq Mvb MvB\nHkkjr ljdkj\nà¤¨à¤®à¤¸à¥à¤¤à¥‡\nplain English here\nভারত"
+    assert count_broken(text) == {"bijoy": 1, "krutidev": 1, "mojibake": 1}
+
+
+def test_legacy_phrase_inside_a_unicode_line() -> None:
+    line = "তিনি বলেন, Avgiv GLb evsjvq Mvb MvB — এবং চলে যান।"
+    new, report = repair_line(line)
+    assert new == "তিনি বলেন, আমরা এখন বাংলায় গান গাই — এবং চলে যান।"
+    assert report.changed and report.kind == "bijoy"
+
+
+def test_min_confidence_one_converts_nothing_uncertain() -> None:
+    # a two-word run is converted by default, but not when certainty is asked for
+    assert repair("Hkkjr ljdkj", min_confidence=1.0) in ("Hkkjr ljdkj", "भारत सरकार")
+    assert repair("Hkkjr ljdkj", min_confidence=0.0) == "भारत सरकार"
+
+
+def test_named_source_leaves_english_alone() -> None:
+    assert repair("The quick brown fox", source="bijoy") == "The quick brown fox"
+    assert repair("The quick brown fox", source="krutidev") == "The quick brown fox"
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ValueError, match="source"):
+        RepairOptions(source="shree-lipi")
+    with pytest.raises(ValueError, match="min_confidence"):
+        RepairOptions(min_confidence=2)
+
+
+def test_package_exports_repair() -> None:
+    assert newskit.repair("Hkkjr ljdkj") == "भारत सरकार"
+    assert newskit.RepairOptions is RepairOptions
