@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from newskit._data import data_text
@@ -30,6 +30,9 @@ __all__ = ["LEGACY", "Codec", "codec"]
 
 #: the legacy encodings with a table, and the script they write
 LEGACY: dict[str, str] = {"bijoy": "bn", "krutidev": "hi", "chanakya": "hi"}
+
+#: words :meth:`Codec.decode` remembers per encoding (about 6 MB at most)
+MEMO_WORDS = 1 << 15
 
 _PRE = "\ue000"  # marks a pre-base vowel sign in pass 1
 _REPH = "\ue001"  # marks a reph in pass 1
@@ -81,31 +84,62 @@ class Codec:
     pre_glyph: dict[str, str]  # pre-base sign -> glyph used inside a word
     reph: str  # the reph glyph
     reph_after_signs: bool  # KrutiDev and Chanakya: after the vowel signs; Bijoy: before
-    _multi_re: re.Pattern[str]  # the glyphs of two or more characters
+    _multi_re: re.Pattern[str] | None  # the glyphs of two or more characters (one group)
     _single: dict[int, str]  # the one-character glyphs, for str.translate
     _move_pre: re.Pattern[str]
     _move_reph: re.Pattern[str]
     _syllable: re.Pattern[str]
+    _memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def decode(self, text: str) -> str:
-        """Unicode NFC of legacy *text* (no other normalization)."""
+        """Unicode NFC of legacy *text* (no other normalization).
+
+        Word by word, through a memo of the words decoded before: legacy text is news, whose
+        words repeat, so most of a run is a dict lookup per word. The words not seen yet are
+        decoded together, in one call of :meth:`_decode_words`. A word decodes on its own
+        exactly as inside its text: no glyph holds a space, the pre-base signs and the reph
+        move inside a consonant cluster, and NFC composes nothing across a space.
+        """
+        words = text.split(" ")
+        memo = self._memo
+        out = list(map(memo.get, words))
+        if None not in out:
+            return " ".join(out)  # type: ignore[arg-type]
+        missing = list(dict.fromkeys(w for w, o in zip(words, out, strict=True) if o is None))
+        done = self._decode_words(" ".join(missing)).split(" ")
+        if len(done) != len(missing):  # (cannot happen: no glyph reads as a space)
+            done = [self._decode_words(w) for w in missing]
+        new = dict(zip(missing, done, strict=True))
+        if len(memo) + len(new) > MEMO_WORDS:
+            memo.clear()  # bounded memory: start again
+        memo.update(new)
+        return " ".join([o if o is not None else new[w] for w, o in zip(words, out, strict=True)])
+
+    def _decode_words(self, text: str) -> str:
+        """:meth:`decode` without the memo: the three passes over *text*, each a few calls
+        at C speed (``re.split`` and slice assignment, never a Python function per glyph)."""
         out = text
-        if self._multi_re.search(text) is not None:
-            table = self.decode_table
-            out = self._multi_re.sub(lambda m: table[m.group()], text)
-        out = out.translate(self._single)
-        v = _SCRIPTS[self.lang].virama
-        out = out.replace(v + v, v)
-        for _ in range(3):  # a sign per pass: two typed in a row (ে ে) are rare
+        if self._multi_re is not None:
+            # pass 1: the glyphs of several characters (at odd indices of the split) ...
+            parts = self._multi_re.split(text)
+            if len(parts) > 1:
+                parts[1::2] = map(self.decode_table.__getitem__, parts[1::2])
+                out = "".join(parts)
+        out = out.translate(self._single)  # ... then the single ones
+        sc = _SCRIPTS[self.lang]
+        out = out.replace(sc.virama + sc.virama, sc.virama)
+        for _ in range(3):  # pass 2, a sign per pass: two typed in a row (ে ে) are rare
             if _PRE not in out:
                 break
-            out = self._move_pre.sub(r"\2\1", out)
+            parts = self._move_pre.split(out)  # [text, sign, cluster, text, ...]
+            parts[1::3], parts[2::3] = parts[2::3], parts[1::3]
+            out = "".join(parts)
         out = out.replace(_PRE, "")
-        if _REPH in out:
-            ra = _SCRIPTS[self.lang].ra_virama
-            out = self._move_reph.sub(lambda m: ra + m.group(1) + m.group(2), out)
-            out = out.replace(_REPH, ra)
-        return unicodedata.normalize("NFC", out)
+        if _REPH in out:  # pass 2: [text, cluster, signs, text, ...] -> ra + cluster + signs
+            parts = self._move_reph.split(out)
+            parts[1::3] = map(sc.ra_virama.__add__, parts[1::3])
+            out = "".join(parts).replace(_REPH, sc.ra_virama)
+        return unicodedata.normalize("NFC", out)  # pass 3
 
     def encode(self, text: str) -> str:
         """Legacy glyphs of Unicode *text*; characters without a glyph are kept as they are.
@@ -205,8 +239,8 @@ def codec(name: str) -> Codec:
     # characters one by one (the encoder's ¤^ = ম্ব) needs no pass of its own.
     single = {k: u for k, u in decode.items() if len(k) == 1}
     multi = [
-        k
-        for k, u in decode.items()
+        re.escape(k)
+        for k, u in sorted(decode.items(), key=lambda item: len(item[0]), reverse=True)
         if len(k) > 1 and "".join(single.get(ch, ch) for ch in k).replace(v + v, v) != u
     ]
     cluster = f"[{c}]{n}?(?:{v}[{c}]{n}?)*"
@@ -222,7 +256,7 @@ def codec(name: str) -> Codec:
         pre_glyph=pre_glyph,
         reph=reph,
         reph_after_signs=lang == "hi",
-        _multi_re=re.compile("|".join(map(re.escape, sorted(multi, key=len, reverse=True)))),
+        _multi_re=re.compile(f"({'|'.join(multi)})") if multi else None,
         _single={ord(k): v for k, v in decode.items() if len(k) == 1},
         _move_pre=re.compile(f"{_PRE}([{sc.pre_signs}])({cluster})"),
         _move_reph=re.compile(f"({cluster})({signs}*){_REPH}"),
