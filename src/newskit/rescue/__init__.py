@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from newskit.rescue._detect import CLASSES, scores
-from newskit.rescue._legacy import LEGACY, codec
+from newskit.rescue._legacy import LEGACY, Reading, codec
 from newskit.rescue._mojibake import fix_mojibake, looks_like_mojibake
 
 __all__ = [
@@ -68,22 +68,13 @@ _INDIC = re.compile("[\u0900-\u09ff]+")
 # UTF-8 of Devanagari/Bengali read as Windows-1252 or Latin-1, once (à¤ à¥ à¦ à§) or twice
 _INDIC_MOJIBAKE = re.compile("\u00e0[\u00a4-\u00a7]|\u00c3\u00a0\u00c2[\u00a4-\u00a7]")
 _TOKEN = re.compile(r"\S+")
-# A token that may be Latin inside legacy text: capitals and digits (a code, BS30). Legacy
-# fonts put lower-case letters on most glyphs, so a word with one is legacy (17Zg = ১৭তম).
+_NON_SPACE = re.compile(r"\S*")
+_SPACE = re.compile(r"\s")
+_EIGHT_LETTERS = re.compile("(?:[^A-Za-z]*[A-Za-z]){8}")
+# a token that is a Latin code on its own (see _legacy.LATIN_CODE)
 _LATIN_TOKEN = re.compile(r"[A-Z]{2,}[0-9]+|[0-9]+[A-Z]{2,}")
-_LATIN_TOKEN_IN = re.compile(r"(?<!\S)(?:[A-Z]{2,}[0-9]+|[0-9]+[A-Z]{2,})(?!\S)")
 # glyph characters of the legacy fonts (for runs without an ASCII letter, --from only)
 _GLYPH = re.compile("[A-Za-z\u00a1-\u00ff\u0152-\u2122]")
-_VOWELS = {"bn": re.compile("[\u0985-\u0994]"), "hi": re.compile("[\u0905-\u0914]")}
-_LETTERS = {
-    "bn": re.compile("[\u0985-\u09b9\u09ce\u09dc-\u09df]"),
-    "hi": re.compile("[\u0905-\u0939\u0958-\u095f]"),
-}
-# signs that cannot start a word, and ASCII letters that a conversion must not leave
-_BAD_START = {
-    "bn": re.compile(r"(?:^|\s)[\u09be-\u09cd\u0981-\u0983]"),
-    "hi": re.compile(r"(?:^|\s)[\u093e-\u094d\u0900-\u0903]"),
-}
 _ASCII_LETTER = re.compile("[A-Za-z]")
 # What a repaired mojibake line may consist of: ASCII, Latin-1, Devanagari, Bengali, general
 # punctuation, currency and letter-like symbols. A "repair" into anything else (IPA letters,
@@ -187,8 +178,8 @@ _Pieces = list[str | int]
 
 
 class _Finisher:
-    """Converted runs waiting for NFC and newskit's default normalization, done for all
-    of them in one call over the runs joined by newlines.
+    """Converted runs (NFC) waiting for newskit's default normalization, done for all of
+    them in one call over the runs joined by newlines.
 
     Per run, the normalization's fixed cost was a third of the time on legacy text of short
     lines. One call gives the same result because the normalization is line-local (its
@@ -208,9 +199,13 @@ class _Finisher:
     def finish(self) -> list[str]:
         if not self.texts:
             return []
-        done = _finish("\n".join(self.texts), self.opts).split("\n")
+        if not self.opts.normalize:
+            return self.texts
+        from newskit.normalization import normalize
+
+        done = normalize("\n".join(self.texts)).split("\n")
         if len(done) != len(self.texts):
-            done = [_finish(t, self.opts) for t in self.texts]
+            done = [normalize(t) for t in self.texts]
         return done
 
 
@@ -360,28 +355,37 @@ def _trim_tokens(line: str, start: int, end: int) -> tuple[int, int]:
 
     Such a run usually carries the line's own punctuation with it (``—``, ``‘``, digits), and
     ``—`` is a Bijoy glyph (ত after a half form): converted, it would change a clean dash.
+    (The first and last ASCII letters, widened to their tokens; the text is reversed to
+    look backwards, so that no regex backtracks over a long token.)
     """
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line, start, end)]
-    while tokens and not _ASCII_LETTER.search(line, *tokens[0]):
-        tokens.pop(0)
-    while tokens and not _ASCII_LETTER.search(line, *tokens[-1]):
-        tokens.pop()
-    return (tokens[0][0], tokens[-1][1]) if tokens else (start, start)
+    first = _ASCII_LETTER.search(line, start, end)
+    if first is None:
+        return start, start
+    last = end - 1 - _ASCII_LETTER.search(line[start:end][::-1]).start()  # type: ignore[union-attr]
+    before = _NON_SPACE.match(line[start : first.start()][::-1]).end()  # type: ignore[union-attr]
+    after = _NON_SPACE.match(line, last, end).end()  # type: ignore[union-attr]
+    return first.start() - before, after
 
 
 def _classify(core: str, opts: RepairOptions) -> tuple[str, float]:
     """The legacy class of *core* and its probability, or ``latin``."""
     s = scores(core)
-    wanted = [c for c in CLASSES if c in LEGACY and _has_table(c)]
-    if opts.source != "auto":
-        wanted = [opts.source] if opts.source in wanted else []
-    cands = [(s[CLASSES.index(c)], c) for c in wanted] + [(s[CLASSES.index("latin")], "latin")]
+    cands = [(s[i], c) for i, c in _candidates(opts.source)]
     top = max(v for v, _ in cands)
     total = sum(_exp(v - top) for v, _ in cands)
     value, best = max(cands)
-    if opts.source != "auto" and wanted:  # the named source and its probability
+    if opts.source != "auto" and len(cands) > 1:  # the named source and its probability
         value, best = cands[0]
     return best, _exp(value - top) / total
+
+
+@cache
+def _candidates(source: str) -> tuple[tuple[int, str], ...]:
+    """(model column, class) of the classes *source* chooses from, ``latin`` last."""
+    wanted = [c for c in CLASSES if c in LEGACY and _has_table(c)]
+    if source != "auto":
+        wanted = [source] if source in wanted else []
+    return tuple((CLASSES.index(c), c) for c in [*wanted, "latin"])
 
 
 def _long_enough(core: str) -> bool:
@@ -391,7 +395,8 @@ def _long_enough(core: str) -> bool:
     Jihad``) are short; a pasted legacy phrase is words long. Two tokens and eight ASCII
     letters at least.
     """
-    return len(core.split()) >= 2 and len(_ASCII_LETTER.findall(core)) >= 8
+    # (*core* is stripped: a space inside it parts two tokens)
+    return _SPACE.search(core) is not None and _EIGHT_LETTERS.match(core) is not None
 
 
 def _accept(prob: float, core: str, opts: RepairOptions) -> bool:
@@ -402,37 +407,52 @@ def _accept(prob: float, core: str, opts: RepairOptions) -> bool:
 
 
 def _convert(core: str, kind: str, opts: RepairOptions) -> str | None:
-    """*core* converted from legacy *kind* (not yet finished: see :class:`_Finisher`), or
-    ``None`` if the result does not read as text."""
+    """*core* converted from legacy *kind* (NFC, not yet normalized: see
+    :class:`_Finisher`), or ``None`` if the result does not read as text."""
     c = codec(kind)
-    if _LATIN_TOKEN_IN.search(core) is None:
-        out = c.decode(core)
-        return out if _plausible(out, c.lang) else None
+    reading = c.read(core)
+    if not reading.codes:
+        return reading.text if _plausible(reading) else None
+    readings: list[Reading] = []
+    kept: list[str] = []
     parts: list[str] = []
     pos = 0
     for m in _TOKEN.finditer(core):
         tok = m.group()
         if _LATIN_TOKEN.fullmatch(tok) and _classify(tok, replace(opts, source=kind))[1] < 0.5:
-            parts.append(c.decode(core[pos : m.start()]) if pos < m.start() else "")
+            if pos < m.start():
+                readings.append(c.read(core[pos : m.start()]))
+                parts.append(readings[-1].text)
             parts.append(tok)
+            kept.append(tok)
             pos = m.end()
-    parts.append(c.decode(core[pos:]))
-    out = "".join(parts)
-    return out if _plausible(out, c.lang) else None
+    readings.append(c.read(core[pos:]))
+    parts.append(readings[-1].text)
+    total = Reading(
+        "",
+        sum(r.letters for r in readings),
+        sum(r.vowels for r in readings),
+        sum(r.sign_starts for r in readings),
+        sum(r.words for r in readings) + len(kept),
+        0,
+    )
+    if not _plausible(total):
+        return None
+    import unicodedata
+
+    return unicodedata.normalize("NFC", "".join(parts))
 
 
-def _plausible(text: str, lang: str) -> bool:
-    """Whether converted *text* reads as the script: letters, few words starting with a sign."""
-    text = text[:400]  # a sample: the checks are about the kind of text, not every word
-    letters = len(_LETTERS[lang].findall(text))
+def _plausible(reading: Reading) -> bool:
+    """Whether converted text reads as the script: letters, few words starting with a sign."""
+    letters = reading.letters
     if letters == 0:
         return False
     # capitals of English text land on the independent vowels (A-J in Bijoy): real text has
     # a few per hundred letters
-    if letters >= 6 and len(_VOWELS[lang].findall(text)) > 0.25 * letters:
+    if letters >= 6 and reading.vowels > 0.25 * letters:
         return False
-    words = max(1, len(text.split()))
-    return len(_BAD_START[lang].findall(text)) <= 0.2 * words
+    return reading.sign_starts <= 0.2 * max(1, reading.words)
 
 
 def _finish(text: str, opts: RepairOptions) -> str:

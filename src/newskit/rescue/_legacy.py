@@ -23,10 +23,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 
 from newskit._data import data_text
 
-__all__ = ["LEGACY", "Codec", "codec"]
+__all__ = ["LATIN_CODE", "LEGACY", "Codec", "Reading", "codec"]
 
 #: the legacy encodings with a table, and the script they write
 LEGACY: dict[str, str] = {"bijoy": "bn", "krutidev": "hi", "chanakya": "hi"}
@@ -40,14 +41,18 @@ _REPH = "\ue001"  # marks a reph in pass 1
 
 @dataclass(frozen=True)
 class _Script:
-    """The Unicode facts of one script that the reordering passes need."""
+    """The Unicode facts of one script that the reordering passes and :class:`Reading`
+    need (regex class fragments)."""
 
     ra_virama: str
     virama: str
-    consonant: str  # regex class fragment
+    consonant: str
     nukta: str
-    signs: str  # vowel signs and the marks typed after them (regex class fragment)
+    signs: str  # vowel signs and the marks typed after them
     pre_signs: str  # the vowel signs drawn before the consonant
+    letters: str  # independent vowels and consonants
+    vowels: str  # independent vowels
+    no_start: str  # signs and marks that cannot start a word
 
 
 _SCRIPTS = {
@@ -58,6 +63,9 @@ _SCRIPTS = {
         nukta="\u09bc",
         signs="\u09be-\u09c4\u09c7\u09c8\u09cb\u09cc\u09d7\u0981-\u0983",
         pre_signs="\u09bf\u09c7\u09c8",
+        letters="\u0985-\u09b9\u09ce\u09dc-\u09df",
+        vowels="\u0985-\u0994",
+        no_start="\u09be-\u09cd\u0981-\u0983",
     ),
     "hi": _Script(
         ra_virama="र्",
@@ -66,8 +74,37 @@ _SCRIPTS = {
         nukta="\u093c",
         signs="\u093e-\u094c\u0945\u0949\u0900-\u0903\u093c",
         pre_signs="\u093f",
+        letters="\u0905-\u0939\u0958-\u095f",
+        vowels="\u0905-\u0914",
+        no_start="\u093e-\u094d\u0900-\u0903",
     ),
 }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Legacy text decoded, with the counts that say whether it reads as the script."""
+
+    text: str
+    #: letters of the script (independent vowels and consonants)
+    letters: int
+    #: independent vowels among them (where English capitals land in Bijoy: A-J)
+    vowels: int
+    #: words that start with a vowel sign or mark, which no real word does
+    sign_starts: int
+    #: words (not counting the empty ones between two spaces)
+    words: int
+    #: words that hold a token shaped like a Latin code (:data:`LATIN_CODE`)
+    codes: int
+
+
+#: A token that may be Latin inside legacy text: capitals and digits (a code, BS30). Legacy
+#: fonts put lower-case letters on most glyphs, so a word with one is legacy (17Zg = ১৭তম).
+LATIN_CODE = re.compile(r"(?<!\S)(?:[A-Z]{2,}[0-9]+|[0-9]+[A-Z]{2,})(?!\S)")
+
+#: what the memo holds per legacy word: (decoded, letters, vowels, starts with a sign,
+#: holds a Latin code)
+_Entry = tuple[str, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -89,31 +126,58 @@ class Codec:
     _move_pre: re.Pattern[str]
     _move_reph: re.Pattern[str]
     _syllable: re.Pattern[str]
-    _memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _counts: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+    _memo: dict[str, _Entry] = field(default_factory=dict, compare=False, repr=False)
 
     def decode(self, text: str) -> str:
-        """Unicode NFC of legacy *text* (no other normalization).
+        """Unicode NFC of legacy *text* (no other normalization)."""
+        return " ".join(map(itemgetter(0), self._entries(text.split(" "))))
 
-        Word by word, through a memo of the words decoded before: legacy text is news, whose
-        words repeat, so most of a run is a dict lookup per word. The words not seen yet are
-        decoded together, in one call of :meth:`_decode_words`. A word decodes on its own
-        exactly as inside its text: no glyph holds a space, the pre-base signs and the reph
-        move inside a consonant cluster, and NFC composes nothing across a space.
-        """
+    def read(self, text: str) -> Reading:
+        """:meth:`decode`, and what the decoded text consists of."""
         words = text.split(" ")
+        entries = self._entries(words)
+        return Reading(
+            " ".join(map(itemgetter(0), entries)),
+            sum(map(itemgetter(1), entries)),
+            sum(map(itemgetter(2), entries)),
+            sum(map(itemgetter(3), entries)),
+            len(words) - words.count(""),
+            sum(map(itemgetter(4), entries)),
+        )
+
+    def _entries(self, words: list[str]) -> list[_Entry]:
+        """Each legacy word decoded, and its counts.
+
+        Through a memo of the words decoded before: legacy text is news, whose words repeat,
+        so most of a run is a dict lookup per word. The words not seen yet are decoded
+        together, in one call of :meth:`_decode_words`. A word decodes on its own exactly
+        as inside its text: no glyph holds a space, the pre-base signs and the reph move
+        inside a consonant cluster, and NFC composes nothing across a space.
+        """
         memo = self._memo
         out = list(map(memo.get, words))
         if None not in out:
-            return " ".join(out)  # type: ignore[arg-type]
+            return out  # type: ignore[return-value]
         missing = list(dict.fromkeys(w for w, o in zip(words, out, strict=True) if o is None))
         done = self._decode_words(" ".join(missing)).split(" ")
         if len(done) != len(missing):  # (cannot happen: no glyph reads as a space)
             done = [self._decode_words(w) for w in missing]
-        new = dict(zip(missing, done, strict=True))
+        letters, vowels, no_start = self._counts
+        new = {
+            w: (
+                d,
+                len(letters.findall(d)),
+                len(vowels.findall(d)),
+                int(no_start.match(d) is not None),
+                int(LATIN_CODE.search(w) is not None),
+            )
+            for w, d in zip(missing, done, strict=True)
+        }
         if len(memo) + len(new) > MEMO_WORDS:
             memo.clear()  # bounded memory: start again
-        memo.update(new)
-        return " ".join([o if o is not None else new[w] for w, o in zip(words, out, strict=True)])
+        memo.update(new)  # type: ignore[arg-type]
+        return [o if o is not None else new[w] for w, o in zip(words, out, strict=True)]  # type: ignore[misc]
 
     def _decode_words(self, text: str) -> str:
         """:meth:`decode` without the memo: the three passes over *text*, each a few calls
@@ -261,4 +325,9 @@ def codec(name: str) -> Codec:
         _move_pre=re.compile(f"{_PRE}([{sc.pre_signs}])({cluster})"),
         _move_reph=re.compile(f"({cluster})({signs}*){_REPH}"),
         _syllable=re.compile(f"({sc.ra_virama}(?=[{c}]))?({cluster})({signs}*)"),
+        _counts=(
+            re.compile(f"[{sc.letters}]"),
+            re.compile(f"[{sc.vowels}]"),
+            re.compile(f"\\s*[{sc.no_start}]"),
+        ),
     )
