@@ -26,9 +26,11 @@ _LOST = -1  # a byte that was dropped or replaced
 # the undefined Windows-1252 bytes, and what they complete after each Indic lead pair
 _UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _INDIC_SECOND = range(0xA4, 0xA8)  # E0 A4..A7: Devanagari and Bengali
-_MAX_SLOTS = 4  # per word; beyond this the slots are filled one at a time
-# what joins the parts of a compound word (ग्रुप-बी)
-_PARTS = re.compile("[^\\w\u0900-\u09ff]+")
+_MAX_SLOTS = 4  # per word, every combination is scored; beyond this, a beam
+_BEAM = 16  # partial fillings kept
+_MIN_STEM = 3  # characters of a known word a longer word starts with, to count
+# what joins the parts of a compound word (ग्रुप-बी), and the punctuation around a word
+_PARTS = re.compile("[^\\w\u0900-\u0963\u0966-\u09ff]+")
 
 #: a cheap test for a line worth handing to :func:`fix_mojibake`: the Windows-1252 or Latin-1
 #: spelling of a UTF-8 lead byte followed by a continuation byte's spelling, U+FFFD, or an
@@ -122,39 +124,49 @@ def _rebuild_lossy(raw: list[int]) -> str | None:
 
 
 def _best_word(word: list[int]) -> str | None:
+    """The best-scored filling of the lost bytes of *word*: every combination for a few
+    slots, else a beam over the slots from left to right, each partial filling scored by
+    its text up to the next slot."""
     slots = [i for i, b in enumerate(word) if b == _LOST]
     if not slots:
         return _decode(word)
     options = [_candidates(word, i) for i in slots]
     if any(not o for o in options):
         return None
-    lexicon, pairs = _lexicon()
     if len(slots) <= _MAX_SLOTS:
-        best: tuple[float, str] | None = None
+        fillings = []
         for combo in itertools.product(*options):
             filled = list(word)
-            for i, b in zip(slots, combo, strict=False):
+            for i, b in zip(slots, combo, strict=True):
                 filled[i] = b
-            text = _decode(filled)
-            if text is None:
-                continue
-            nfc = unicodedata.normalize("NFC", text)
-            score = _score(nfc, lexicon, pairs)
-            if best is None or score > best[0]:
-                best = (score, text)
-        return best[1] if best else None
-    filled = list(word)  # too many slots for every combination: fill left to right
-    for i, opts in zip(slots, options, strict=False):
-        scored = []
-        for b in opts:
-            filled[i] = b
-            text = _decode([x if x != _LOST else 0x20 for x in filled])
-            if text is not None:
-                scored.append((_score(unicodedata.normalize("NFC", text), lexicon, pairs), b))
-        if not scored:
-            return None
-        filled[i] = max(scored)[1]
-    return _decode(filled)
+            fillings.append(filled)
+        return _best(fillings, len(word))
+    beam = [list(word)]
+    for k, (i, opts) in enumerate(zip(slots, options, strict=True)):
+        grown = []
+        for filled in beam:
+            for b in opts:
+                grown.append([*filled[:i], b, *filled[i + 1 :]])
+        # (the text up to the lead bytes of the next lost one is whole UTF-8)
+        end = slots[k + 1] - 2 if k + 1 < len(slots) else len(word)
+        beam = _ranked(grown, end)[:_BEAM]
+    return _best(beam, len(word))
+
+
+def _best(fillings: list[list[int]], end: int) -> str | None:
+    ranked = _ranked(fillings, end)
+    return _decode(ranked[0]) if ranked else None
+
+
+def _ranked(fillings: list[list[int]], end: int) -> list[list[int]]:
+    """The fillings whose first *end* bytes decode, best score first (ties: first given)."""
+    lexicon, grams = _lexicon()
+    scored = []
+    for n, filled in enumerate(fillings):
+        text = _decode(filled[:end])
+        if text is not None:
+            scored.append((-_score(unicodedata.normalize("NFC", text), lexicon, grams), n))
+    return [fillings[n] for _, n in sorted(scored)]
 
 
 def _candidates(word: list[int], i: int) -> list[int]:
@@ -176,10 +188,13 @@ def _decode(data: list[int]) -> str | None:
         return None
 
 
-def _score(word: str, lexicon: dict[str, int], pairs: dict[str, float]) -> float:
-    """Known words first (by frequency), then the mean log frequency of the letter triples.
+def _score(word: str, lexicon: dict[str, int], grams: dict[str, float]) -> float:
+    """Known words first (by frequency), then words that start with a known word (a stem
+    with an ending: পুলিশ + ও), the longer the better, then the mean log frequency of the
+    letter triples.
 
-    A word joined by punctuation (ग्रुप-बी, ललितपुर(उप्र)) is scored by its parts.
+    A word joined by punctuation (ग्रुप-बी, ललितपुर(उप्र), the danda of सुयोग।) is scored
+    by its parts, as the lexicon holds words without punctuation.
     """
     total = 0.0
     for core in _PARTS.split(word):
@@ -189,9 +204,10 @@ def _score(word: str, lexicon: dict[str, int], pairs: dict[str, float]) -> float
         if n:
             total += 1000.0 + math.log(n)
             continue
+        stem = next((k for k in range(len(core) - 1, _MIN_STEM - 1, -1) if core[:k] in lexicon), 0)
         padded = f"^{core}$"
-        grams = [padded[j : j + 3] for j in range(len(padded) - 2)]
-        total += sum(pairs.get(g, -16.0) for g in grams) / len(grams)
+        trigrams = [padded[j : j + 3] for j in range(len(padded) - 2)]
+        total += 10.0 * stem + sum(grams.get(g, -16.0) for g in trigrams) / len(trigrams)
     return total
 
 
