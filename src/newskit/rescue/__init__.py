@@ -49,6 +49,7 @@ __all__ = [
     "Run",
     "count_broken",
     "detect",
+    "detectable_kinds",
     "explain",
     "repair",
     "repair_line",
@@ -135,15 +136,18 @@ def _options(options: RepairOptions | None, kwargs: dict[str, object]) -> Repair
     return replace(options or DEFAULT, **kwargs)  # type: ignore[arg-type]
 
 
-def repair(text: str, source: str = "auto", **kwargs: object) -> str:
+def repair(text: str, source: str | None = None, **kwargs: object) -> str:
     """*text* with its legacy-font and mojibake lines converted to Unicode.
 
+    ``source``: what to convert (``auto``, the default, or one of :data:`SOURCES`).
     Keyword arguments are :class:`RepairOptions` fields (``min_confidence``, ``normalize``)
-    or ``options=RepairOptions(...)``. Lines that are not converted come back unchanged.
+    or ``options=RepairOptions(...)``, which they and ``source`` override. Lines that are
+    not converted come back unchanged.
     """
     options = kwargs.pop("options", None)
-    opts = _options(options, {"source": source, **kwargs})  # type: ignore[arg-type]
-    return _repair(text, opts, None)
+    if source is not None:
+        kwargs["source"] = source
+    return _repair(text, _options(options, kwargs), None)  # type: ignore[arg-type]
 
 
 def explain(
@@ -157,6 +161,12 @@ def explain(
 def detect(text: str, options: RepairOptions | None = None, **kwargs: object) -> list[LineReport]:
     """The report of every line of *text* that could be broken, without the repaired text."""
     return explain(text, options, **kwargs)[1]
+
+
+def detectable_kinds() -> tuple[str, ...]:
+    """The kinds a line can be converted from: mojibake, and each legacy encoding that has
+    a table (``chanakya`` has none yet)."""
+    return tuple(k for k in KINDS if k == "mojibake" or (k in LEGACY and _has_table(k)))
 
 
 def count_broken(text: str, options: RepairOptions | None = None) -> dict[str, int]:
