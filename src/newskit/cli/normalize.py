@@ -4,32 +4,19 @@ from __future__ import annotations
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, split_steps, usage_errors
+from newskit.cli.options import (
+    input_options,
+    jobs_option,
+    output_options,
+    split_steps,
+    usage_errors,
+)
 from newskit.pipeline.inputs import Inputs, UsageError
 
 
 @click.command(name="normalize")
 @input_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=str),
-    metavar="FILE|DIR/",
-    help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists). "
-    "[default: stdout]",
-)
-@click.option(
-    "-i", "--in-place", is_flag=True, help="Rewrite each file atomically (only if it changes)."
-)
-@click.option(
-    "--backup", metavar="SUFFIX", help="With --in-place: keep the original as FILE+SUFFIX."
-)
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Write nothing; list files that would change on stderr; exit 1 if any.",
-)
-@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@output_options
 @click.option(
     "--skip",
     multiple=True,

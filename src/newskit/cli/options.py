@@ -60,6 +60,46 @@ def input_options(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def output_options(f: F) -> F:
+    """Where a line-keeping rewrite writes (``normalize``, ``repair``): ``-o FILE|DIR/``,
+    ``--in-place`` with ``--backup``, ``--check``, ``--diff``; the command receives them as
+    ``output``, ``in_place``, ``backup``, ``check``, ``diff`` (for
+    :meth:`newskit.pipeline.rewrite.Destination.parse`)."""
+    for option in reversed(
+        [
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(path_type=str),
+                metavar="FILE|DIR/",
+                help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists). "
+                "[default: stdout]",
+            ),
+            click.option(
+                "-i",
+                "--in-place",
+                is_flag=True,
+                help="Rewrite each file atomically (only if it changes).",
+            ),
+            click.option(
+                "--backup",
+                metavar="SUFFIX",
+                help="With --in-place: keep the original as FILE+SUFFIX.",
+            ),
+            click.option(
+                "--check",
+                is_flag=True,
+                help="Write nothing; list files that would change on stderr; exit 1 if any.",
+            ),
+            click.option(
+                "--diff", is_flag=True, help="Write nothing; print a unified diff of the changes."
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
 def jobs_option(help_more: str = "") -> Callable[[F], F]:
     """``--jobs N``: worker processes, one per CPU by default, the same on every command."""
     return click.option(
