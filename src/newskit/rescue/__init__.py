@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -173,10 +174,14 @@ def count_broken(text: str, options: RepairOptions | None = None) -> dict[str, i
     """Lines of *text* that would be converted, per kind (for ``newskit stats``).
 
     Cheap on Unicode text: only lines with a Latin letter, a Latin-1 character or U+FFFD are
-    looked at.
+    looked at; and nothing is kept per line (no repaired text, no reports), so a document of
+    any size is counted in flat memory.
     """
+    opts = options or DEFAULT
     counts: Counter[str] = Counter()
-    for report in detect(text, options):
+    sink = _Finisher(opts, keep=False)
+    for start, end, number in _suspect_lines(text, opts):
+        report = _line(text[start:end], opts, number, sink)[1]
         if report.changed:
             counts[report.kind] += 1
     return dict(counts)
@@ -198,11 +203,14 @@ class _Finisher:
     count of lines and finished on its own.
     """
 
-    def __init__(self, opts: RepairOptions) -> None:
+    def __init__(self, opts: RepairOptions, keep: bool = True) -> None:
         self.opts = opts
+        self.keep = keep  # False: only counting (count_broken), the runs are dropped
         self.texts: list[str] = []
 
     def add(self, text: str) -> int:
+        if not self.keep:
+            return -1
         self.texts.append(text)
         return len(self.texts) - 1
 
@@ -219,14 +227,12 @@ class _Finisher:
         return done
 
 
-def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) -> str:
+def _suspect_lines(text: str, opts: RepairOptions) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, number)`` of each line of *text* worth looking at (1-based number; the
+    line is ``text[start:end]``, without its newline)."""
     suspect = _SUSPECT if opts.source in ("auto", "mojibake") else _SUSPECT_WIDE
-    m = suspect.search(text)
-    if m is None:
-        return text
-    finisher = _Finisher(opts)
-    found: list[tuple[int, int, _Pieces | None, LineReport]] = []
     counted_to, number = 0, 1  # line numbers are counted as the scan goes, never from 0
+    m = suspect.search(text)
     while m is not None:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.start())
@@ -234,9 +240,18 @@ def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) ->
             end = len(text)
         number += text.count("\n", counted_to, start)
         counted_to = start
+        yield start, end, number
+        m = suspect.search(text, end)
+
+
+def _repair(text: str, opts: RepairOptions, reports: list[LineReport] | None) -> str:
+    finisher = _Finisher(opts)
+    found: list[tuple[int, int, _Pieces | None, LineReport]] = []
+    for start, end, number in _suspect_lines(text, opts):
         pieces, report = _line(text[start:end], opts, number, finisher)
         found.append((start, end, pieces, report))
-        m = suspect.search(text, end)
+    if not found:
+        return text
     done = finisher.finish()
     out: list[str] = []
     pos = 0
