@@ -9,7 +9,7 @@ from newskit.pipeline.inputs import Inputs
 
 #: ``--from``: newskit.rescue.SOURCES (not imported here: ``newskit --help`` loads every
 #: command module, and the choices are checked against it by the tests)
-SOURCES = ("auto", "bijoy", "krutidev", "chanakya", "mojibake")
+SOURCES = ("auto", "mojibake", "bijoy", "krutidev", "chanakya")
 
 
 @click.command(name="repair")
