@@ -219,3 +219,169 @@ def test_options_are_checked() -> None:
 def test_package_exports_repair() -> None:
     assert newskit.repair("Hkkjr ljdkj") == "भारत सरकार"
     assert newskit.RepairOptions is RepairOptions
+
+
+# --- phase 2: the fast paths give what the plain ones gave -----------------------------------
+
+
+#: Bijoy and KrutiDev lines of the sample corpus encoded with newskit's encoder, English, and
+#: glyph soup: what the decoder's word memo and the batched normalization must not change
+def _legacy_texts() -> list[tuple[str, str]]:
+    from samples import BN, HI
+
+    out = []
+    for name, path in (("bijoy", BN), ("krutidev", HI)):
+        c = codec(name)
+        for line in path.read_text("utf-8").split("\n"):
+            out.append((name, c.encode(line)))
+    glyphs = "".join(sorted(codec("bijoy").decode_table)) + " ‡†©¨¯ª“”‘’\t"
+    out += [("bijoy", glyphs[i : i + 40]) for i in range(0, len(glyphs), 7)]
+    out += [("krutidev", line) for line in CLEAN]
+    return out
+
+
+def test_decoding_word_by_word_through_the_memo_is_decoding_the_whole_text() -> None:
+    for name, text in _legacy_texts():
+        c = codec(name)
+        c._memo.clear()
+        cold = c.decode(text)
+        warm = c.decode(text)  # every word from the memo now
+        assert cold == warm == c._decode_words(text), text
+        words = text.split(" ")
+        assert cold == " ".join(c._decode_words(w) for w in words)
+
+
+def test_the_memo_stays_bounded() -> None:
+    from newskit.rescue import _legacy
+
+    c = codec("bijoy")
+    c._memo.clear()
+    words = " ".join(f"K{n}v" for n in range(_legacy.MEMO_WORDS + 10))  # more than it holds
+    assert c.decode(words) == c._decode_words(words)
+    assert len(c._memo) <= _legacy.MEMO_WORDS
+    assert c.decode("K1v K2v") == "ক১া ক২া"
+    assert 0 < len(c._memo) <= _legacy.MEMO_WORDS
+
+
+def _reference_scores(text: str) -> list[float]:
+    """The detector's log-likelihoods computed the plain way: the file read row by row
+    (comments only before the header row), one dict per class, trigram by trigram."""
+    import math
+
+    from newskit._data import data_text
+    from newskit.rescue._detect import CLASSES, SAMPLE, grams
+
+    lines = data_text("legacy", "detector.tsv").split("\n")
+    start = lines.index(next(ln for ln in lines if ln.startswith("trigram\t")))
+    floors = [int(v) for v in lines[start + 1].split("\t")[1:]]
+    tables: list[dict[str, int]] = [{} for _ in CLASSES]
+    for line in lines[start + 2 :]:
+        if line:
+            key, *vals = line.split("\t")
+            key = key.replace("\\u0009", "\t").replace("\\u000a", "\n").replace("\\u005c", "\\")
+            for table, v in zip(tables, vals, strict=True):
+                table[key] = int(v)
+    out = []
+    for k, table in enumerate(tables):
+        if all(v == floors[k] for v in table.values()):
+            out.append(-math.inf)  # a class without a table is not scored
+        else:
+            out.append(-sum(table.get(g, floors[k]) for g in grams(text[:SAMPLE])) / 10)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Avwg evsjvq Mvb MvB",
+        "gSnjkckn dh vksj ls ikfFkZo iVsy vkSj f'k[kj /kou us dh-",
+        "# A comment, #hashtag and C# code",  # trigrams that start with # are model rows
+        "tab\there, back\\slash",
+        "",
+        "x" * 300,
+    ],
+)
+def test_packed_scores_are_the_per_class_sums(text: str) -> None:
+    from newskit.rescue._detect import scores
+
+    assert scores(text) == _reference_scores(text)
+
+
+def test_repairing_a_text_is_repairing_each_line() -> None:
+    # converted runs are normalized together, joined by newlines: each comes out as alone
+    lines = [text for _, text in _legacy_texts()]
+    lines += [
+        "তিনি বলেন, Avgiv GLb evsjvq Mvb MvB — এবং চলে যান।",
+        "Hkkjr ljdkj dk QSlyk |",  # a danda the normalization makes
+        "Avwg evsjvq\rMvb MvB",  # a CR inside a line, which the normalization ends lines at
+        _broken("दु:ख की बात", "sloppy-windows-1252"),
+    ]
+    text = "\n".join(lines)
+    assert repair(text) == "\n".join(repair(line) for line in lines)
+    assert explain(text)[0] == repair(text)
+
+
+def test_count_broken_counts_what_explain_changes() -> None:
+    text = "\n".join(t for _, t in _legacy_texts()) + "\n" + _broken("नमस्ते", "latin-1")
+    reports = detect(text)
+    expected: dict[str, int] = {}
+    for r in reports:
+        if r.changed:
+            expected[r.kind] = expected.get(r.kind, 0) + 1
+    assert count_broken(text) == expected
+    assert expected["mojibake"] == 1 and expected["bijoy"] > 10 and expected["krutidev"] > 10
+
+
+def test_options_keep_their_source_unless_one_is_given() -> None:
+    krutidev = RepairOptions(source="krutidev")
+    assert repair("Avwg evsjvq Mvb MvB", options=krutidev) != "আমি বাংলায় গান গাই"
+    assert repair("Avwg evsjvq Mvb MvB", "bijoy", options=krutidev) == "আমি বাংলায় গান গাই"
+    assert repair("Hkkjr ljdkj", options=krutidev) == "भारत सरकार"
+
+
+# --- phase 2: lossy mojibake -----------------------------------------------------------------
+
+
+def _lossy(text: str, lost: str) -> str:
+    once = _broken(text, "sloppy-windows-1252")
+    out = "".join(lost if ch in "\x81\x8d\x8f\x90\x9d" else ch for ch in once)
+    assert out != once
+    return out
+
+
+@pytest.mark.parametrize("lost", ["", "?", "\ufffd"])
+def test_lossy_word_with_a_danda_is_looked_up_without_it(lost: str) -> None:
+    # banglanews24 style: the danda sticks to the word; সুযোগ is in the lexicon, স্যোগ is not
+    s = "এটাই ছিল শেষ সুযোগ।"
+    assert repair(_lossy(s, lost)) == s
+
+
+@pytest.mark.parametrize("lost", ["", "\ufffd"])
+def test_lossy_word_with_an_ending_is_scored_by_its_stem(lost: str) -> None:
+    # পুলিশও: পুলিশ + ও, only the stem is in the lexicon
+    s = "ঘটনাস্থলে পুলিশও ছিল"
+    assert repair(_lossy(s, lost)) == s
+
+
+def test_lossy_word_of_many_lost_bytes_is_rebuilt() -> None:
+    # BBC Hindi: एक्सएचटीएमएल (XHTML) loses five bytes (three ए, two ्); more than the
+    # combinations tried at once, it used to leave the whole line broken
+    from newskit.rescue._mojibake import _MAX_SLOTS
+
+    assert _lossy("एक्सएचटीएमएल", "\ufffd").count("\ufffd") > _MAX_SLOTS
+    s = "टेक्स्ट, एक्सएचटीएमएल जैसे कई फ़ॉर्मेट"
+    assert repair(_lossy(s, "\ufffd")) == s
+
+
+def test_rescue_is_a_pure_core() -> None:
+    import ast
+
+    from samples import ROOT
+
+    forbidden = ("newskit.io", "newskit.parallel", "newskit.pipeline", "newskit.cli", "rich")
+    for path in (ROOT / "src" / "newskit" / "rescue").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                names = [node.module] if isinstance(node, ast.ImportFrom) else []
+                names += [a.name for a in node.names]
+                assert not any(str(n).startswith(forbidden) for n in names), (path, names)

@@ -176,7 +176,8 @@ class Codec:
         }
         if len(memo) + len(new) > MEMO_WORDS:
             memo.clear()  # bounded memory: start again
-        memo.update(new)  # type: ignore[arg-type]
+        if len(new) <= MEMO_WORDS:
+            memo.update(new)  # type: ignore[arg-type]
         return [o if o is not None else new[w] for w, o in zip(words, out, strict=True)]  # type: ignore[misc]
 
     def _decode_words(self, text: str) -> str:
