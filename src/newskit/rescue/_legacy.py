@@ -32,7 +32,7 @@ __all__ = ["LATIN_CODE", "LEGACY", "Codec", "Reading", "codec"]
 #: the legacy encodings with a table, and the script they write
 LEGACY: dict[str, str] = {"bijoy": "bn", "krutidev": "hi", "chanakya": "hi"}
 
-#: words :meth:`Codec.decode` remembers per encoding (about 6 MB at most)
+#: words :meth:`Codec.decode` remembers per encoding (about 8 MB at most)
 MEMO_WORDS = 1 << 15
 
 _PRE = "\ue000"  # marks a pre-base vowel sign in pass 1
