@@ -159,26 +159,26 @@ class Codec:
         out = list(map(memo.get, words))
         if None not in out:
             return out  # type: ignore[return-value]
-        missing = list(dict.fromkeys(w for w, o in zip(words, out, strict=True) if o is None))
+        missing = list(set(words).difference(memo))  # (C-level: no loop over the words)
         done = self._decode_words(" ".join(missing)).split(" ")
         if len(done) != len(missing):  # (cannot happen: no glyph reads as a space)
             done = [self._decode_words(w) for w in missing]
         letters, vowels, no_start = self._counts
-        new = {
-            w: (
-                d,
-                len(letters.findall(d)),
-                len(vowels.findall(d)),
-                int(no_start.match(d) is not None),
-                int(LATIN_CODE.search(w) is not None),
-            )
-            for w, d in zip(missing, done, strict=True)
-        }
+        # (each count a C-level map over the new words: a first pass meets tens of thousands)
+        counts = zip(
+            done,
+            map(len, map(letters.findall, done)),
+            map(len, map(vowels.findall, done)),
+            map(bool, map(no_start.match, done)),
+            map(bool, map(LATIN_CODE.search, missing)),
+            strict=True,
+        )
+        new = dict(zip(missing, counts, strict=True))
         if len(memo) + len(new) > MEMO_WORDS:
             memo.clear()  # bounded memory: start again
         if len(new) <= MEMO_WORDS:
             memo.update(new)  # type: ignore[arg-type]
-        return [o if o is not None else new[w] for w, o in zip(words, out, strict=True)]  # type: ignore[misc]
+        return list(map(new.get, words, out))  # type: ignore[arg-type]
 
     def _decode_words(self, text: str) -> str:
         """:meth:`decode` without the memo: the three passes over *text*, each a few calls
