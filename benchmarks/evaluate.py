@@ -20,6 +20,7 @@ exposing ``run(data_dir: Path) -> dict`` is imported and its result printed unde
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import itertools
 import json
@@ -41,7 +42,7 @@ UD_SETS = {
     "bn_bru": ["bn_bru-test"],
     "mr_ufal": ["mr_ufal-train", "mr_ufal-dev", "mr_ufal-test"],
 }
-TARGETS = {"hi_pud": (0.999, 0.99), "bn_bru": (0.99, None), "mr_ufal": (0.99, None)}
+TARGETS = {"hi_pud": (0.999, 0.99), "bn_bru": (0.99, None), "mr_ufal": (0.99, 0.95)}
 SAMPLES = {
     "hi": ROOT / "corpus" / "hi" / "kim-putin-vladivostok.txt",
     "bn": ROOT / "corpus" / "bn" / "putin-pyongyang-visit.txt",
@@ -60,9 +61,13 @@ def _load_segeval(data_dir: Path) -> ModuleType:
     return module
 
 
-def newskit_segment(text: str) -> list[list[str]]:
-    """Sentences of *text* as lists of token strings (newskit)."""
-    return [[t.text for t in s.tokens()] for s in split_sentences(text)]
+def newskit_segment(text: str, lang: str | None = None) -> list[list[str]]:
+    """Sentences of *text* as lists of token strings (newskit; *lang*: that language's rules)."""
+    return [[t.text for t in s.tokens(lang)] for s in split_sentences(text, lang)]
+
+
+#: UD sets scored with their language's rules (``lang=``); the others with the defaults.
+UD_LANGS = {"mr_ufal": "mr"}
 
 
 def indicnlp_segment(lang: str) -> Segmenter:
@@ -209,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {"segmentation": {}}
     seg: dict[str, object] = result["segmentation"]  # type: ignore[assignment]
     for key, names in UD_SETS.items():
-        seg[key] = {"newskit": score_ud(data_dir, segeval, newskit_segment, names)}
+        lang_seg = functools.partial(newskit_segment, lang=UD_LANGS.get(key))
+        seg[key] = {"newskit": score_ud(data_dir, segeval, lang_seg, names)}
         if a.baseline:
             lang = key.split("_")[0]
             seg[key]["indicnlp"] = score_ud(data_dir, segeval, indicnlp_segment(lang), names)

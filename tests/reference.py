@@ -26,9 +26,11 @@ def add_tokens_and_sentences(
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
+    rules: str | None = None,
 ) -> list[Any]:
-    """``newskit.stats._add_tokens_and_sentences`` from token offsets, one token at a time."""
-    texts, starts, ends, kinds = token_columns(text)
+    """``newskit.stats._add_tokens_and_sentences`` from token offsets, one token at a time
+    (``rules``: the language whose segmentation rules apply)."""
+    texts, starts, ends, kinds = token_columns(text, rules)
     st.tokens += len(texts)
     st.token_kinds.update(kinds)
     counted_starts = [

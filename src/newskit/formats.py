@@ -160,11 +160,13 @@ def to_jsonl(
     index: int | None = None,
     tokens: bool = True,
     toks: list[tuple[str, int, int, str]] | None = None,
+    lang: str | None = None,
 ) -> str:
     """One JSON record (no newline) for *sentence*: offsets, and tokens with their offsets.
 
     ``tokens`` is a list of ``[text, start, end, kind]``; offsets are into the text the
-    sentence came from (shifted as the caller shifted the sentence).
+    sentence came from (shifted as the caller shifted the sentence). ``lang``: the language
+    whose rules segmented it, as ``"lang"``.
     """
     record: dict[str, object] = {}
     if path is not None:
@@ -173,12 +175,14 @@ def to_jsonl(
         record["line"] = line
     if index is not None:
         record["sentence"] = index
+    if lang is not None:
+        record["lang"] = lang
     record["start"] = sentence.start
     record["end"] = sentence.end
     record["text"] = sentence.text
     if tokens:
         if toks is None:
-            toks = [(t.text, t.start, t.end, t.kind) for t in sentence.tokens()]
+            toks = [(t.text, t.start, t.end, t.kind) for t in sentence.tokens(lang)]
         record["tokens"] = toks
     return json.dumps(record, ensure_ascii=False)
 
@@ -221,6 +225,7 @@ def segmentation(
     path: str = "-",
     first_line: int = 1,
     offset: int = 0,
+    lang: str | None = None,
 ) -> str:
     """Segment *text* (whole lines) and format it for output; pure, so workers can run it.
 
@@ -233,15 +238,17 @@ def segmentation(
 
     *path*, *first_line* (line number of the first line of *text*) and *offset* (character
     offset of *text* in the whole input) make the records point into the whole input.
+    *lang* segments by that language's rules (:func:`newskit.segment.split_sentences`) and
+    is written in each JSON record.
     """
     if mode not in MODES or fmt not in FORMATS:
         raise ValueError(f"unknown mode/format: {mode}/{fmt}")
     if mode == "tokens" and fmt == "text":
-        return tokenized_text(text)
+        return tokenized_text(text, lang)
     if mode == "sentences" and fmt == "text":
-        out = sentence_lines(text)
+        out = sentence_lines(text, lang)
         return out + "\n" if out else ""
-    sents = split_sentences(text)
+    sents = split_sentences(text, lang)
     if not sents:
         return ""
     out: list[str] = []
@@ -249,7 +256,7 @@ def segmentation(
     prev = 0
     k = 0
     # tokens of the whole text at once (a sentence tokenizes as it does in its text)
-    cols = token_columns(text) if fmt != "text" and mode != "sentences" else None
+    cols = token_columns(text, lang) if fmt != "text" and mode != "sentences" else None
     for s in sents:
         breaks = text.count("\n", prev, s.start)
         prev = s.start
@@ -272,7 +279,13 @@ def segmentation(
             ]
         if fmt == "jsonl":
             rec = to_jsonl(
-                shifted, path=path, line=line_no, index=k, tokens=mode != "sentences", toks=toks
+                shifted,
+                path=path,
+                line=line_no,
+                index=k,
+                tokens=mode != "sentences",
+                toks=toks,
+                lang=lang,
             )
             out.append(rec + "\n")
         else:
@@ -283,5 +296,5 @@ def segmentation(
         out.append("\n")
         # a sentence tokenizes alone as it does in its text (a tested property), so the
         # one-sentence-per-line text can go through the fast line-keeping tokenizer
-        return tokenized_text("".join(out))
+        return tokenized_text("".join(out), lang)
     return "".join(out)

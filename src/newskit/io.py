@@ -13,10 +13,11 @@ Memory stays flat: everything is an iterator over blocks of about
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -28,10 +29,12 @@ from newskit.documents import is_separator, split_documents, split_lf
 
 __all__ = [
     "BLOCK_SIZE",
+    "TEMP_SUFFIX",
     "Block",
     "DecodeError",
     "DecodeReport",
     "InputError",
+    "OutputError",
     "RawChunk",
     "SkipInput",
     "Source",
@@ -51,6 +54,7 @@ __all__ = [
     "read_range",
     "split_documents",
     "split_lf",
+    "stale_temps",
 ]
 
 # Bytes of whole lines per chunk, the unit of work of every command (and of a worker with
@@ -114,13 +118,17 @@ class SkipInput(InputError):
 class Source:
     """One input: a file, a gzip file or standard input.
 
-    ``rel`` is the path relative to the directory argument it was found under
-    (or the file name), so ``-o DIR/`` can mirror the input tree.
+    ``rel`` is the path relative to the directory argument it was found under (``root``),
+    or, for a file named on the command line (``root`` None), relative to the common
+    directory of the files named: so ``-o DIR/`` mirrors the input trees, and
+    ``raw/2019/a.txt raw/2020/a.txt -o clean/`` writes ``clean/2019/a.txt`` and
+    ``clean/2020/a.txt``, not one ``clean/a.txt`` twice.
     """
 
     path: Path | None  # None: standard input
     rel: str
     jsonl: bool = False
+    root: Path | None = None  # the directory argument it was found under; None: named
 
     @property
     def name(self) -> str:
@@ -130,6 +138,11 @@ class Source:
     @property
     def is_stdin(self) -> bool:
         return self.path is None
+
+    @property
+    def parquet(self) -> bool:
+        """A Parquet file (by its suffix): records, like JSON Lines, read by row group."""
+        return self.path is not None and self.path.name.lower().endswith((".parquet", ".pq"))
 
     @property
     def gzipped(self) -> bool:
@@ -155,7 +168,12 @@ class Source:
         """Whether workers can read byte ranges of this input themselves: a file whose size
         is its length. Anything else is read as a stream, in order (byte ranges of a named
         pipe once made ``--jobs 2 --check <(cmd)`` see no text and pass)."""
-        return bool(self.file_size) and not self.gzipped
+        return bool(self.file_size) and not self.gzipped and not self.parquet
+
+    @property
+    def records(self) -> bool:
+        """Read as records with a text field (JSON Lines, Parquet), not as lines of text."""
+        return self.jsonl or self.parquet
 
     @property
     def streamed(self) -> bool:
@@ -183,6 +201,8 @@ def iter_sources(
     paths: Sequence[str],
     globs: Sequence[str] | None = None,
     jsonl: bool | None = None,
+    exclude: Sequence[Path] = (),
+    on_skip: Callable[[Path, OSError | None], None] | None = None,
 ) -> Iterator[Source]:
     """Expand command-line paths into inputs, in a stable order.
 
@@ -190,24 +210,116 @@ def iter_sources(
     recursively for ``globs`` (default ``*.txt`` and ``*.txt.gz``), sorted.
     ``jsonl=None`` decides per file from the name (``*.jsonl``); ``True`` or
     ``False`` forces it. A path that does not exist raises ``FileNotFoundError``.
+
+    The walk, like ``find``'s, does not go into symbolic links to directories (a loop
+    cannot happen, and a tree is what it looks like); a symbolic link to a file is an
+    input (whether it may be written through is the destinations' business). It leaves
+    out the temporary files of atomic writes (``*.newskit-tmp``), whatever ``globs``
+    say, and ``exclude``: paths (the output of the run) not to walk into or read when
+    found inside a directory argument; ``on_skip(path, None)`` is told of each path left
+    out so, and ``on_skip(path, error)`` of a directory that cannot be read.
     """
     patterns = tuple(globs) if globs else DEFAULT_GLOBS
-    for arg in paths or ["-"]:
+    args = list(paths or ["-"])
+    named = [Path(a) for a in args if a != "-" and not os.path.isdir(a) and os.path.exists(a)]
+    common = _common_parent(named)
+    excluded = [os.path.realpath(p) for p in exclude]
+    for arg in args:
         if arg == "-":
             yield Source(None, "stdin", bool(jsonl))
             continue
         p = Path(arg)
         if p.is_dir():
-            found: set[Path] = set()
-            for pattern in patterns:
-                found.update(q for q in p.rglob(pattern) if q.is_file())
-            for q in sorted(found):
-                rel = q.relative_to(p).as_posix()
-                yield Source(q, rel, _is_jsonl_name(q) if jsonl is None else jsonl)
+            skip = _excluded_inside(p, excluded)
+            for q, rel in _walk(p, patterns, skip, on_skip):
+                yield Source(q, rel, _is_jsonl_name(q) if jsonl is None else jsonl, p)
         elif p.exists():
-            yield Source(p, p.name, _is_jsonl_name(p) if jsonl is None else jsonl)
+            rel = os.path.relpath(os.path.abspath(p), common) if common else p.name
+            yield Source(p, Path(rel).as_posix(), _is_jsonl_name(p) if jsonl is None else jsonl)
         else:
             raise FileNotFoundError(arg)
+
+
+def _common_parent(files: list[Path]) -> str | None:
+    """The deepest directory holding all ``files`` (absolute; lexical, as the command line
+    spells them: ``raw/2019/a.txt raw/2020/b.txt`` → ``raw``), None for no files."""
+    if not files:
+        return None
+    return os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in files])
+
+
+def _excluded_inside(root: Path, excluded: list[str]) -> dict[str, str]:
+    """``{path relative to root: path}`` of the ``excluded`` paths strictly inside the tree
+    of ``root``. (The walk follows no symbolic link to a directory, so a path found under
+    ``root`` is the real path of ``root`` followed by the same names.)"""
+    if not excluded:
+        return {}
+    real = os.path.realpath(root)
+    return {
+        Path(os.path.relpath(e, real)).as_posix(): e
+        for e in excluded
+        if e != real and os.path.commonpath([e, real]) == real
+    }
+
+
+def _walk(
+    root: Path,
+    patterns: tuple[str, ...],
+    skip: dict[str, str],
+    on_skip: Callable[[Path, OSError | None], None] | None,
+) -> list[tuple[Path, str]]:
+    """``(path, path relative to root)`` of the files under ``root`` whose names match one
+    of ``patterns``, sorted as ``sorted(root.rglob(...))`` sorts them (component by
+    component). A pattern with ``/`` matches the last components (as ``rglob`` does)."""
+    from fnmatch import fnmatchcase
+
+    split = [tuple(pat.split("/")) for pat in patterns]
+
+    def matches(rel: tuple[str, ...]) -> bool:
+        return any(
+            len(rel) >= len(parts)
+            and all(fnmatchcase(n, pat) for n, pat in zip(rel[-len(parts) :], parts, strict=True))
+            for parts in split
+        )
+
+    found: list[tuple[Path, str]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while stack:
+        directory, rel = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = list(it)
+        except OSError as exc:
+            if on_skip is not None:
+                on_skip(Path(directory), exc)
+            continue
+        for entry in entries:
+            name = entry.name
+            here = (*rel, name)
+            key = "/".join(here)
+            if key in skip:
+                if on_skip is not None:
+                    on_skip(Path(entry.path), None)
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                stack.append((entry.path, here))
+            elif (
+                not name.endswith(TEMP_SUFFIX) and matches(here) and _is_file(entry)
+            ):  # (a link to a file counts, a dangling one not)
+                found.append((Path(entry.path), key))
+    found.sort(key=lambda pair: pair[0].parts)
+    return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 @dataclass
@@ -585,7 +697,14 @@ def iter_records(
     report: DecodeReport | None = None,
 ) -> Iterator[tuple[int, dict[str, object], str]]:
     """Yield ``(line_number, record, text)`` for each JSON Lines record (see
-    :func:`parse_record`); blank lines are skipped."""
+    :func:`parse_record`); blank lines are skipped. A Parquet input gives ``(row number,
+    {field: text}, text)`` for each row (:mod:`newskit.parquet`)."""
+    if source.parquet:
+        from newskit.parquet import iter_file_records
+
+        assert source.path is not None
+        yield from iter_file_records(source.path, field_name)
+        return
     for n, line in iter_lines(source, errors, report):
         if line.strip():
             yield n, *parse_record(line, source.name, n, field_name)
@@ -598,26 +717,151 @@ def dump_record(record: dict[str, object]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
+#: The end of the name of an atomic write's temporary file: ``.NAME.PID-XXXXXXXX.newskit-tmp``
+#: beside the file it replaces (hidden, never matched by the default globs, and never read
+#: as an input).
+TEMP_SUFFIX = ".newskit-tmp"
+
+# The errors a write can give and a read cannot: an OSError with one of these, raised where
+# input is read and output written, is the output's failure, not the input's.
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, n) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS") if hasattr(errno, n)
+)
+
+#: Temporary files of atomic writes in flight: path -> the process writing it. (A forked
+#: child inherits its parent's entries and leaves them alone.)
+_temps: dict[str, int] = {}
+
+
+class OutputError(Exception):
+    """Writing an output failed (a full disk, a read-only file system, a file too large):
+    the message names the output and the cause, and says that the file there was left as it
+    was. Not an ``OSError`` or :class:`InputError`: the input is not to blame, and a failed
+    single output (stdout, ``-o FILE``) ends the command."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (OutputError, (self.path, self.message))
+
+    @classmethod
+    def of(cls, path: Path | str, exc: OSError, existed: bool | None) -> OutputError:
+        """The error for ``exc`` raised while writing ``path`` atomically, which ``existed``
+        before (None: a stream, written as it went, of which nothing can be said)."""
+        message = f"cannot write: {exc.strerror or exc}"
+        if existed is not None:
+            message += "; the file is unchanged" if existed else "; nothing was written"
+        return cls(str(path), message)
+
+
+def is_write_error(exc: BaseException) -> bool:
+    """Whether ``exc`` can only come from writing (see :data:`_WRITE_ERRNOS`)."""
+    return isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS
+
+
+@contextlib.contextmanager
+def output_errors(name: str, existed: bool | None = None) -> Iterator[None]:
+    """Report a write error inside the block as :class:`OutputError` on ``name`` (stdout,
+    or ``-o FILE`` written with :func:`atomic_write`, which ``existed``), where it would
+    otherwise pass for a failure of the input being read."""
+    try:
+        yield
+    except OSError as exc:
+        if is_write_error(exc):
+            raise OutputError.of(name, exc, existed) from exc
+        raise
+
+
+def _remove_temps() -> None:
+    """Unlink the temporary files this process is writing (run on SIGTERM and SIGHUP)."""
+    pid = os.getpid()
+    for tmp, owner in list(_temps.items()):
+        if owner == pid:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            _temps.pop(tmp, None)
+
+
+def _temp_prefix(name: str) -> str:
+    """``.NAME.PID-``: NAME cut so that the temporary file's name stays under the 255
+    bytes most file systems allow (a long Devanagari name is 3 bytes a letter)."""
+    raw = os.fsencode(name)
+    if len(raw) > 200:
+        name = os.fsdecode(raw[:200])
+    return f".{name}.{os.getpid()}-"
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` gives a new file (0o666 less the umask): a temporary file is
+    made 0o600, and an output that did not exist must not stay private. (The only portable
+    way to read the umask is to set it: to the strictest, for the instant it is set, in
+    case another thread creates a file then.)"""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_write(
-    path: Path, backup: str | None = None, gzipped: bool | None = None
+    path: Path,
+    backup: str | None = None,
+    gzipped: bool | None = None,
+    *,
+    follow_symlinks: bool = True,
 ) -> Iterator[BinaryIO]:
     """Write ``path`` atomically: the reader sees the old file or the new one, never half.
 
-    The new content goes to a temporary file in the same directory, is flushed
-    and fsynced, gets the original's permission bits and replaces ``path`` with
-    ``os.replace``. If the block raises (or the process is killed) the original
-    is untouched and the temporary file is removed. ``backup`` (a suffix) keeps
-    the original as ``path + backup``. ``click.open_file(atomic=True)`` is not
-    used because it replaces the original even when the block raises.
+    The new content goes to a temporary file in the same directory (``.NAME.PID-XXXXXXXX
+    .newskit-tmp``), is flushed and fsynced, gets the original's permission bits (a new
+    file: those ``open()`` would give) and replaces ``path`` with ``os.replace``.
+    ``click.open_file(atomic=True)`` is not used because it replaces the original even
+    when the block raises.
+
+    - If the block raises, the original is untouched and the temporary file is removed; if
+      the process is ended by SIGTERM or SIGHUP, too (see :mod:`newskit._cleanup`); after
+      a SIGKILL or a power cut the temporary file stays, which :func:`stale_temps` finds.
+    - A write that fails (a full disk: ``ENOSPC``; a quota, a read-only file system, a
+      file too large), in the block or here, raises :class:`OutputError` naming ``path``.
+    - ``backup`` (a suffix): the original is kept as ``path + backup``, itself replaced
+      atomically, as a hard link to the original (no copy, no space) where the file system
+      has them.
+    - ``follow_symlinks``: a symbolic link at ``path`` is written through (its target is
+      replaced, the link stays), as a shell's ``>`` does; otherwise the link itself is
+      replaced by the new file. Either way the rename makes a new file: other hard links
+      to the old one keep the old content.
     """
     import gzip
-    import shutil
+    import stat
     import tempfile
 
-    path = Path(path)
+    from newskit._cleanup import holding_signals, on_termination
+
+    path = shown = Path(path)
+    link = os.path.islink(path)
+    if follow_symlinks and link:
+        path = Path(os.path.realpath(path))
     gz = path.suffix == ".gz" if gzipped is None else gzipped
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".newskit-tmp")
+    try:
+        st = None if link and not follow_symlinks else os.stat(path)
+    except FileNotFoundError:
+        st = None
+    mode = stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode()
+    on_termination(_remove_temps)
+    try:
+        with holding_signals():  # (a temporary file is never left unregistered)
+            fd, tmp = tempfile.mkstemp(
+                dir=path.parent, prefix=_temp_prefix(path.name), suffix=TEMP_SUFFIX
+            )
+            _temps[tmp] = os.getpid()
+    except OSError as exc:
+        raise OutputError.of(shown, exc, st is not None) from exc
+    written = False
     try:
         with os.fdopen(fd, "wb") as raw:
             if gz:
@@ -625,16 +869,20 @@ def atomic_write(
                     yield zf  # type: ignore[misc]
             else:
                 yield raw
+            written = True
             raw.flush()
+            os.fchmod(raw.fileno(), mode)
             os.fsync(raw.fileno())
-        if path.exists():
-            shutil.copymode(path, tmp)
-            if backup:
-                shutil.copy2(path, str(path) + backup)
+        if backup and st is not None:
+            _keep_backup(path, Path(str(path) + backup))
         os.replace(tmp, path)
-    except BaseException:
+        _temps.pop(tmp, None)
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        _temps.pop(tmp, None)
+        if isinstance(exc, OSError) and (written or is_write_error(exc)):
+            raise OutputError.of(shown, exc, st is not None) from exc
         raise
     # make the rename durable too
     with contextlib.suppress(OSError):
@@ -643,3 +891,74 @@ def atomic_write(
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def _keep_backup(path: Path, backup: Path) -> None:
+    """Make ``backup`` the file now at ``path``, atomically: a hard link to it under a
+    temporary name (a copy where the file system has no hard links), renamed over
+    ``backup``. (``shutil.copy2`` straight to ``backup`` left half a backup under its
+    final name when the disk filled up.)"""
+    import shutil
+
+    from newskit._cleanup import holding_signals
+
+    for _ in range(100):
+        tmp = str(backup.parent / f"{_temp_prefix(backup.name)}{os.urandom(4).hex()}")
+        tmp += TEMP_SUFFIX
+        with holding_signals():
+            try:
+                os.link(path, tmp)
+            except FileExistsError:
+                continue
+            except OSError:
+                linked = False
+            else:
+                linked = True
+            _temps[tmp] = os.getpid()
+        try:
+            if not linked:
+                shutil.copy2(path, tmp)
+            os.replace(tmp, backup)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        finally:
+            _temps.pop(tmp, None)
+        return
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(backup))
+
+
+def stale_temps(directories: Iterable[Path]) -> list[Path]:
+    """The temporary files of atomic writes in ``directories`` (not below them) that no
+    running process is writing: left by a run that was killed (SIGKILL, a power cut, out
+    of memory). A file whose name carries the number of a process that is alive is left
+    out (another run may be writing it; if the number was reused since, it stays until
+    that process ends)."""
+    import re
+
+    pid_in_name = re.compile(r"\.(\d+)-[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
+    found: list[Path] = []
+    for directory in directories:
+        try:
+            with os.scandir(directory) as it:
+                names = sorted(e.name for e in it if e.name.endswith(TEMP_SUFFIX))
+        except OSError:
+            continue
+        for name in names:
+            m = pid_in_name.search(name)
+            if m is None or not _alive(int(m.group(1))):
+                found.append(Path(directory) / name)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (EPERM: alive, another user's)
+        return True
+    return True

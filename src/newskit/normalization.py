@@ -59,6 +59,7 @@ from operator import is_, ne
 from typing import Literal
 
 from newskit._data import data_text
+from newskit.languages import data_file, fallback_chain, languages
 from newskit.scripts import (
     BEN_LETTER,
     BEN_MARK,
@@ -114,7 +115,10 @@ class NormalizeOptions:
     zero_width: Literal["smart", "keep", "drop"] = "smart"
     #: ``default`` (the steps above) or ``indicnlp`` (indic-nlp-library's normalizer)
     profile: Literal["default", "indicnlp"] = "default"
-    #: language for the ``indicnlp`` profile; ``None`` picks hi/bn per line by script
+    #: the text's language (a code of ``data/languages.tsv``): its visarga words
+    #: (``data/<lang>/visarga_prefixes.txt``) and rules (Sanskrit: a word-final ``:`` is a
+    #: visarga); ``None`` uses Hindi's and Bengali's. For the ``indicnlp`` profile, the language
+    #: indic-nlp-library normalizes as; ``None`` picks hi/bn per line by script
     lang: str | None = None
 
     def __post_init__(self) -> None:
@@ -124,6 +128,8 @@ class NormalizeOptions:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
         if self.profile == "indicnlp" and self.lang not in (None, *_INDICNLP_LANGS):
             raise ValueError(f"lang must be one of {', '.join(_INDICNLP_LANGS)} for indicnlp")
+        if self.lang is not None and self.lang not in (*languages(), *_INDICNLP_LANGS):
+            raise ValueError(f"unknown lang {self.lang!r}; languages are {', '.join(languages())}")
 
     @classmethod
     def only(cls, steps: Iterable[str], **kwargs: object) -> NormalizeOptions:
@@ -785,6 +791,15 @@ def _after(text: str, start: int, context: frozenset[str]) -> bool:
     return i >= 0 and text[i] in context
 
 
+def _after_visarga_colon(text: str, start: int) -> bool:
+    """True if a ``:`` that the Sanskrit visarga rule turns into ``ः`` stands before ``start``
+    (skipping one space): the danda step then sees the line as the visarga step will leave it."""
+    i = start - 1
+    if i >= 0 and text[i] == " ":
+        i -= 1
+    return i >= 1 and text[i] == ":" and text[i - 1] in _DEV_BEFORE
+
+
 def _step_danda(
     text: str, opts: NormalizeOptions, present: frozenset[str] | None = None
 ) -> tuple[str, int]:
@@ -798,10 +813,16 @@ def _step_danda(
             count += text.count(legacy)
             text = text.replace(legacy, danda)
 
+    visarga_colon = _word_final_visarga(opts.lang)
+
     def pipe(m: re.Match[str]) -> str:
         nonlocal count
         s, t = m.group(), m.string
-        if _ends_clause(t, m.end()) and _after(t, m.start(), _INDIC_CONTEXT):
+        if _ends_clause(t, m.end()) and (
+            _after(t, m.start(), _INDIC_CONTEXT)
+            # (Sanskrit: "नम: |", the colon becomes a visarga in the next step)
+            or (visarga_colon and _after_visarga_colon(t, m.start()))
+        ):
             count += len(s)
             return "\u0965" if s == "||" else "\u0964"
         return s
@@ -837,16 +858,43 @@ def _visarga_prefixes() -> frozenset[str]:
     """Word beginnings written with a visarga (data/<lang>/visarga_prefixes.txt)."""
     global _VISARGA_PREFIXES
     if _VISARGA_PREFIXES is None:
-        entries: set[str] = set()
-        for lang in ("hi", "bn"):
-            text = data_text(lang, "visarga_prefixes.txt")
-            entries.update(
-                unicodedata.normalize("NFC", line.strip())
-                for line in text.splitlines()
-                if line.strip() and not line.startswith("#")
-            )
-        _VISARGA_PREFIXES = frozenset(entries)
+        _VISARGA_PREFIXES = _visarga_prefixes_of(("hi", "bn"))
     return _VISARGA_PREFIXES
+
+
+@lru_cache(maxsize=16)
+def _visarga_prefixes_of(langs: tuple[str, ...]) -> frozenset[str]:
+    entries: set[str] = set()
+    for lang in langs:
+        try:
+            text = data_text(lang, "visarga_prefixes.txt")
+        except FileNotFoundError:
+            continue
+        entries.update(
+            unicodedata.normalize("NFC", line.strip())
+            for line in text.splitlines()
+            if line.strip() and not line.startswith("#")
+        )
+    return frozenset(entries)
+
+
+def _lang_prefixes(lang: str | None) -> frozenset[str]:
+    """Hindi's and Bengali's visarga words plus those of *lang* and the languages it borrows
+    from (``data/languages.tsv``): Hindi and Bengali text keeps exactly today's rule."""
+    if lang is None or lang in ("hi", "bn"):
+        return _visarga_prefixes()
+    return _visarga_prefixes_of(("hi", "bn", *fallback_chain(lang)))
+
+
+@lru_cache(maxsize=16)
+def _word_final_visarga(lang: str | None) -> bool:
+    """Whether *lang*'s rules (``data/<lang>/rules.tsv``) make a word-final ``:`` a visarga."""
+    found = None if lang is None else data_file(lang, "rules.tsv")
+    if found is None:
+        return False
+    return any(
+        line.split("\t")[:2] == ["visarga_word_final", "yes"] for line in found[1].splitlines()
+    )
 
 
 def _word_before(text: str, i: int, script: frozenset[str]) -> str:
@@ -864,6 +912,8 @@ def _step_visarga(
     if ":" not in text:
         return text, 0
     count = 0
+    prefixes = _lang_prefixes(opts.lang)
+    word_final = _word_final_visarga(opts.lang)
 
     def fix(m: re.Match[str]) -> str:
         nonlocal count
@@ -871,22 +921,33 @@ def _step_visarga(
         if 0 < i < len(t) - 1:
             before, after = t[i - 1], t[i + 1]
             if before in _DEV_BEFORE and after in _DEV_AFTER:
-                if _word_before(t, i, _DEV_WORD) in _visarga_prefixes():
+                if _word_before(t, i, _DEV_WORD) in prefixes:
                     count += 1
                     return "\u0903"
             elif (
                 before in _BEN_BEFORE
                 and after in _BEN_AFTER
-                and _word_before(t, i, _BEN_WORD) in _visarga_prefixes()
+                and _word_before(t, i, _BEN_WORD) in prefixes
             ):
                 count += 1
                 return "\u0983"
+        # Sanskrit: नमः, रामः at a word's end (before a space, danda, closer or line end)
+        if (
+            word_final
+            and i > 0
+            and t[i - 1] in _DEV_BEFORE
+            and (i == len(t) - 1 or t[i + 1] in _WORD_FINAL_AFTER or t[i + 1] in _DEV_AFTER)
+        ):
+            count += 1
+            return "\u0903"
         return ":"
 
     return _COLON_RE.sub(fix, text), count
 
 
 _COLON_RE = re.compile(":")
+# what may follow a word-final visarga (Sanskrit): whitespace, dandas, closing marks
+_WORD_FINAL_AFTER = frozenset(" \t\n\r\u00a0\u0964\u0965,;?!\"'”’)]")
 
 
 # optional: nukta, digits, quotes ---------------------------------------------

@@ -31,13 +31,16 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from typing import TypeVar
 
 import regex
 
 from newskit._data import data_text
+from newskit.languages import fallback_chain, languages
 from newskit.scripts import (
     BEN_DIGIT,
     INDIC_DIGIT,
@@ -61,6 +64,8 @@ __all__ = [
     "iter_sentences",
     "iter_tokens",
     "piece_tokens",
+    "segmentation_rules",
+    "sentence_columns",
     "sentence_lines",
     "split_sentences",
     "token_columns",
@@ -87,6 +92,19 @@ KINDS = (
 #: Languages whose abbreviation lists are loaded (``data/<lang>/abbreviations.txt``). The lists
 #: are merged because news text mixes scripts (English abbreviations occur in Hindi text).
 ABBREVIATION_LANGS = ("hi", "bn", "en")
+#: Files that make a language's segmentation differ from the default (hi + bn + en lists).
+_RULE_FILES = ("abbreviations.txt", "initials.txt", "rules.tsv")
+#: The keys of ``rules.tsv`` that are segmentation rules (Sanskrit's file has only a
+#: normalization rule: Sanskrit segments by the default lists).
+_SEGMENT_RULES = ("reporting_clause", "reporting_openers")
+
+# The language whose rules apply (see _rules_key), set by a public function's ``lang=`` for the
+# duration of the call. Why a context variable and not a parameter: about thirty helpers (fast
+# paths, cached patterns) consult the abbreviation lists; threading ``lang`` through all of them
+# would touch every path, while ``lang=None`` must stay exactly today's Hindi/Bengali code. A
+# ContextVar is per thread and per asyncio task, so concurrent calls never see each other's.
+_RULES: ContextVar[str | None] = ContextVar("newskit_segment_rules", default=None)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +125,9 @@ class Sentence:
     start: int
     end: int
 
-    def tokens(self) -> list[Token]:
+    def tokens(self, lang: str | None = None) -> list[Token]:
         """Tokens of this sentence, with offsets into the text the sentence came from."""
-        return tokenize(self.text, offset=self.start)
+        return tokenize(self.text, offset=self.start, lang=lang)
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -146,26 +164,94 @@ def _variants(entry: str) -> set[str]:
     return {entry, nfc, unicodedata.normalize("NFD", entry), composed}
 
 
-@lru_cache(maxsize=1)
-def abbreviations() -> frozenset[str]:
-    """All known abbreviations (without their final period): ``डॉ``, ``মো``, ``Mr`` ..."""
+@lru_cache(maxsize=64)
+def _rules_key(lang: str | None) -> str | None:
+    """The language whose own segmentation files apply to *lang*, or None for the default.
+
+    The first language of *lang*'s fallback chain (``data/languages.tsv``) that has one of
+    :data:`_RULE_FILES` and is not one of the default lists' languages: ``mr`` for Marathi and
+    Konkani, ``ne``, ``as``; None for Hindi, Bengali, English, Maithili, Bhojpuri, Sanskrit
+    (they segment by the default lists), and for an unknown code.
+    """
+    if lang is None or lang not in languages():
+        return None
+    for code in fallback_chain(lang):
+        if code in ABBREVIATION_LANGS:
+            return None
+        for name in _RULE_FILES:
+            try:
+                text = data_text(code, name)
+            except FileNotFoundError:
+                continue
+            if name != "rules.tsv" or any(
+                line.split("\t")[0].strip() in _SEGMENT_RULES for line in text.splitlines()
+            ):
+                return code
+    return None
+
+
+def segmentation_rules(lang: str | None) -> str | None:
+    """Whose segmentation rules apply to *lang*: a code with rules of its own, or None for
+    the default lists (Hindi, Bengali and English), which every other language uses.
+
+    Callers that memoize segmentation results (``newskit stats`` keeps the tokens of every
+    distinct piece of text) keep one memo per answer: the same text may segment differently
+    under another language's rules (``सौ.`` is one token in Marathi).
+
+    >>> [segmentation_rules(x) for x in ("hi", "mr", "kok", "sa", "as", None)]
+    [None, 'mr', 'mr', None, 'as', None]
+    """
+    return _rules_key(lang)
+
+
+def _rules_langs(key: str | None) -> tuple[str, ...]:
+    return ABBREVIATION_LANGS if key is None else (*ABBREVIATION_LANGS, key)
+
+
+def abbreviations(lang: str | None = None) -> frozenset[str]:
+    """All known abbreviations (without their final period): ``डॉ``, ``মো``, ``Mr`` ...
+
+    *lang* adds that language's own list (``data/mr/abbreviations.txt`` ...) to the Hindi,
+    Bengali and English ones; without it, the lists of the call in progress apply.
+    """
+    return _abbreviations(_RULES.get() if lang is None else _rules_key(lang))
+
+
+@lru_cache(maxsize=16)
+def _abbreviations(key: str | None) -> frozenset[str]:
     entries: set[str] = set()
-    for lang in ABBREVIATION_LANGS:
+    for lang in _rules_langs(key):
         for entry in _read_list(lang, "abbreviations.txt"):
             entries |= _variants(entry)
     return frozenset(entries)
 
 
-@lru_cache(maxsize=1)
-def initials() -> tuple[frozenset[str], frozenset[str]]:
+def initials(lang: str | None = None) -> tuple[frozenset[str], frozenset[str]]:
     """Letter names used as initials: (safe alone, only inside a sequence like ``के.आर.``)."""
+    return _initials(_RULES.get() if lang is None else _rules_key(lang))
+
+
+@lru_cache(maxsize=16)
+def _initials(key: str | None) -> tuple[frozenset[str], frozenset[str]]:
     alone: set[str] = set()
     in_sequence: set[str] = set()
-    for lang in ABBREVIATION_LANGS:
+    for lang in _rules_langs(key):
         for entry in _read_list(lang, "initials.txt"):
             name, _, flag = entry.partition("\t")
             (in_sequence if flag.strip() == "word" else alone).update(_variants(name.strip()))
     return frozenset(alone), frozenset(in_sequence)
+
+
+def _in_rules(lang: str | None, fn: Callable[..., _T], *args: object) -> _T:
+    """``fn(*args)`` with the segmentation rules of *lang* (see ``_RULES``)."""
+    key = _rules_key(lang)
+    if key == _RULES.get():
+        return fn(*args)
+    token = _RULES.set(key)
+    try:
+        return fn(*args)
+    finally:
+        _RULES.reset(token)
 
 
 # -- the token pattern ---------------------------------------------------------------------------
@@ -223,32 +309,40 @@ _TOKEN_PATTERN = _WS_PREFIX + _TOKEN_ALTS
 _KIND_OF_GROUP = {"w": "word", "p": "punct", **{k: k for k in KINDS}}
 
 
-def _compile(pattern: str) -> regex.Pattern[str]:
-    alone, in_sequence = initials()
+def _compile(pattern: str, key: str | None) -> regex.Pattern[str]:
+    alone, in_sequence = _initials(key)
     return regex.compile(
         pattern,
         regex.VERBOSE | regex.V0,
-        abbr=sorted(abbreviations()),
+        abbr=sorted(_abbreviations(key)),
         initial=sorted(alone),
         component=sorted(alone | in_sequence),
     )
 
 
-@lru_cache(maxsize=1)
 def _token_re() -> regex.Pattern[str]:
     """The compiled token pattern (compiled on first use: keeps ``import newskit`` fast)."""
-    return _compile(_TOKEN_PATTERN)
+    return _token_re_for(_RULES.get())
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=16)
+def _token_re_for(key: str | None) -> regex.Pattern[str]:
+    return _compile(_TOKEN_PATTERN, key)
+
+
 def _split_re() -> regex.Pattern[str]:
+    return _split_re_for(_RULES.get())
+
+
+@lru_cache(maxsize=16)
+def _split_re_for(key: str | None) -> regex.Pattern[str]:
     """The same pattern as ``(whitespace)(token)`` with no other groups, for ``Pattern.split``.
 
     Why: ``split`` cuts the whole text in C, and the offsets follow from the running sum of
     the pieces' lengths, so no Python code runs per token on the fast path.
     """
     alts = regex.sub(r"\(\?P<\w+>", "(?:", _TOKEN_ALTS)
-    return _compile(f"({_WS_PREFIX})({alts})")
+    return _compile(f"({_WS_PREFIX})({alts})", key)
 
 
 class _KindCache(dict[str, str]):
@@ -331,12 +425,16 @@ def _spans(text: str) -> tuple[list[str], list[int], list[int]]:
     return toks, starts, ends
 
 
-def tokenize(text: str, offset: int = 0) -> list[Token]:
+def tokenize(text: str, offset: int = 0, lang: str | None = None) -> list[Token]:
     """All tokens of *text* in order; offsets are into *text* plus *offset*.
 
     Whitespace (as ``str.isspace`` defines it, newlines and NBSP included) only separates
-    tokens; every other character belongs to exactly one token.
+    tokens; every other character belongs to exactly one token. *lang* (a code of
+    ``data/languages.tsv``) adds that language's abbreviations and initials (``mr``: ``सौ.``,
+    ``यु.एस.``); None, ``hi`` and ``bn`` use the Hindi, Bengali and English lists.
     """
+    if lang is not None and _rules_key(lang) != _RULES.get():
+        return _in_rules(lang, tokenize, text, offset)
     toks, starts, ends = _spans(text)
     if offset:
         starts = [s + offset for s in starts]
@@ -345,12 +443,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     return list(map(Token, toks, starts, ends, kinds))
 
 
-def token_columns(text: str) -> tuple[list[str], list[int], list[int], list[str]]:
+def token_columns(
+    text: str, lang: str | None = None
+) -> tuple[list[str], list[int], list[int], list[str]]:
     """The tokens of *text* as four parallel lists: texts, starts, ends, kinds.
 
     Exactly :func:`tokenize` without a :class:`Token` object per token, for callers that only
     count or aggregate (corpus statistics), where building millions of objects would dominate.
     """
+    if lang is not None and _rules_key(lang) != _RULES.get():
+        return _in_rules(lang, token_columns, text)
     toks, starts, ends = _spans(text)
     return toks, starts, ends, list(map(_KINDS.__getitem__, toks))
 
@@ -366,18 +468,18 @@ def _line_spans(text: str) -> Iterator[tuple[int, int]]:
         pos = nl
 
 
-def iter_tokens(text: str, offset: int = 0) -> Iterator[Token]:
+def iter_tokens(text: str, offset: int = 0, lang: str | None = None) -> Iterator[Token]:
     """Yield the tokens of *text* line by line (same results as :func:`tokenize`).
 
     Memory stays proportional to the longest line, not to the text.
     """
     for pos, nl in _line_spans(text):
-        yield from tokenize(text[pos:nl], offset + pos)
+        yield from tokenize(text[pos:nl], offset + pos, lang)
 
 
-def token_strings(text: str) -> list[str]:
+def token_strings(text: str, lang: str | None = None) -> list[str]:
     """Just the token texts of *text*, in order (the fast path: no offsets, no kinds)."""
-    return tokenized_text(text).split()
+    return tokenized_text(text, lang).split()
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -418,11 +520,20 @@ _PROTECTED_RE = regex.compile(
 )
 
 
-@lru_cache(maxsize=1)
 def _names() -> frozenset[str]:
     """Every abbreviation and initial: a word before "." that may not be a full stop."""
-    alone, in_sequence = initials()
-    return abbreviations() | alone | in_sequence
+    return _names_for(_RULES.get())
+
+
+@lru_cache(maxsize=16)
+def _names_for(key: str | None) -> frozenset[str]:
+    alone, in_sequence = _initials(key)
+    names = _abbreviations(key) | alone | in_sequence
+    if key is not None:
+        # the parts of a dotted entry (वि in वि.सं.): a "." after one is left to the tokenizer,
+        # which keeps the whole abbreviation one token (the default lists keep today's rule)
+        names |= {part for name in names if "." in name for part in name.split(".") if part}
+    return names
 
 
 def _dot_is_full_stop(line: str, s: int) -> bool:
@@ -596,23 +707,117 @@ def _add(text: str, bounds: list[tuple[int, int]], a: int, b: int, para_start: i
         bounds.append((a, b))
 
 
-def iter_sentences(text: str) -> Iterator[Sentence]:
+def iter_sentences(text: str, lang: str | None = None) -> Iterator[Sentence]:
     """Yield the sentences of *text* paragraph by paragraph (see :func:`split_sentences`).
 
     Memory stays proportional to the longest line, not to the text.
     """
     for pos, nl in _line_spans(text):
-        texts, starts, ends = _sentence_columns(text[pos:nl])
+        texts, starts, ends = sentence_columns(text[pos:nl], lang)
         yield from map(Sentence, texts, map(pos.__add__, starts), map(pos.__add__, ends))
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, lang: str | None = None) -> list[Sentence]:
     """The sentences of *text*, which may hold many lines; a newline always ends a sentence.
 
     Sentences exclude the whitespace around them; every other character of *text* is in exactly
     one sentence, so joining the sentences' texts gives *text* minus inter-sentence whitespace.
+    *lang* adds that language's abbreviations, initials and sentence rules
+    (``data/<lang>/rules.tsv``: in Marathi and Nepali a short reporting clause after a quotation,
+    ``"…?" राजाने विचारले.``, belongs to the quotation's sentence, as in UD Marathi).
     """
-    return list(map(Sentence, *_sentence_columns(text)))
+    return list(map(Sentence, *sentence_columns(text, lang)))
+
+
+def sentence_columns(text: str, lang: str | None = None) -> tuple[list[str], list[int], list[int]]:
+    """The sentences of *text* as three parallel lists: texts, starts, ends.
+
+    Exactly :func:`split_sentences` without a :class:`Sentence` object per sentence.
+    """
+    if lang is None:
+        return _sentence_columns(text)
+    key = _rules_key(lang)
+    cols = _in_rules(lang, _sentence_columns, text) if key != _RULES.get() else None
+    if cols is None:
+        cols = _sentence_columns(text)
+    rules = _rules(key)
+    if rules.get("reporting_clause") == "yes" and len(cols[0]) > 1:
+        cols = _join_reporting_clauses(text, cols, key)
+    return cols
+
+
+@lru_cache(maxsize=16)
+def _rules(key: str | None) -> dict[str, str]:
+    """``data/<key>/rules.tsv`` as a dict (key -> value); empty for the default rules."""
+    out: dict[str, str] = {}
+    if key is not None:
+        for entry in _read_list(key, "rules.tsv"):
+            name, _, value = entry.partition("\t")
+            out[name.strip()] = value.strip()
+    return out
+
+
+@lru_cache(maxsize=16)
+def _reporting_words(key: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(reporting verbs, openers) of a language: the last word of each ``direct`` or ``ne`` cue
+    of its ``cues.tsv``, and the ``reporting_openers`` of its ``rules.tsv``."""
+    verbs: set[str] = set()
+    for entry in _read_list(key, "cues.tsv"):
+        cue, _, frame = entry.partition("\t")
+        if frame.strip() in ("direct", "ne") and cue.split():
+            verbs |= _variants(cue.split()[-1])
+    openers: set[str] = set()
+    for word in _rules(key).get("reporting_openers", "").split(","):
+        if word.strip():
+            openers |= _variants(word.strip())
+    return frozenset(verbs), frozenset(openers)
+
+
+#: A reporting clause that joins the sentence before it has at most this many words.
+REPORTING_CLAUSE_WORDS = 5
+_QUOTE_END = tuple("?!”’\"'»")
+_QUOTES_AND_COMMA = ",\"'“”‘’«»"
+_WORD_EDGE_CHARS = "।॥৷?!.,;:\"'“”‘’«»()[]"
+
+
+def _join_reporting_clauses(
+    text: str, cols: tuple[list[str], list[int], list[int]], key: str | None
+) -> tuple[list[str], list[int], list[int]]:
+    """Join each sentence that is a reporting clause to the quotation before it.
+
+    A sentence joins the one before it (same line only) when its last word is a reporting verb,
+    it has no quotation mark or comma of its own, and it has at most
+    :data:`REPORTING_CLAUSE_WORDS` words after a sentence that ends in ``?``, ``!`` or a closing
+    quote (``"…!" ती रडत म्हणाली.``), at most two after any other (``… झाली. तो म्हणाला.``);
+    or when the sentence before ends in ``?``, ``!`` or a closing quote and this one opens with a
+    quotative word (``असे म्हणून …``, ``भन्ने कुरामा …``).
+    """
+    if key is None:
+        return cols
+    verbs, openers = _reporting_words(key)
+    texts, starts, ends = cols
+    out_t, out_s, out_e = [texts[0]], [starts[0]], [ends[0]]
+    for sentence, start, end in zip(texts[1:], starts[1:], ends[1:], strict=True):
+        words = sentence.split()
+        prev_end = out_e[-1]
+        same_line = "\n" not in text[prev_end:start]
+        after_quote = out_t[-1].endswith(_QUOTE_END)
+        last = words[-1].strip(_WORD_EDGE_CHARS) if words else ""
+        first = words[0].strip(_WORD_EDGE_CHARS) if words else ""
+        # (a clause with a quotation or a comma of its own is an utterance, not a frame)
+        clause = (
+            len(words) <= (REPORTING_CLAUSE_WORDS if after_quote else 2)
+            and last in verbs
+            and not any(c in sentence for c in _QUOTES_AND_COMMA)
+        )
+        if same_line and (clause or (after_quote and first in openers)):
+            out_e[-1] = end
+            out_t[-1] = text[out_s[-1] : end]
+        else:
+            out_t.append(sentence)
+            out_s.append(start)
+            out_e.append(end)
+    return out_t, out_s, out_e
 
 
 def _sentence_columns(text: str) -> tuple[list[str], list[int], list[int]]:
@@ -857,8 +1062,12 @@ def _mark_danda_more(m: re.Match[str]) -> str:
 _UNIT_END = r"(?![”’»)\]}›\"']*(?:[\x00\n]|\Z))"
 
 
-@lru_cache(maxsize=1)
 def _full_stop_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _full_stop_res_for(_RULES.get())
+
+
+@lru_cache(maxsize=16)
+def _full_stop_res_for(key: str | None) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The certain full stops of BBC Hindi style text, spaced (``है. सईद``: the space becomes
     NUL) and glued (``है.सईद``: NUL is inserted), as two patterns for ``re.sub``.
 
@@ -873,7 +1082,7 @@ def _full_stop_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """
     letter = f"[{INDIC_LETTER}{INDIC_MARK}{ZWJ}{ZWNJ}]"
     by_length: dict[int, list[str]] = {}
-    for name in sorted(_names()):
+    for name in sorted(_names_for(key)):
         if _PLAIN_WORD_RE.fullmatch(name):
             by_length.setdefault(len(name), []).append(re.escape(name))
 
@@ -898,10 +1107,11 @@ _UNIT_HARD_RES = tuple((c, re.compile(rf"{re.escape(c)}{_UNIT_END}")) for c in "
 _HARD_DOT_RE = re.compile(rf"\.{_UNIT_END}")
 
 
-def sentence_lines(text: str) -> str:
+def sentence_lines(text: str, lang: str | None = None) -> str:
     """The sentence texts of *text* joined by newlines, exactly as written (no offsets).
 
-    The same as ``"\\n".join(_general_columns(text)[0])``.
+    The same as ``"\\n".join(_general_columns(text)[0])``; with *lang*, as
+    ``"\\n".join(sentence_columns(text, lang)[0])`` (that language's lists and rules).
 
     Why a second path: the command that prints sentences needs neither offsets nor objects,
     and the general one runs Python code per line and a regex split over all the text. Here
@@ -909,6 +1119,12 @@ def sentence_lines(text: str) -> str:
     _CERTAIN_END), and only the units holding some other terminator are cut by the
     per-line code (:func:`_easy_line_columns`).
     """
+    if lang is not None:
+        key = _rules_key(lang)
+        if _rules(key).get("reporting_clause") == "yes":  # (joins need the offsets)
+            return "\n".join(sentence_columns(text, lang)[0])
+        if key != _RULES.get():
+            return _in_rules(lang, sentence_lines, text)
     if "\x00" in text:
         return "\n".join(_general_columns(text)[0])
     text = "\n".join(filter(None, map(str.strip, text.split("\n"))))
@@ -1242,10 +1458,14 @@ _DIGIT_COMMA_RE = re.compile(r",(?=\d)")
 _NUMBER_RE = re.compile(r"\$?(?:\d+(?:-\d+)+|\d+(?:[.,:/]\d+)*)")
 
 
-@lru_cache(maxsize=1)
 def _ALONE_ABBRS() -> frozenset[str]:
     """Abbreviations and initials that are one token with their period wherever they stand."""
-    return abbreviations() | initials()[0]
+    return _alone_abbrs_for(_RULES.get())
+
+
+@lru_cache(maxsize=16)
+def _alone_abbrs_for(key: str | None) -> frozenset[str]:
+    return _abbreviations(key) | _initials(key)[0]
 
 
 _OTHER_WS = _WS.replace(" ", "").replace("\n", "")
@@ -1312,6 +1532,8 @@ def _bulk_pads() -> list[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 
 #: Chunk -> its tokens joined by spaces, or None if it is one token (see _chunk_shape).
 _SHAPES: dict[str, str | None] = {}
+# (one cache per language whose rules differ: a chunk such as "सौ." is cut by the lists in force)
+_LANG_SHAPES: dict[str, dict[str, str | None]] = {}
 
 
 def _fast_tokenized(text: str) -> str | None:
@@ -1364,7 +1586,8 @@ def _fast_tokenized(text: str) -> str | None:
     if "," in out:  # a comma left between digits: the chunk may be more than a number (a1,5)
         where += [m.start() for m in _DIGIT_COMMA_RE.finditer(out)]
         where.sort()
-    shapes = _SHAPES
+    key = _RULES.get()
+    shapes = _SHAPES if key is None else _LANG_SHAPES.setdefault(key, {})
     for p in where:
         if p < last:
             continue  # in a chunk already done
@@ -1421,14 +1644,17 @@ def _context_positions(text: str, marks: bool = False) -> list[int]:
     return sorted(found)
 
 
-def tokenized_text(text: str) -> str:
+def tokenized_text(text: str, lang: str | None = None) -> str:
     """*text* with the tokens of each line separated by single spaces; lines are kept.
 
     Every input line becomes one output line (blank lines stay blank, ``\r\n`` becomes
     ``\n``), so the result lines up with the input for tools that expect tokenized text.
     This is the fast path behind ``newskit tokenize``: lines with URLs, e-mail addresses,
     handles or hashtags go through the token pattern, the rest through :func:`_fast_tokenized`.
+    *lang* as for :func:`tokenize`.
     """
+    if lang is not None and _rules_key(lang) != _RULES.get():
+        return _in_rules(lang, tokenized_text, text)
     out = _tokenized_lines(text, _context_positions(text))
     if out is None:  # a combining mark after punctuation: those lines go to the token pattern
         out = _tokenized_lines(text, _context_positions(text, marks=True))
@@ -1450,10 +1676,14 @@ def _tokenized_lines(text: str, context: list[int]) -> str | None:
     return "".join(pieces)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=1)
 def _initial_start_re() -> regex.Pattern[str]:
     """A piece that starts with an initial and its period: ``सी.`` in ``बी. सी.``."""
-    alone, in_sequence = initials()
+    return _initial_start_re_for(_RULES.get())
+
+
+@lru_cache(maxsize=16)
+def _initial_start_re_for(key: str | None) -> regex.Pattern[str]:
+    alone, in_sequence = _initials(key)
     return regex.compile(r"\L<component>\.", component=sorted(alone | in_sequence))
 
 
@@ -1462,7 +1692,7 @@ def _may_take_neighbours(piece: str) -> bool:
     return bool(_INNER_APOS_RE.search(piece) or _initial_start_re().match(piece))
 
 
-def piece_tokens(pieces: list[str]) -> list[list[str] | None]:
+def piece_tokens(pieces: list[str], lang: str | None = None) -> list[list[str] | None]:
     r"""The tokens of each piece of a sentence, or None where they may depend on its neighbours.
 
     A piece is a non-empty run of non-whitespace characters (``str.split`` cuts a sentence into
@@ -1481,6 +1711,8 @@ def piece_tokens(pieces: list[str]) -> list[list[str] | None]:
     one after another when none of them is None here (tested against :func:`tokenized_text` on
     whole sentences).
     """
+    if lang is not None and _rules_key(lang) != _RULES.get():
+        return _in_rules(lang, piece_tokens, pieces)
     out: list[list[str] | None] = [None] * len(pieces)
     free = [i for i, p in enumerate(pieces) if not _may_take_neighbours(p)]
     if free:

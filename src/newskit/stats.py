@@ -34,6 +34,14 @@ Choices worth knowing (see ``../shared/notes/corpus-stats.md`` for the why):
 * **Scripts** use the Unicode Script property (``regex`` ``\\p{Script=…}``), so
   the danda (Script=Common) is not counted as Devanagari; only letters and
   combining marks are counted.
+* **Languages** are per document (:func:`newskit.langid.detect` on its first
+  1,024 characters, unless the caller gives one): a row's ``lang`` is the
+  language of most of its documents. Sentences and tokens follow the
+  document's language's rules (Marathi's abbreviations and full stops), the
+  lexicon leaves out the stopwords of the languages present, and script
+  health counts the documents whose letters are not in their language's
+  script (``--lang hi`` on Bengali text). Probabilities are summed in
+  hundredths, as integers, so that merging stays exact.
 * **Repeats** use 8-byte BLAKE2b digests of stripped lines and sentences, not
   the strings. Memory therefore grows with the number of *distinct* lines and
   sentences (about 100 bytes each in a CPython ``Counter``: some 5 MB per 8 MB
@@ -89,8 +97,9 @@ from operator import add, and_, getitem, mul, or_, sub, truth
 from typing import Any
 
 from newskit.documents import split_documents
+from newskit.languages import script_agrees
 from newskit.quotes import Quote, extract_quotes
-from newskit.segment import token_kind
+from newskit.segment import segmentation_rules, token_kind
 
 #: Window (in words) of the moving-average type/token ratio.
 MATTR_WINDOW = 100
@@ -126,7 +135,8 @@ QUOTE_MARK_NAMES = {
 }
 _CLOSERS = "\"'“”‘’«»)]}"  # stripped from a sentence end before reading its terminator
 SCRIPTS = ("Devanagari", "Bengali", "Latin", "Other")
-_SCRIPT_LANG = {"Devanagari": "hi", "Bengali": "bn", "Latin": "en", "Other": "other"}
+#: The ISO 15924 code of each script bucket that a language is written in.
+_ISO_SCRIPT = {"Devanagari": "Deva", "Bengali": "Beng", "Latin": "Latn"}
 
 
 def _digest(text: str) -> int:
@@ -169,7 +179,14 @@ class CorpusStats:
     mattr_positions: int = 0
     # script and encoding health
     script_letters: Counter[str] = field(default_factory=Counter)
+    #: documents per language (a code of newskit.languages: detected, or given)
     document_langs: Counter[str] = field(default_factory=Counter)
+    #: documents per script of their letters (Deva, Beng, Latn, Arab, other; none: no letters)
+    document_scripts: Counter[str] = field(default_factory=Counter)
+    #: the documents' language probabilities summed in hundredths (an int: exact merges)
+    lang_probability_hundredths: int = 0
+    #: documents whose letters are not in their language's script, by "lang in Script"
+    lang_script_mismatches: Counter[str] = field(default_factory=Counter)
     digits: Counter[str] = field(default_factory=Counter)
     non_nfc_lines: int = 0
     non_nfc_documents: int = 0
@@ -261,17 +278,37 @@ class CorpusStats:
         return (lows + highs) / 2
 
     def lang(self) -> str:
-        """Dominant language by letters: ``hi`` (Devanagari), ``bn``, ``en`` or ``other``.
+        """The language of most documents (``hi``, ``mr``, ``as`` …; ties to the first code).
 
-        ``mixed`` when no script has four fifths of the letters (a corpus total
-        over Hindi and Bengali files should not claim to be Hindi).
+        ``mixed`` when no language has four fifths of the documents (a corpus total over
+        Hindi and Marathi files should not claim to be Hindi); ``und`` without documents.
         """
-        if not self.script_letters:
-            return "other"
-        script = max(SCRIPTS, key=lambda s: (self.script_letters.get(s, 0), -SCRIPTS.index(s)))
-        if self.script_letters.get(script, 0) * 5 < sum(self.script_letters.values()) * 4:
+        if not self.document_langs:
+            return "und"
+        code, n = min(self.document_langs.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n * 5 < sum(self.document_langs.values()) * 4:
             return "mixed"
-        return _SCRIPT_LANG[script]
+        return code
+
+    def lang_probability(self) -> float:
+        """The mean probability of the documents' languages (1.0 for a language given)."""
+        return _ratio(self.lang_probability_hundredths, 100 * self.documents, 4)
+
+    def stopword_set(self) -> frozenset[str]:
+        """The stopwords of every language with documents here (see :func:`stopwords`);
+        Hindi's and Bengali's when no language is known."""
+        langs = sorted(self.document_langs)
+        if not langs:
+            return stopwords()
+        return frozenset().union(*map(stopwords, langs))
+
+    def top_words(self, top: int = 20, keep_stopwords: bool = False) -> list[list[Any]]:
+        """The ``top`` commonest words, without :meth:`stopword_set` unless
+        ``keep_stopwords`` (the lexicon of one language's documents, per ``--by lang`` row)."""
+        if keep_stopwords:
+            return _top_counts(self.word_counts, top, None)
+        stop = self.stopword_set()
+        return _top_counts(self.word_counts, top, lambda w: w not in stop)
 
     def duplicate_documents(self) -> int:
         """Documents that are exact copies of an earlier one (identical text)."""
@@ -286,6 +323,7 @@ class CorpusStats:
         cross_lines = [n for n in self.line_documents.values() if n > 1]
         return {
             "lang": self.lang(),
+            "lang_probability": self.lang_probability(),
             "files": self.files,
             "documents": self.documents,
             "paragraphs": self.paragraphs,
@@ -335,12 +373,13 @@ class CorpusStats:
     def report(self, top: int = 20, keep_stopwords: bool = False) -> dict[str, Any]:
         """All sections as nested plain data (JSON-ready), with top-``top`` lists.
 
-        Stopwords (package data, hi + bn) are left out of the top words and of
-        the top bigrams (a bigram is left out when either word is a stopword)
-        unless ``keep_stopwords``; hapax share and types always count every word.
+        Stopwords (package data: the lists of the languages with documents here,
+        :meth:`stopword_set`) are left out of the top words and of the top bigrams
+        (a bigram is left out when either word is a stopword) unless
+        ``keep_stopwords``; hapax share and types always count every word.
         """
         row = self.summary()
-        stop: frozenset[str] = frozenset() if keep_stopwords else stopwords()
+        stop: frozenset[str] = frozenset() if keep_stopwords else self.stopword_set()
         top_words = _top_counts(
             self.word_counts, top, None if keep_stopwords else lambda w: w not in stop
         )
@@ -383,6 +422,11 @@ class CorpusStats:
                 "shares": {s: row[f"{s.lower()}_share"] for s in SCRIPTS},
                 "dominant_lang": row["lang"],
                 "document_langs": dict(sorted(self.document_langs.items())),
+                "lang_probability": row["lang_probability"],
+                "undetermined_documents": self.document_langs.get("und", 0),
+                "document_scripts": dict(sorted(self.document_scripts.items())),
+                "lang_script_mismatch": sum(self.lang_script_mismatches.values()),
+                "lang_script_mismatches": _by_count(self.lang_script_mismatches),
                 "digits": {k: self.digits.get(k, 0) for k in ("ascii", "devanagari", "bengali")},
                 "non_nfc_lines": self.non_nfc_lines,
                 "non_nfc_documents": self.non_nfc_documents,
@@ -526,18 +570,33 @@ def _nth_from_histogram(hist: Counter[int], index: int) -> int:
 # ---------------------------------------------------------------------------
 # Language data and caches (lazy; memory bounded by the vocabulary)
 # ---------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """Hindi and Bengali stopwords (package data), normalized like corpus words.
+@lru_cache(maxsize=32)
+def stopwords(lang: str | None = None) -> frozenset[str]:
+    """Stopwords (package data) of *lang*, normalized like corpus words.
 
-    Both lists are used for every document: they are in different scripts, so
-    they cannot collide, and a mixed file needs both.
+    A language's own list, or the one it borrows (``data/languages.tsv``: Maithili and
+    Bhojpuri use Hindi's, Konkani Marathi's), plus the default list of the other script
+    (Bengali's for a Devanagari language, Hindi's for a Bengali-script one): lists in
+    different scripts cannot collide, and a Marathi article may quote a Bengali one. Without
+    a language (or for one with no list: English, Urdu, ``und``), Hindi's and Bengali's,
+    as for every document before languages were told apart.
+
+    >>> "आहे" in stopwords("mr"), "आहे" in stopwords("hi"), "और" in stopwords()
+    (True, False, True)
     """
     from newskit._data import data_text
+    from newskit.languages import data_file, script_of_lang
 
+    texts = []
+    own = data_file(lang, "stopwords.txt") if lang is not None else None
+    if own is not None:
+        texts.append(own[1])
+    script = script_of_lang(lang) if own is not None and lang is not None else None
+    for default, its_script in (("hi", "Deva"), ("bn", "Beng")):
+        if script != its_script:
+            texts.append(data_text(default, "stopwords.txt"))
     words: set[str] = set()
-    for lang in ("hi", "bn"):
-        text = data_text(lang, "stopwords.txt")
+    for text in texts:
         for line in text.split("\n"):
             line = line.strip()
             if line and not line.startswith("#"):
@@ -795,6 +854,8 @@ def count_graphemes(text: str) -> int:
 def document_stats(
     text: str,
     *,
+    lang: str | None = None,
+    lang_probability: float | None = None,
     normalization: bool = True,
     quotes: bool = True,
     into: CorpusStats | None = None,
@@ -803,14 +864,28 @@ def document_stats(
 
     Adding in place gives exactly ``into + document_stats(text)`` but skips
     building and merging a temporary object per document (merging counters
-    is Python-level work). ``normalization=False`` skips the per-step
-    normalization counts; ``quotes=False`` skips quotation extraction.
-    Skipped figures stay zero / "not computed".
+    is Python-level work). ``lang`` is the document's language (detected on
+    its head when None; a language given has probability 1.0 unless
+    ``lang_probability`` says otherwise): its rules split the sentences and
+    tokens. ``normalization=False`` skips the per-step normalization counts;
+    ``quotes=False`` skips quotation extraction. Skipped figures stay zero /
+    "not computed".
     """
     from newskit.segment import split_sentences
 
+    if lang is None:
+        from newskit.langid import detect
+
+        lang, lang_probability = detect(text)
     st = CorpusStats() if into is None else into
     st.documents += 1
+    st.document_langs[lang] += 1
+    st.lang_probability_hundredths += round(
+        100 * (1.0 if lang_probability is None else lang_probability)
+    )
+    rules = segmentation_rules(lang)
+    if rules is not None:  # (None: the default lists, the code path of every hi/bn document)
+        split_sentences = functools.partial(split_sentences, lang=rules)
     st.chars += len(text)
     st.document_digests[_digest(text.strip())] += 1
 
@@ -841,7 +916,7 @@ def document_stats(
         if normalization:
             nfc_changes += _add_normalization(st, chunk)
         sentences, in_chunk = _add_tokens_and_sentences(  # in_chunk: its packed figures
-            st, chunk, split_sentences, mattr, seen_sent
+            st, chunk, split_sentences, mattr, seen_sent, rules
         )
         packed += in_chunk
         # a quotation needs a quote mark (figures of a chunk with one are at least _ANY_QUOTE)
@@ -882,12 +957,10 @@ def document_stats(
     st.graphemes += fields[0]
     if _unbalanced(marks):
         st.unbalanced_documents += 1
-    if doc_letters:
-        st.document_langs[
-            _SCRIPT_LANG[max(SCRIPTS, key=lambda s: (doc_letters.get(s, 0), -SCRIPTS.index(s)))]
-        ] += 1
-    else:
-        st.document_langs["other"] += 1
+    script = _document_script(text, doc_letters)
+    st.document_scripts[script or "none"] += 1
+    if not script_agrees(lang, script):
+        st.lang_script_mismatches[f"{lang} in {script}"] += 1
 
     # Lines that are not NFC: the normalization's NFC step changed nothing, so there are
     # none (it runs after the invisible step, and taking out invisible characters, which
@@ -899,6 +972,21 @@ def document_stats(
             st.non_nfc_lines += non_nfc
             st.non_nfc_documents += 1
     return st
+
+
+def _document_script(text: str, letters: dict[str, int]) -> str | None:
+    """The script of a document (:func:`newskit.langid.dominant_script`'s answer) from its
+    letter counts: a Devanagari or Bengali share of a fifth wins against Latin letters
+    (names in Latin letters inside Hindi news). Only when letters of another script are the
+    most is the text looked at again, for Arabic (Urdu); other scripts are ``other``."""
+    from newskit.langid import dominant_script, script_of_counts
+
+    if not letters:
+        return None
+    counts = {_ISO_SCRIPT[s]: n for s, n in letters.items() if s in _ISO_SCRIPT}
+    if letters.get("Other", 0) > max(counts.values(), default=0):
+        return "Arab" if dominant_script(text) == "Arab" else "other"
+    return script_of_counts(counts)
 
 
 #: Largest piece of a document tokenized at once (whole lines; see document_stats).
@@ -935,8 +1023,11 @@ def _add_tokens_and_sentences(
     split_sentences: Any,
     mattr: _MattrWindow,
     seen_sent: set[int],
+    rules: str | None = None,
 ) -> tuple[list[Any], int]:
-    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk.
+    """Tokens, words, bigrams, MATTR input, sentences and their lengths for one chunk
+    (tokenized by the segmentation ``rules`` of its language: see
+    :func:`newskit.segment.segmentation_rules`).
 
     :func:`_sentence_pieces` gives each sentence as memoized pieces (see
     :class:`_PieceInfo`), and every per-token step is a ``chain``/``map``/``compress``/
@@ -944,7 +1035,7 @@ def _add_tokens_and_sentences(
     token offsets, and the tests compare the two). Returns the chunk's sentences, so that
     quote extraction does not split them again, and the summed packed figures of its pieces.
     """
-    sentences, entries, per_sentence, figures = _sentence_pieces(text, split_sentences)
+    sentences, entries, per_sentence, figures = _sentence_pieces(text, split_sentences, rules)
     flat = chain.from_iterable
     info = list(flat(map(_p_info, entries)))
     is_word = list(flat(map(_p_is_word, entries)))
@@ -1069,8 +1160,9 @@ class _PieceInfo(dict[str, "_Entry"]):
     shared by many entries are stored once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rules: str | None = None) -> None:
         super().__init__()
+        self.rules = rules  # whose segmentation rules tokenize the pieces
         self.shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def learn(self, pieces: list[str]) -> None:
@@ -1083,7 +1175,7 @@ class _PieceInfo(dict[str, "_Entry"]):
         new = list(filterfalse(self.__contains__, set(pieces)))
         if not new:
             return
-        tokens = piece_tokens(new)
+        tokens = piece_tokens(new, self.rules)
         ti = _token_info()
         ti.learn([t for toks in tokens if toks is not None for t in toks])
         share = self.shared.setdefault
@@ -1113,14 +1205,15 @@ def _own_figures(pieces: list[str]) -> list[int]:
     return list(map(add, map(add, clusters, chars), map(add, kinds, flags)))
 
 
-@lru_cache(maxsize=1)
-def _piece_info() -> _PieceInfo:
-    """The piece cache (built on first use, like :func:`_token_info`)."""
-    return _PieceInfo()
+@lru_cache(maxsize=16)
+def _piece_info(rules: str | None = None) -> _PieceInfo:
+    """The piece cache of one language's segmentation rules (built on first use, like
+    :func:`_token_info`): a piece may tokenize differently under other rules (``सौ.``)."""
+    return _PieceInfo(rules)
 
 
 def _sentence_pieces(
-    text: str, split_sentences: Any
+    text: str, split_sentences: Any, rules: str | None = None
 ) -> tuple[list[Any], list[_Entry], list[int], int]:
     """``(sentences, entries, entries per sentence, their summed figures)`` of a chunk.
 
@@ -1136,7 +1229,8 @@ def _sentence_pieces(
     cut = list(map(str.split, [s.text for s in sentences]))
     per_sentence = list(map(len, cut))
     pieces = list(chain.from_iterable(cut))
-    cache = _piece_info()
+    # (called as _piece_info() for the default rules: lru_cache keys () and (None,) apart)
+    cache = _piece_info() if rules is None else _piece_info(rules)
     entries = list(map(cache.get, pieces, repeat(_NEW)))
     figures = sum(map(_p_figures, entries))
     if figures < _NOT_READY:  # (the sum of the figures tells whether a piece is new or unsafe)
@@ -1150,10 +1244,11 @@ def _sentence_pieces(
     # the sentences with a piece that may depend on its neighbours, tokenized whole
     offsets = list(accumulate(per_sentence, initial=0))
     whole = [i for i, (a, b) in enumerate(pairwise(offsets)) if _UNSAFE in entries[a:b]]
-    lines = segment.tokenized_text("\n".join([sentences[i].text for i in whole])).split("\n")
+    joined = "\n".join([sentences[i].text for i in whole])
+    lines = segment.tokenized_text(joined, rules).split("\n")
     if len(lines) != len(whole) or not all(lines):
         # (never seen: a sentence holds no line break; if one did, each alone is exact)
-        lines = [" ".join(segment.token_columns(sentences[i].text)[0]) for i in whole]
+        lines = [" ".join(segment.token_columns(sentences[i].text, rules)[0]) for i in whole]
     ti = _token_info()
     ti.learn(" ".join(lines).split())
     for i, line in zip(reversed(whole), reversed(lines), strict=True):
@@ -1299,11 +1394,17 @@ def _mattr_sums(words: list[str], window: int) -> tuple[int, int]:
 
 
 def text_stats(
-    text: str, *, doc_sep: str | None = None, normalization: bool = True, quotes: bool = True
+    text: str,
+    *,
+    doc_sep: str | None = None,
+    normalization: bool = True,
+    quotes: bool = True,
+    lang: str | None = None,
 ) -> CorpusStats:
     """Statistics for a text of one or more documents (``files`` stays 0); documents are
     split as :func:`newskit.documents.split_documents` splits them, and one with no text
-    (only whitespace) is not counted.
+    (only whitespace) is not counted. ``lang``: the language of every document (None:
+    detected per document).
 
     >>> text_stats("एक।\\n\\nदो।\\n", doc_sep="blank", quotes=False).documents
     2
@@ -1311,7 +1412,7 @@ def text_stats(
     st = CorpusStats()
     for _, _, doc, _ in split_documents(text, doc_sep):
         if doc.strip():
-            document_stats(doc, normalization=normalization, quotes=quotes, into=st)
+            document_stats(doc, lang=lang, normalization=normalization, quotes=quotes, into=st)
     return st
 
 

@@ -157,3 +157,20 @@ def test_jobs_on_standard_input_and_a_bad_byte(tmp_path: Path) -> None:
     assert (one.stdout, one.stderr) == (two.stdout, two.stderr)
     line = data[:cut].count(b"\n") + 1
     assert f"<stdin>:{line}: invalid UTF-8".encode() in two.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_lines_offsets_index_each_record_whatever_the_chunks(
+    tmp_path: Path, jobs: str
+) -> None:
+    # Offsets of JSON Lines records index the record's text: the chunks before a record
+    # move its line number, never its offsets.
+    docs = _news(30).split("\n\n")
+    path = tmp_path / "news.jsonl"
+    path.write_text("".join(json.dumps({"text": d}, ensure_ascii=False) + "\n" for d in docs))
+    r = run_process("quotes", "--jobs", jobs, str(path), env=SPLIT)
+    assert r.returncode == 0
+    records = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    assert len(records) > 50 and {r["line"] for r in records} == set(range(1, 31))
+    for rec in records:
+        assert docs[rec["line"] - 1][rec["start"] : rec["end"]] == rec["text"]

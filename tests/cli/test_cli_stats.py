@@ -36,7 +36,7 @@ def test_tsv_is_the_default_in_a_pipe_with_one_row_per_file_and_a_total() -> Non
     assert code == 0 and err == ""
     lines = out.splitlines()
     header = lines[0].split("\t")
-    assert header[:4] == ["level", "name", "lang", "files"]
+    assert header[:5] == ["level", "name", "lang", "lang_probability", "files"]
     rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
     assert [r["level"] for r in rows] == ["file", "file", "total"]
     by_name = {Path(r["name"]).name: r for r in rows}

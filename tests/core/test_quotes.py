@@ -11,6 +11,7 @@ import json
 import pytest
 
 from newskit import extract_quotes
+from newskit._data import data_text
 from newskit.quotes import KINDS, Quote
 from samples import CASES, GOLD, ROOT
 
@@ -88,6 +89,14 @@ def test_sample_counts() -> None:
         assert sum(not q.closed for q in got) == 1
 
 
+def _calibrated(basis: str) -> float:
+    """The confidence data/quote_confidence.tsv gives *basis* (its last column)."""
+    for line in data_text("quote_confidence.tsv").splitlines():
+        if line.startswith(basis + "\t"):
+            return float(line.split("\t")[-1])
+    raise AssertionError(f"{basis} not in quote_confidence.tsv")
+
+
 def test_to_dict_schema() -> None:
     q = extract_quotes("पुतिन ने कहा कि “हम साथ हैं।”")[0]
     d = q.to_dict()
@@ -105,8 +114,11 @@ def test_to_dict_schema() -> None:
         "cue": {"text": "कहा", "start": 9, "end": 12},
         "speaker_position": "before",
         "resolved": None,
-        "confidence": 0.9,
+        # the calibrated share of speech:frame-before/name records that were right
+        "confidence": _calibrated("speech:frame-before/name"),
     }
+    assert q.basis == "speech:frame-before/name"  # not part of the JSON record
+    assert 0.9 <= d["confidence"] <= 1.0  # a framed, named quote is the surest kind
     json.dumps(d)
 
 

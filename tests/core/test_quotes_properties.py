@@ -18,6 +18,8 @@ PIECES = [
 ]  # fmt: skip
 
 texts = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+MARKS = "“”‘’\"'„«»"
+CUES = ("कहा", "कहते हैं", "के मुताबिक़", "का कहना है", "বলেন", "জানান", "ভাষায়")
 
 
 @settings(max_examples=400, deadline=None)
@@ -39,13 +41,14 @@ def test_offsets_exact_and_well_formed(text: str) -> None:
         else:
             assert q.close_mark is None
             # an unclosed quote runs to the end of its paragraph (trailing spaces excluded),
-            # or to its last sentence when a straight double mark reopens after "বলেন, ",
-            # or, opened inside another quote, to where that one closes
+            # or stops earlier only where the paragraph visibly starts afresh: another
+            # quotation mark follows (a reopened quote, a title list) or a reporting cue does
+            # (``… হবে। তিনি বলেন, …``), or, opened inside another quote, where that one closes
             rest = text[q.end :].split("\n", 1)[0]
             assert (
                 rest.strip() == ""
-                or ', "' in rest
-                or ': "' in rest
+                or any(m in rest for m in MARKS)
+                or any(c in rest for c in CUES)
                 or any(
                     o.closed
                     and o.start < q.start <= q.end <= o.end

@@ -149,7 +149,9 @@ def test_sentences_stay_exact_when_lines_do_not_line_up(monkeypatch: pytest.Monk
     # (the pieces are known from the first call)
     expected = document_stats(TRICKY)
     real = segment_module.tokenized_text
-    monkeypatch.setattr(segment_module, "tokenized_text", lambda t: real(t) + "\nextra")
+    monkeypatch.setattr(
+        segment_module, "tokenized_text", lambda t, lang=None: real(t, lang) + "\nextra"
+    )
     assert document_stats(TRICKY) == expected
 
 

@@ -63,7 +63,7 @@ class NewskitGroup(click.Group):
 
 def _run(group: click.Group, args: Any, prog_name: Any, complete_var: Any, **extra: Any) -> int:
     """Click's standalone error handling, returning the status instead of exiting."""
-    from newskit.parallel import WorkerDied
+    from newskit.parallel import ClusterError, WorkerDied
 
     try:
         rv = click.Group.main(group, args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -75,8 +75,16 @@ def _run(group: click.Group, args: Any, prog_name: Any, complete_var: Any, **ext
     except click.Abort:
         click.echo("Aborted!", err=True)
         return 1
-    except WorkerDied as exc:  # (killed from outside, out of memory: not a bug to trace)
+    except (WorkerDied, ClusterError) as exc:  # (killed, out of memory, a cluster's trouble)
         click.echo(f"newskit: {exc}", err=True)
+        return 1
+    except Exception as exc:
+        # a full disk (newskit.io.OutputError) that a command did not report itself; io is
+        # not imported here for that (start-up): if it was never loaded, it raised nothing
+        io = sys.modules.get("newskit.io")
+        if io is None or not isinstance(exc, io.OutputError):
+            raise
+        click.echo(str(exc), err=True)
         return 1
     return rv if isinstance(rv, int) else 0
 

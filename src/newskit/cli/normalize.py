@@ -7,6 +7,7 @@ import click
 from newskit.cli.options import (
     input_options,
     jobs_option,
+    lang_options,
     output_options,
     split_steps,
     usage_errors,
@@ -65,11 +66,12 @@ from newskit.pipeline.inputs import Inputs, UsageError
     show_default=True,
     help="indicnlp: indic-nlp-library's normalizer, for its exact output.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["hi", "bn", "mr", "ne"]),
-    default=None,
-    help="Language for --profile indicnlp. [default: per line, by script]",
+@lang_options(
+    " A language adds its visarga words (mr, ne, as) or rules (sa: नम: -> नमः); with "
+    "--profile indicnlp, the language indic-nlp normalizes as (hi, bn, mr, ne, sa, as, kok).",
+    field=False,
+    auto="no detection: the Hindi and Bengali rules, safe for every language; indicnlp: hi or "
+    "bn per line, by script",
 )
 @click.option(
     "--explain",
@@ -86,6 +88,8 @@ def normalize_cmd(
     output: str | None,
     in_place: bool,
     backup: str | None,
+    follow_symlinks: bool,
+    clean_stale: bool,
     check: bool,
     diff: bool,
     skip: tuple[str, ...],
@@ -104,6 +108,9 @@ def normalize_cmd(
     Steps, in order: invisible, nfc, visual, spaces, danda, visarga. Curly
     quotes, dashes, digits and Latin text are left alone unless asked.
 
+    Files are written atomically (a temporary file renamed over the old one); SIGTERM
+    or SIGHUP removes the temporary files in flight. See the README's Safety section.
+
     \b
     Examples:
       cat a.txt | newskit normalize | less
@@ -116,7 +123,15 @@ def normalize_cmd(
     from newskit.parallel import resolve_jobs
     from newskit.pipeline.normalize import Destination, run_normalize
 
-    dest = Destination.parse(output, in_place, backup, check, diff)
+    dest = Destination.parse(
+        output,
+        in_place,
+        backup,
+        check,
+        diff,
+        follow_symlinks=follow_symlinks,
+        clean_stale=clean_stale,
+    )
     settings = {
         "nukta": nukta,
         "digits": digits,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -62,40 +63,57 @@ def input_options(f: F) -> F:
 
 def output_options(f: F) -> F:
     """Where a line-keeping rewrite writes (``normalize``, ``repair``): ``-o FILE|DIR/``,
-    ``--in-place`` with ``--backup``, ``--check``, ``--diff``; the command receives them as
-    ``output``, ``in_place``, ``backup``, ``check``, ``diff`` (for
-    :meth:`newskit.pipeline.rewrite.Destination.parse`)."""
-    for option in reversed(
-        [
-            click.option(
-                "-o",
-                "--output",
-                type=click.Path(path_type=str),
-                metavar="FILE|DIR/",
-                help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists). "
-                "[default: stdout]",
-            ),
-            click.option(
-                "-i",
-                "--in-place",
-                is_flag=True,
-                help="Rewrite each file atomically (only if it changes).",
-            ),
-            click.option(
-                "--backup",
-                metavar="SUFFIX",
-                help="With --in-place: keep the original as FILE+SUFFIX.",
-            ),
-            click.option(
-                "--check",
-                is_flag=True,
-                help="Write nothing; list files that would change on stderr; exit 1 if any.",
-            ),
-            click.option(
-                "--diff", is_flag=True, help="Write nothing; print a unified diff of the changes."
-            ),
-        ]
-    ):
+    ``--in-place`` with ``--backup``, ``--follow-symlinks``, ``--clean-stale``, ``--check``,
+    ``--diff``; the command receives them under those names (for
+    :meth:`newskit.pipeline.rewrite.Destination.parse`), as the options are listed here
+    for every such command, with one help text."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=str),
+            metavar="FILE|DIR/",
+            help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists): a file "
+            "found in a directory keeps its path below it, files named keep theirs below their "
+            "common directory. If two inputs would go to one file, nothing is written (exit 2). "
+            "[default: stdout]",
+        ),
+        click.option(
+            "-i",
+            "--in-place",
+            is_flag=True,
+            help="Rewrite each file atomically (only if it changes). The new text is a new file: "
+            "other hard links to the old one keep the old text (a warning says so).",
+        ),
+        click.option(
+            "--backup", metavar="SUFFIX", help="With --in-place: keep the original as FILE+SUFFIX."
+        ),
+        click.option(
+            "--follow-symlinks/--no-follow-symlinks",
+            default=True,
+            show_default=True,
+            help="With --in-place: rewrite the file a symbolic link points to, keeping the link "
+            "(a link found in a directory: only to a file inside the directories given), or leave "
+            "links alone (a link named is then an error). Following is the default because the "
+            "link is how the file was named: replacing it with a copy would lose the link and "
+            "leave the file itself as it was.",
+        ),
+        click.option(
+            "--clean-stale",
+            is_flag=True,
+            help="Remove the temporary files (.*.newskit-tmp) that a killed run left beside the "
+            "files read or written; without it they are reported.",
+        ),
+        click.option(
+            "--check",
+            is_flag=True,
+            help="Write nothing; list files that would change on stderr; exit 1 if any.",
+        ),
+        click.option(
+            "--diff", is_flag=True, help="Write nothing; print a unified diff of the changes."
+        ),
+    ]
+    for option in reversed(options):
         f = option(f)
     return f
 
@@ -131,3 +149,98 @@ def usage_errors(f: F) -> F:
 def split_steps(values: tuple[str, ...]) -> list[str]:
     """``--skip a,b --skip c`` → ``["a", "b", "c"]``."""
     return [s.strip() for v in values for s in v.split(",") if s.strip()]
+
+
+class LangType(click.ParamType):
+    """A ``--lang`` value: ``auto`` (None: detect) or a language code, an ISO 639-2/3 code
+    or an English name (:func:`newskit.languages.parse_lang`), any case; anything else is a
+    usage error (exit 2) that lists the codes."""
+
+    name = "lang"
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        from newskit.languages import LANGS
+
+        return f"[auto|{'|'.join(LANGS)}]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str | None:
+        if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+            return None
+        from newskit.languages import parse_lang
+
+        try:
+            return parse_lang(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def lang_options(
+    help_more: str = "", *, field: bool = True, auto: str = "detect per document"
+) -> Callable[[F], F]:
+    """``--lang`` (and, with ``field``, ``--lang-field NAME`` for JSON Lines): the command
+    receives ``lang`` (a code, or None for ``auto``) and, with ``field``, ``lang_field``.
+
+    One option for every command with language rules, so that each takes the same codes and
+    spellings (``mr``, ``mar``, ``Marathi``) and rejects the same mistakes.
+    """
+
+    def decorate(f: F) -> F:
+        if field:  # (applied first: listed after --lang in --help)
+            f = click.option(
+                "--lang-field",
+                metavar="NAME",
+                default=None,
+                help="JSON Lines: take each record's language from this field (mr, mar_Deva, "
+                "hi-IN, Nepali); records without a known one use --lang.",
+            )(f)
+        return click.option(  # type: ignore[no-any-return]
+            "--lang",
+            type=LangType(),
+            default="auto",
+            show_default=True,
+            help=f"Language of the text (auto: {auto}); also ISO 639-2/3 codes and English "
+            "names (mar, Nepali)." + help_more,
+        )(f)
+
+    return decorate
+
+
+def dask_option(f: F) -> F:
+    """``--dask ADDRESS`` (or ``DASK_SCHEDULER_ADDRESS``): run on a Dask cluster."""
+    return click.option(
+        "--dask",
+        "dask",
+        metavar="ADDRESS",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        default=None,
+        help="Run on a Dask cluster instead of local workers: tcp://HOST:8786, a scheduler "
+        "file (.json), or local:N (start N worker processes for this run). [env: "
+        "DASK_SCHEDULER_ADDRESS] The workers read the inputs themselves: paths must be the "
+        "same on every machine (a shared file system). Needs newskit[scale].",
+    )(f)
+
+
+@contextlib.contextmanager
+def dask_engine(address: str | None) -> Iterator[Any]:
+    """The Dask engine for ``--dask`` (None without it: Dask is then never imported)."""
+    if not address:
+        yield None
+        return
+    import sys
+
+    from newskit.parallel._dask import connect
+
+    try:
+        from newskit.parallel._dask import parse_address
+
+        parse_address(address)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dask") from None
+
+    def say(message: str) -> None:
+        click.echo(message, err=True)
+
+    with connect(address, progress=sys.stderr.isatty(), say=say) as engine:
+        yield engine

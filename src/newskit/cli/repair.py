@@ -47,6 +47,8 @@ def repair_cmd(
     output: str | None,
     in_place: bool,
     backup: str | None,
+    follow_symlinks: bool,
+    clean_stale: bool,
     check: bool,
     diff: bool,
     source: str,
@@ -63,6 +65,9 @@ def repair_cmd(
     NFC and then goes through the default normalization; every other line, English and
     romanized text included, is written byte for byte.
 
+    Files are written atomically (a temporary file renamed over the old one); SIGTERM
+    or SIGHUP removes the temporary files in flight. See the README's Safety section.
+
     \b
     Examples:
       newskit repair old.txt > new.txt
@@ -75,6 +80,14 @@ def repair_cmd(
     from newskit.pipeline.repair import Destination, run_repair
     from newskit.rescue import RepairOptions
 
-    dest = Destination.parse(output, in_place, backup, check, diff)
+    dest = Destination.parse(
+        output,
+        in_place,
+        backup,
+        check,
+        diff,
+        follow_symlinks=follow_symlinks,
+        clean_stale=clean_stale,
+    )
     opts = RepairOptions(source=source, min_confidence=min_confidence)
     return run_repair(inputs, opts, dest, jobs=resolve_jobs(jobs), explain=explain)

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 
 from newskit.parallel._common import (
     Carry,
+    ClusterError,
     Failed,
     StopMark,
     WorkerDied,
@@ -45,6 +46,7 @@ from newskit.parallel._tuning import Tuning, resolve_jobs
 
 __all__ = [
     "Carry",
+    "ClusterError",
     "Failed",
     "Reduced",
     "Reduction",

@@ -22,6 +22,11 @@ class WorkerDied(RuntimeError):
     ``OSError``: no input is to blame, and the command must stop."""
 
 
+class ClusterError(RuntimeError):
+    """A Dask cluster cannot run the command (unreachable scheduler, another newskit on a
+    worker, a task that keeps killing its workers); the message says what to do."""
+
+
 class Failed:
     """An input's failure (the exception), in the stream of results at the place where the
     input failed."""

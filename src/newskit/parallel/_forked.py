@@ -248,6 +248,8 @@ def forked_turns(
                         ready.add(seq)
                         continue
                     pairs, ok, last_stop = body
+                    if isinstance(ok, OSError):
+                        raise ok  # (writing failed: a full disk; the caller names its file)
                     if not ok:
                         reader_gone()
                     if step is not None:
@@ -287,7 +289,10 @@ def _turn_worker(
             queued.append(message)
         _, _, stopped, value = message
         data, pairs, _ = render(done, stopped, carry, value)
-        ok = write_bytes(fd, data)
+        try:
+            ok: bool | OSError = write_bytes(fd, data)
+        except OSError as exc:  # (a full disk: the parent raises it, as it would here)
+            ok = exc
         send((seq, (pairs, ok, max(stopped, last_stop))))
-        if not ok:
+        if ok is not True:
             return

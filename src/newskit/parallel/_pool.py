@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from newskit._cleanup import on_termination
 from newskit.parallel._common import (
     Failed,
     StopMark,
@@ -40,11 +41,28 @@ def worker_pool(jobs: int, warm: Callable[[], object] | None, *initargs: Any) ->
     # on write (bench row: `newskit normalize --jobs 2`, with a warm normalizer inherited).
     gc.freeze()
     init = _init_turns if initargs else worker_init
+    on_termination(_stop_workers)
     try:
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init, initargs=initargs) as pool:
             yield pool
     finally:
         gc.unfreeze()  # (the workers are gone by now)
+
+
+def _stop_workers() -> None:
+    """On SIGTERM or SIGHUP (:mod:`newskit._cleanup`): end the pool's workers and wait a
+    little for them, so that each has removed its temporary files (``-o DIR/`` and
+    ``--in-place`` workers write files of their own) before this process ends. (Ended
+    with this process, they would be signalled too, but later than it exits.)"""
+    import multiprocessing
+    import time
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + 5
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
 
 
 def pool_map(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from newskit.diagnostics import Diagnostics
@@ -36,12 +37,24 @@ class Inputs:
     errors: str = "strict"
     diag: Diagnostics = dataclasses.field(default_factory=Diagnostics)
 
-    def sources(self) -> list[Source]:
-        """The inputs, expanded; a missing path is a :class:`UsageError`."""
+    def sources(self, exclude: Sequence[Path] = ()) -> list[Source]:
+        """The inputs, expanded; a missing path is a :class:`UsageError`. ``exclude``: the
+        run's output, not read when a directory is walked (said once on stderr)."""
         from newskit.io import iter_sources
 
+        said: set[Path] = set()
+
+        def skipped(path: Path, error: OSError | None) -> None:
+            if path in said:
+                return
+            said.add(path)
+            if error is None:
+                self.diag.info(f"newskit: skipping {path}: it is the output of this command")
+            else:
+                self.diag.warn(f"{path}: cannot read directory: {error.strerror or error}")
+
         try:
-            found = list(iter_sources(self.paths, self.globs or None, self.jsonl))
+            found = list(iter_sources(self.paths, self.globs or None, self.jsonl, exclude, skipped))
         except FileNotFoundError as exc:
             raise UsageError(f"no such file or directory: {exc.args[0]}", "PATHS") from None
         if any(s.is_stdin for s in found) and sys.stdin.isatty():

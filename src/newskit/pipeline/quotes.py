@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newskit.parallel import Tuning, by_input, ordered_map, ordered_write, writer_fd
+from newskit.parquet import RowGroup
 from newskit.pipeline.chunks import ByteRange, Chunk, load
 from newskit.pipeline.inputs import Inputs, input_errors, stdout_bytes
 
@@ -52,6 +53,7 @@ class QuoteItem:
     options: QuoteOptions
     base: int | None = None
     first: bool = True  # the input's first chunk
+    group: RowGroup | None = None  # a Parquet row group instead of the chunk
 
 
 @dataclass
@@ -71,8 +73,17 @@ def quote_chunk(item: QuoteItem) -> QuoteChunk:
     from newskit.io import InputError, parse_record
     from newskit.quotes import extract_quotes
 
-    got = load(item.chunk)
     opts = item.options
+    if item.group is not None:  # (a Parquet row group: records, their rows numbered)
+        from newskit.parquet import iter_records
+
+        found = []
+        for n, _, text in iter_records(item.group, opts.field):
+            for q in extract_quotes(text):
+                if (not opts.kinds or q.kind in opts.kinds) and q.confidence >= opts.min_confidence:
+                    found.append({"path": item.chunk.name, **q.to_dict(), "line": n})
+        return QuoteChunk(found, 0, 0, 0, None)
+    got = load(item.chunk)
     name = item.chunk.name
     records: list[dict[str, Any]] = []
     error = got.error
@@ -103,7 +114,9 @@ def quote_chunk(item: QuoteItem) -> QuoteChunk:
                 continue  # (the document a bad byte cuts is left out)
             for rec in keep(extract_quotes(doc)):
                 records.append({"path": name, **_shift(rec, offset, first - 1)})
-    return QuoteChunk(records, len(got.text), got.newlines, got.replaced, error)
+    # (JSON Lines offsets index each record's text: chunks before move only the lines)
+    chars = 0 if item.jsonl else len(got.text)
+    return QuoteChunk(records, chars, got.newlines, got.replaced, error)
 
 
 def _shift(record: dict[str, Any], chars: int, lines: int) -> dict[str, Any]:
@@ -173,6 +186,15 @@ def quote_items(
     from newskit.io import BLOCK_SIZE, iter_document_chunks, iter_document_ranges
 
     size = tuning.chunk_bytes or BLOCK_SIZE
+    if source.parquet:
+        from newskit.io import RawChunk
+        from newskit.parquet import row_groups
+
+        assert source.path is not None
+        empty = Chunk(RawChunk(b"", 1, 0), source.name, errors)  # type: ignore[arg-type]
+        for group in row_groups(source.path):
+            yield QuoteItem(empty, True, opts, 0, group.index == 0, group)
+        return
     sep = "\n" if source.jsonl else opts.doc_sep
     path = source.path
     if ranged and path is not None:
@@ -184,24 +206,29 @@ def quote_items(
     for i, raw in enumerate(iter_document_chunks(source, sep, None, size)):
         chunk = Chunk(raw, source.name, errors)  # type: ignore[arg-type]
         yield QuoteItem(chunk, source.jsonl, opts, base, i == 0)
-        # (as decoding will count them: with --errors replace a bad byte is one character)
-        base += len(raw.data.decode("utf-8", "replace"))
+        # (as decoding will count them: with --errors replace a bad byte is one character;
+        # JSON Lines offsets index each record's text, whatever came before)
+        if not source.jsonl:
+            base += len(raw.data.decode("utf-8", "replace"))
 
 
 def _records_here(
-    inputs: Inputs, sources: list[Source], opts: QuoteOptions, jobs: int, tuning: Tuning
+    inputs: Inputs,
+    sources: list[Source],
+    opts: QuoteOptions,
+    jobs: int,
+    tuning: Tuning,
+    dask: Any = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every input's records, in order, shifted here."""
+    """Every input's records, in order, shifted here (``dask``: found on a cluster)."""
     for source in sources:
-        ranged = jobs > 1 and source.ranged
-        here = tuning.in_process([None if source.streamed else source.file_size])
-        done = ordered_map(
-            quote_chunk,
-            quote_items(source, opts, inputs.errors, ranged, tuning),
-            jobs=jobs,
-            warm=_warm,
-            in_process=here,
-        )
+        ranged = (jobs > 1 or dask is not None) and source.ranged
+        items = quote_items(source, opts, inputs.errors, ranged, tuning)
+        if dask is not None:
+            done = dask.ordered_map(quote_chunk, items)
+        else:
+            here = tuning.in_process([None if source.streamed else source.file_size])
+            done = ordered_map(quote_chunk, items, jobs=jobs, warm=_warm, in_process=here)
         chars = lines = replaced = 0
         with input_errors(inputs.diag, source), contextlib.closing(done):
             for chunk in done:
@@ -230,6 +257,7 @@ def run_quotes(
     fmt: str,
     jobs: int,
     tuning: Tuning | None = None,
+    dask: Any = None,
 ) -> int:
     """Print the quotations of ``inputs`` as a table (``fmt="table"``), JSON Lines, TSV or
     CSV; return the exit status (1 if an input had bad data, reported on stderr)."""
@@ -238,9 +266,9 @@ def run_quotes(
     tuning = tuning or quotes_tuning()
     sources = inputs.sources()
     out = stdout_bytes()
-    fd = writer_fd(out, jobs) if fmt != "table" else -1
+    fd = writer_fd(out, jobs) if fmt != "table" and dask is None else -1
     if fd < 0:
-        records = _records_here(inputs, sources, opts, jobs, tuning)
+        records = _records_here(inputs, sources, opts, jobs, tuning, dask)
         if fmt == "table":
             render.render_quotes_table(records)
             return inputs.diag.status

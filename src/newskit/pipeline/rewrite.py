@@ -1,6 +1,8 @@
 """Line-keeping rewrites (``newskit normalize``, ``newskit repair``): decode → a
 :class:`Rewriter` → encode, chunk by chunk, into one of six destinations (stdout, ``-o FILE``,
-``-o DIR/``, ``--in-place``, ``--check``, ``--diff``).
+``-o DIR/``, ``--in-place``, ``--check``, ``--diff``), each input's place decided and checked
+for collisions before anything is written (:mod:`newskit.pipeline.destinations`), every file
+written atomically (:func:`newskit.io.atomic_write`).
 
 A rewriter is a small picklable object (workers get a copy) whose ``apply`` maps text of whole
 lines to text, line by line, so that any cut at a line end gives the same output; ``explain``
@@ -27,7 +29,6 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from newskit.diagnostics import RecordedDiagnostics, replay
@@ -41,10 +42,21 @@ from newskit.parallel import (
     writer_fd,
 )
 from newskit.pipeline.chunks import Chunk, file_chunks, load
+from newskit.pipeline.destinations import (
+    Destination,
+    Placed,
+    clean_stale,
+    place,
+    stale_directories,
+)
 from newskit.pipeline.inputs import Inputs, UsageError, input_errors, stdout_bytes
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from newskit.io import DecodeReport, InputError, Source
+
+__all__ = ["Destination", "Rewriter", "run_rewrite"]
 
 #: ``(counts per kind of change, notes)``; a note is ``(line in the text, message)``.
 Explained = tuple[dict[str, int], list[tuple[int, str]]]
@@ -67,44 +79,6 @@ class Rewriter(Protocol):
     def warm(self) -> None:
         """Load what ``apply`` needs, before workers are forked (they inherit it)."""
         ...
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Where the normalized text goes: stdout unless one of these is set."""
-
-    out_file: Path | None = None
-    out_dir: Path | None = None
-    in_place: bool = False
-    backup: str | None = None
-    check: bool = False
-    diff: bool = False
-
-    @classmethod
-    def parse(
-        cls,
-        output: str | None = None,
-        in_place: bool = False,
-        backup: str | None = None,
-        check: bool = False,
-        diff: bool = False,
-    ) -> Destination:
-        """From the options: ``-o`` is a directory when it ends with ``/`` or exists as one."""
-        if sum(map(bool, (output, in_place, check, diff))) > 1:
-            raise UsageError("use only one of --output, --in-place, --check, --diff")
-        if backup and not in_place:
-            raise UsageError("--backup needs --in-place")
-        out_dir = out_file = None
-        if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
-            out_dir = Path(output)
-        elif output:
-            out_file = Path(output)
-        return cls(out_file, out_dir, in_place, backup, check, diff)
-
-    @property
-    def per_file(self) -> bool:
-        """Each input goes to a place of its own (or is only checked)."""
-        return bool(self.out_dir or self.in_place or self.check or self.diff)
 
 
 @dataclass(frozen=True)
@@ -172,6 +146,8 @@ class RewriteRun:
     tuning: Tuning
     want_original: bool = False  # --diff: the original text of every chunk
     totals: dict[str, int] = field(default_factory=dict)
+    #: the one output, for messages: its name, and whether the file existed (None: stdout)
+    output: tuple[str, bool | None] = ("<stdout>", None)
 
     def tasks(self, source: Source, report: DecodeReport, ranged: bool) -> Iterator[RewriteTask]:
         errors = self.inputs.errors
@@ -301,7 +277,9 @@ def run_rewrite(
 ) -> int:
     """Rewrite ``inputs`` into ``dest``; return the exit status (0, or 1 for findings and
     data errors, which were reported on stderr). ``jobs``: worker processes (resolved)."""
-    sources = inputs.sources()
+    from newskit.io import OutputError, output_errors
+
+    sources = inputs.sources(exclude=dest.outputs())
     if dest.in_place and any(s.is_stdin for s in sources):
         raise UsageError("--in-place needs files, not standard input")
     for s in sources if dest.in_place else ():
@@ -309,45 +287,55 @@ def run_rewrite(
             raise UsageError(f"--in-place needs regular files: {s.name} is a pipe or device")
     if dest.out_file and len(sources) > 1 and any(s.jsonl != sources[0].jsonl for s in sources):
         raise UsageError("cannot mix JSON Lines and text inputs into one --output file")
+    placed = place(sources, dest, inputs.diag)  # (or a UsageError: nothing is written yet)
+    if dest.writes_files or dest.clean_stale:
+        clean_stale(stale_directories(placed, dest.out_file), dest.clean_stale, inputs.diag)
 
     run = RewriteRun(rewriter, jobs, explain, inputs, tuning, want_original=dest.diff)
-    with contextlib.ExitStack() as stack:
-        single: BinaryIO | None = None
-        if dest.out_file is not None:
-            from newskit.io import atomic_write
+    if dest.out_file is not None:
+        run.output = (str(dest.out_file), dest.out_file.exists())
+    try:
+        with contextlib.ExitStack() as stack:
+            single: BinaryIO | None = None
+            if dest.out_file is not None:
+                from newskit.io import atomic_write
 
-            single = stack.enter_context(atomic_write(dest.out_file))
-        if dest.per_file or not _to_one_output(run, sources, single or stdout_bytes()):
-            _each(run, sources, dest, single)
+                single = stack.enter_context(atomic_write(dest.out_file))
+            stack.enter_context(output_errors(*run.output))
+            out = single or stdout_bytes()
+            if dest.per_file or not _to_one_output(run, sources, out):
+                _each(run, placed, dest, single)
+    except OutputError as exc:  # (the one output failed: the command ends)
+        inputs.diag.error(str(exc))
     return inputs.diag.status
 
 
 def _each(
-    run: RewriteRun, sources: list[Source], dest: Destination, single: BinaryIO | None
+    run: RewriteRun, placed: list[Placed], dest: Destination, single: BinaryIO | None
 ) -> None:
-    """Normalize each input on its own.
+    """Rewrite each input on its own, into the place :func:`place` gave it.
 
     With workers and a destination per file (``-o DIR/``, ``--in-place``, ``--check``),
     workers take whole files under ``workers_from_bytes``, in batches of up to
     ``batch_bytes``, and the parent prints their messages in input order; a larger file (or
     stdin) is done here, in chunks that workers take.
     """
-    if run.jobs <= 1 or not (dest.out_dir or dest.in_place or dest.check) or len(sources) < 2:
+    if run.jobs <= 1 or not (dest.out_dir or dest.in_place or dest.check) or len(placed) < 2:
         # (one output, written in input order: stdout, -o FILE or --diff)
-        for source in sources:
-            _one_source(run, source, dest, single)
+        for p in placed:
+            _one_source(run, p, dest, single)
         return
     limit = run.tuning.workers_from_bytes
-    sizes = [_whole_size(source, limit) for source in sources]
-    runs = itertools.groupby(zip(sources, sizes, strict=True), lambda p: p[1] >= 0)
+    sizes = [_whole_size(p.source, limit) for p in placed]
+    runs = itertools.groupby(zip(placed, sizes, strict=True), lambda pair: pair[1] >= 0)
     for small, pairs in runs:
         if not small:
-            for source, _ in pairs:
-                _one_source(run, source, dest, single)
+            for p, _ in pairs:
+                _one_source(run, p, dest, single)
             continue
         files = list(pairs)
         batches = [
-            (run, [source for source, _ in batch], dest)
+            (run, [p for p, _ in batch], dest)
             for batch in size_batches(files, operator.itemgetter(1), run.tuning.batch_bytes)
         ]
         here = sys.maxsize if sum(n for _, n in files) < limit else 0
@@ -365,46 +353,87 @@ def _whole_size(source: Source, limit: int) -> int:
     return -1 if size is None or size >= limit else size
 
 
-def _rewrite_files(task: tuple[RewriteRun, list[Source], Destination]) -> list[tuple[str, str]]:
+def _rewrite_files(task: tuple[RewriteRun, list[Placed], Destination]) -> list[tuple[str, str]]:
     """In a worker (or here, for few files): :func:`_one_source` for a batch of small
     files, one process, its messages recorded for the parent to print."""
-    run, sources, dest = task
+    run, placed, dest = task
     diag = RecordedDiagnostics()
     one = dataclasses.replace(run, jobs=1, inputs=dataclasses.replace(run.inputs, diag=diag))
-    for source in sources:
-        _one_source(one, source, dest, None)
+    for p in placed:
+        _one_source(one, p, dest, None)
     return diag.messages
 
 
 def _one_source(
-    run: RewriteRun, source: Source, dest: Destination, single: BinaryIO | None
+    run: RewriteRun, placed: Placed, dest: Destination, single: BinaryIO | None
 ) -> None:
-    from newskit.io import DecodeReport, atomic_write
+    """Rewrite one input into its place. A failure to write a file of its own (a full
+    disk) is that input's error, and the run goes on; a failure to write the one output
+    (stdout, ``-o FILE``) ends the run (:class:`~newskit.io.OutputError` goes up)."""
+    from newskit.io import DecodeReport, OutputError, output_errors
 
+    source = placed.source
     report = DecodeReport()
     run.totals = {}
     with input_errors(run.inputs.diag, source):
         if dest.check or dest.diff:
-            _check_or_diff(run, source, report, dest.diff)
-        elif dest.in_place:
-            assert source.path is not None
+            with output_errors(*run.output):
+                _check_or_diff(run, source, report, dest.diff)
+        elif dest.in_place or dest.out_dir is not None:
             try:
-                with atomic_write(source.path, backup=dest.backup) as out:
-                    changed = run.write(source, report, out)
-                    if not changed and not report.bom:
-                        raise _Unchanged
-            except _Unchanged:
-                pass
-        elif dest.out_dir is not None:
-            target = dest.out_dir / (source.rel if not source.is_stdin else "stdin.txt")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(target) as out:
-                run.write(source, report, out)
+                if dest.in_place:
+                    _rewrite_in_place(run, placed, report, dest.backup)
+                else:
+                    assert placed.target is not None
+                    _write_mirrored(run, source, placed.target, report)
+            except OutputError as exc:
+                run.inputs.diag.error(str(exc))
         else:
             out = single or stdout_bytes()
-            run.write(source, report, out)
-            out.flush()
+            with output_errors(*run.output):  # (not the input's fault: see input_errors)
+                run.write(source, report, out)
+                out.flush()
     _report(run, source, report)
+
+
+def _write_mirrored(run: RewriteRun, source: Source, target: Path, report: DecodeReport) -> None:
+    """``-o DIR/``: a new file at ``target`` (a symbolic link there is replaced, not
+    written through: nothing outside the output directory changes)."""
+    from newskit.io import OutputError, atomic_write
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError.of(target.parent, exc, existed=False) from exc
+    with atomic_write(target, follow_symlinks=False) as out:
+        run.write(source, report, out)
+
+
+def _rewrite_in_place(
+    run: RewriteRun, placed: Placed, report: DecodeReport, backup: str | None
+) -> None:
+    """``--in-place``: the real file (through a symbolic link) is replaced, if its text
+    changes. The replacement is a new file: other hard links to the old one keep the old
+    text, which a warning says."""
+    from newskit.io import atomic_write
+
+    assert placed.target is not None and placed.source.path is not None
+    links = os.stat(placed.target).st_nlink
+    try:
+        # (through the name given, for messages: the same file as ``placed.target``)
+        with atomic_write(placed.source.path, backup=backup) as out:
+            changed = run.write(placed.source, report, out)
+            if not changed and not report.bom:
+                raise _Unchanged
+    except _Unchanged:
+        return
+    if links > 1:
+        others = links - 1
+        run.inputs.diag.warn(
+            f"{placed.source.name}: rewritten as a new file; its {others} other hard "
+            f"link{'s' if others > 1 else ''} still hold{'s' if others == 1 else ''} the "
+            "old text"
+        )
 
 
 def _report(run: RewriteRun, source: Source, report: DecodeReport) -> None:
@@ -421,7 +450,7 @@ def _to_one_output(run: RewriteRun, sources: list[Source], out: BinaryIO) -> boo
     """Normalize all the text inputs into ``out`` (stdout, ``-o FILE``) with workers started
     once for all of them; False if this cannot be done here (one job, JSON Lines inputs, an
     output the workers cannot write), and nothing was done."""
-    from newskit.io import DecodeReport
+    from newskit.io import DecodeReport, output_errors
 
     fd = writer_fd(out, run.jobs)
     if fd < 0 or any(s.jsonl for s in sources):
@@ -447,7 +476,7 @@ def _to_one_output(run: RewriteRun, sources: list[Source], out: BinaryIO) -> boo
     )
     for i, done in by_input(results, len(sources)):
         run.totals = {}
-        with input_errors(run.inputs.diag, sources[i]):
+        with input_errors(run.inputs.diag, sources[i]), output_errors(*run.output):
             for _ in run.follow(done, sources[i], reports[i], True):
                 pass
         _report(run, sources[i], reports[i])
