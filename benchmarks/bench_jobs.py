@@ -99,7 +99,7 @@ def run(data_dir: Path, size_mb: float = 25, runs: int = RUNS) -> list[dict]:
         one, two, same = _one_two([*stats, str(copied)], runs)
         rows.append(
             _row(
-                f"stats --jobs 2, the news files copied ({copied_mb:.0f} MB, {copies * len(news)} files)",
+                f"stats --jobs 2, the news copied ({copied_mb:.0f} MB, {copies * len(news)} files)",
                 copied_mb,
                 one,
                 two,

@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "extract_quotes": "newskit.quotes",
     "Quote": "newskit.quotes",
     "corpus_stats": "newskit.pipeline.stats",
+    "repair": "newskit.rescue",
+    "RepairOptions": "newskit.rescue",
     "CorpusStats": "newskit.stats",
 }
 
@@ -37,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from newskit.normalization import STEPS, NormalizeOptions, normalize  # noqa: F401
     from newskit.pipeline.stats import corpus_stats  # noqa: F401
     from newskit.quotes import Quote, extract_quotes  # noqa: F401
+    from newskit.rescue import RepairOptions, repair  # noqa: F401
     from newskit.segment import Sentence, Token, split_sentences, tokenize  # noqa: F401
     from newskit.stats import CorpusStats  # noqa: F401
 

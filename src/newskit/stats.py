@@ -190,6 +190,8 @@ class CorpusStats:
     digits: Counter[str] = field(default_factory=Counter)
     non_nfc_lines: int = 0
     non_nfc_documents: int = 0
+    legacy_lines: int = 0  # in a legacy font (Bijoy, KrutiDev): `newskit repair` converts them
+    mojibake_lines: int = 0  # UTF-8 read as Windows-1252 or Latin-1: `newskit repair` too
     normalization_changes: Counter[str] = field(default_factory=Counter)
     specials: Counter[str] = field(default_factory=Counter)
     # punctuation and quotes
@@ -349,6 +351,8 @@ class CorpusStats:
             "invisible": self.specials.get("invisible", 0),
             "replacement_chars": self.specials.get("replacement", 0),
             "mojibake": self.specials.get("mojibake", 0),
+            "legacy_lines": self.legacy_lines,
+            "mojibake_lines": self.mojibake_lines,
             "danda_ends": self.terminators.get("danda", 0),
             "full_stop_ends": self.terminators.get("full_stop", 0),
             "quote_marks": sum(self.quote_marks.values()),
@@ -432,6 +436,8 @@ class CorpusStats:
                 "invisible": row["invisible"],
                 "replacement_chars": row["replacement_chars"],
                 "mojibake": row["mojibake"],
+                "legacy_lines": self.legacy_lines,
+                "mojibake_lines": self.mojibake_lines,
             },
             "punctuation": {
                 "terminators": _by_count(self.terminators),
@@ -942,6 +948,13 @@ def document_stats(
     mojibake = sum(text.count(m) for m in MOJIBAKE_MARKERS)
     if mojibake:
         st.specials["mojibake"] += mojibake
+    from newskit.rescue import count_broken  # (only lines with a Latin letter are looked at)
+
+    for kind, n in count_broken(text).items():
+        if kind == "mojibake":
+            st.mojibake_lines += n
+        else:
+            st.legacy_lines += n
     st.graphemes += fields[0]
     if _unbalanced(marks):
         st.unbalanced_documents += 1

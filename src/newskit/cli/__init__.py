@@ -27,6 +27,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 COMMANDS: dict[str, tuple[str, str]] = {
     "normalize": ("newskit.cli.normalize", "normalize_cmd"),
     "quotes": ("newskit.cli.quotes", "quotes_cmd"),
+    "repair": ("newskit.cli.repair", "repair_cmd"),
     "sentences": ("newskit.cli.segment", "sentences_cmd"),
     "stats": ("newskit.cli.stats", "stats_cmd"),
     "tokenize": ("newskit.cli.segment", "tokenize_cmd"),

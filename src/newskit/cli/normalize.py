@@ -10,6 +10,7 @@ from newskit.cli.options import (
     input_options,
     jobs_option,
     lang_options,
+    output_options,
     shard_option,
     split_steps,
     usage_errors,
@@ -19,48 +20,7 @@ from newskit.pipeline.inputs import Inputs, UsageError
 
 @click.command(name="normalize")
 @input_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=str),
-    metavar="FILE|DIR/",
-    help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists): a file found "
-    "in a directory keeps its path below it, files named keep theirs below their common "
-    "directory. If two inputs would go to one file, nothing is written (exit 2). "
-    "[default: stdout]",
-)
-@click.option(
-    "-i",
-    "--in-place",
-    is_flag=True,
-    help="Rewrite each file atomically (only if it changes). The new text is a new file: "
-    "other hard links to the old one keep the old text (a warning says so).",
-)
-@click.option(
-    "--backup", metavar="SUFFIX", help="With --in-place: keep the original as FILE+SUFFIX."
-)
-@click.option(
-    "--follow-symlinks/--no-follow-symlinks",
-    default=True,
-    show_default=True,
-    help="With --in-place: rewrite the file a symbolic link points to, keeping the link (a "
-    "link found in a directory: only to a file inside the directories given), or leave links "
-    "alone (a link named is then an error). Following is the default because the link is how "
-    "the file was named: replacing it with a copy would lose the link and leave the file "
-    "itself as it was.",
-)
-@click.option(
-    "--clean-stale",
-    is_flag=True,
-    help="Remove the temporary files (.*.newskit-tmp) that a killed run left beside the "
-    "files read or written; without it they are reported.",
-)
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Write nothing; list files that would change on stderr; exit 1 if any.",
-)
-@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@output_options
 @click.option(
     "--skip",
     multiple=True,

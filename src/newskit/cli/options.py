@@ -61,6 +61,63 @@ def input_options(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def output_options(f: F) -> F:
+    """Where a line-keeping rewrite writes (``normalize``, ``repair``): ``-o FILE|DIR/``,
+    ``--in-place`` with ``--backup``, ``--follow-symlinks``, ``--clean-stale``, ``--check``,
+    ``--diff``; the command receives them under those names (for
+    :meth:`newskit.pipeline.rewrite.Destination.parse`), as the options are listed here
+    for every such command, with one help text."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=str),
+            metavar="FILE|DIR/",
+            help="Write to FILE, or mirror the inputs under DIR/ (ends with / or exists): a file "
+            "found in a directory keeps its path below it, files named keep theirs below their "
+            "common directory. If two inputs would go to one file, nothing is written (exit 2). "
+            "[default: stdout]",
+        ),
+        click.option(
+            "-i",
+            "--in-place",
+            is_flag=True,
+            help="Rewrite each file atomically (only if it changes). The new text is a new file: "
+            "other hard links to the old one keep the old text (a warning says so).",
+        ),
+        click.option(
+            "--backup", metavar="SUFFIX", help="With --in-place: keep the original as FILE+SUFFIX."
+        ),
+        click.option(
+            "--follow-symlinks/--no-follow-symlinks",
+            default=True,
+            show_default=True,
+            help="With --in-place: rewrite the file a symbolic link points to, keeping the link "
+            "(a link found in a directory: only to a file inside the directories given), or leave "
+            "links alone (a link named is then an error). Following is the default because the "
+            "link is how the file was named: replacing it with a copy would lose the link and "
+            "leave the file itself as it was.",
+        ),
+        click.option(
+            "--clean-stale",
+            is_flag=True,
+            help="Remove the temporary files (.*.newskit-tmp) that a killed run left beside the "
+            "files read or written; without it they are reported.",
+        ),
+        click.option(
+            "--check",
+            is_flag=True,
+            help="Write nothing; list files that would change on stderr; exit 1 if any.",
+        ),
+        click.option(
+            "--diff", is_flag=True, help="Write nothing; print a unified diff of the changes."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def jobs_option(help_more: str = "") -> Callable[[F], F]:
     """``--jobs N``: worker processes, one per CPU by default, the same on every command."""
     return click.option(

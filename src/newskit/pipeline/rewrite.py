@@ -604,7 +604,8 @@ def _check_or_diff(run: RewriteRun, source: Source, report: DecodeReport, diff: 
     if before != after:
         diag.status = max(diag.status, 1)
         out = stdout_bytes()
-        after_name = f"{source.name} ({run.rewriter.verb}d)"
+        verb = run.rewriter.verb
+        after_name = f"{source.name} ({verb}{'d' if verb.endswith('e') else 'ed'})"
         for line in difflib.unified_diff(before, after, source.name, after_name):
             out.write(line.encode())
             if not line.endswith("\n"):
