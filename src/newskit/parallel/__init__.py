@@ -196,6 +196,7 @@ def map_reduce(
     warm: Callable[[], object] | None = None,
     in_process: int | None = None,
     tuning: Tuning = _DEFAULT,
+    rerun: Callable[[Any], bool] | None = None,
 ) -> Reduced[Any, Any]:
     """Reduce the items of several inputs to one result per input and a total.
 
@@ -204,8 +205,12 @@ def map_reduce(
     result)`` in input order, and then its ``total`` is the merge of every state that
     counts. An input stops after an item whose ``stop`` is true: its later items count for
     nothing, wherever they ran. An input whose iterator raises ends with a :class:`Failed`
-    info. An exception raised by ``fn`` itself stops the whole run (it is a bug, not bad
-    input: ``fn`` reports bad input in its ``info``). See :mod:`newskit.parallel._reduce`.
+    info. ``rerun(item)``: whether an item can be run again (it names its input, a byte
+    range, rather than holding it): an input whose workers' parts mix items before and after
+    its stop is counted again here from its items, so an item that cannot be run again (bytes
+    read here) must never follow a stopping item of its input. An exception raised by ``fn``
+    itself stops the whole run (it is a bug, not bad input: ``fn`` reports bad input in its
+    ``info``). See :mod:`newskit.parallel._reduce`.
     """
     out: Reduced[Any, Any] = Reduced(iter(()))
     if jobs <= 1 or not _can_fork():
@@ -213,7 +218,17 @@ def map_reduce(
         return out
     here = tuning.in_process_items if in_process is None else in_process
     out._it = forked_reduce(
-        fn, groups, reduction, jobs, size, warm, here, tuning.batch_bytes, tuning.depth, out
+        fn,
+        groups,
+        reduction,
+        jobs,
+        size,
+        warm,
+        here,
+        tuning.batch_bytes,
+        tuning.depth,
+        out,
+        rerun or (lambda item: True),
     )
     return out
 

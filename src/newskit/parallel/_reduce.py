@@ -1,19 +1,22 @@
 """Map-reduce over the items of several inputs, exact when an input stops part-way.
 
-Each item (a small file, a byte range of a large one) makes a *state* (for ``stats``: a
+Each item (a small file, a byte range of a large one) adds to a *state* (for ``stats``: a
 ``CorpusStats``); the states of an input's items make that input's *part*, from which its
-*result* (a row) is made, and every part goes into the *total*. An input may stop at an item
-(invalid UTF-8): its later items, which other workers may already have run, must count for
-nothing. So a worker *holds* the state of an item of a split input until this process, which
-sees every item's outcome in order, tells it to *commit* (add to its running total and to its
-part of that input) or to drop it; whole inputs (one item) are committed at once. At an
-input's end, a worker that holds all of its part makes the result itself; parts held by
-several workers come here, are merged, and the result is made here. Only results, parts of
-split inputs and one running total per worker cross the process boundary, never an item's
-state: merging every file's counters here once took a CPU from the workers (1.4 s per 40 MB).
+*result* (a row) is made, and every part goes into the *total*. A worker adds the items it runs
+of an input straight into its part of that input (no state per item, no merging per item);
+at the input's end, a worker that holds all of the part makes the result itself, and parts held
+by several workers come here, are merged, and the result is made here. Only results, parts of
+split inputs and one running total per worker cross the process boundary: merging every file's
+counters here once took a CPU from the workers (1.4 s per 40 MB).
 
-The same shape serves a cluster: a Dask back end keeps the states as futures on the workers
-and reduces the chosen ones in a tree.
+An input may stop at an item (invalid UTF-8): its later items must count for nothing. This
+process knows which worker ran which item; a worker whose part mixes items before the stop
+with items after it cannot take the latter out, so then every worker drops its part of that
+input and this process counts the input's items up to the stop again itself. That costs time
+only for inputs with bad data, and the result is exact either way.
+
+The same shape serves a cluster: the Dask back end (:mod:`._dask`) keeps the states as futures
+on the workers and merges the ones that count in a tree.
 """
 
 from __future__ import annotations
@@ -64,13 +67,12 @@ class Reduction(Protocol[S, R]):
 
 
 class _Holder(Generic[S, R]):
-    """Runs items and keeps states: in a worker, or in this process for the items it runs."""
+    """Runs items and keeps parts: in a worker, or in this process for the items it runs."""
 
     def __init__(self, fn: ReduceFn, reduction: Reduction[S, R]) -> None:
         self.fn = fn
         self.reduction = reduction
         self.total = reduction.zero()
-        self.held: dict[tuple[int, int], S] = {}
         self.parts: dict[int, S] = {}
 
     def run(self, group: int, index: int, item: Any, whole: bool) -> tuple[Any, bool, Any]:
@@ -84,32 +86,20 @@ class _Holder(Generic[S, R]):
             result = red.finish(group, part)
             self.total = red.merge(self.total, part)
             return info, stop, result
-        state = red.new(None)
+        state = self.parts.get(group)
+        if state is None:
+            state = self.parts[group] = red.new(None)
         info, stop = self.fn(item, state)
-        self.held[group, index] = state
         return info, stop, None
 
-    def commit(self, group: int, upto: int) -> None:
-        """Commit the held states of ``group``'s items up to ``upto``."""
-        red = self.reduction
-        for key in sorted(k for k in self.held if k[0] == group and k[1] <= upto):
-            part = red.commit(self.total, self.held.pop(key), False)
-            mine = self.parts.get(group)
-            self.parts[group] = part if mine is None else red.merge(mine, part)
-
-    def finish(self, group: int, last: int, mode: str) -> Any:
-        """End ``group`` (its items up to ``last`` count): ``"row"``: make its result here
-        and return it; ``"part"``: return this holder's part; ``"drop"``: nothing held
-        counts."""
-        self.commit(group, last)
-        for key in [k for k in self.held if k[0] == group]:
-            del self.held[key]
+    def finish(self, group: int, mode: str) -> Any:
+        """End ``group``: ``"row"``: make its result here and return it; ``"part"``: return
+        this holder's part; ``"drop"``: what this holder added counts for nothing."""
         part = self.parts.pop(group, None)
         if mode == "drop":
             return None
         red = self.reduction
-        if part is None:
-            part = red.zero()
+        part = red.commit(self.total, red.zero() if part is None else part, False)
         if mode == "part":
             return part
         result = red.finish(group, part)
@@ -134,12 +124,9 @@ def _reduce_worker(fn: ReduceFn, reduction: Reduction[Any, Any], tasks: int, mes
                 send(("error", _picklable(exc), None))
                 return
             send(("done", seq, out))
-        elif kind == "commit":
-            for group, upto in message[1]:
-                holder.commit(group, upto)
         elif kind == "finish":
-            _, group, last, mode = message
-            reply = holder.finish(group, last, mode)
+            _, group, mode = message
+            reply = holder.finish(group, mode)
             if mode != "drop":
                 send((mode, group, reply))
         else:  # "end"
@@ -160,24 +147,17 @@ def _picklable(exc: BaseException) -> BaseException:
 class _Group:
     """What this process knows of one input while its items run."""
 
-    __slots__ = ("count", "done", "exhausted", "holders", "last", "result", "stop", "upto")
+    __slots__ = ("count", "done", "exhausted", "holders", "items", "last", "result", "stop")
 
     def __init__(self) -> None:
         self.done: dict[int, tuple[Any, bool]] = {}  # item -> (info, stop)
         self.holders: dict[int, int] = {}  # item -> holder (worker number or _LOCAL)
         self.exhausted = False  # no more items will come
         self.stop: int | None = None  # the first item that stopped the input
-        self.upto = -1  # items up to here are committed
         self.count = 0  # items the input gave so far
+        self.items: dict[int, Any] = {}  # item -> the item (counted again if parts are mixed)
         self.last = -1  # set at the end: the last item that counts
         self.result: Any = _EMPTY
-
-    def committable(self) -> int:
-        """The last item up to which every item is done and counts."""
-        c = self.upto
-        while c + 1 in self.done and (self.stop is None or c + 1 <= self.stop):
-            c += 1
-        return c
 
     def complete(self) -> bool:
         return self.exhausted and len(self.done) == self.count
@@ -253,6 +233,7 @@ def forked_reduce(
     batch_bytes: int,
     depth: int,
     out: Reduced[S, R],
+    rerun: Callable[[Any], bool] = lambda item: True,
 ) -> Iterator[tuple[int, list[Any], R]]:
     """See :func:`newskit.parallel.map_reduce`."""
     import pickle
@@ -262,50 +243,46 @@ def forked_reduce(
     local: _Holder[S, R] = _Holder(fn, reduction)
     items = _items(groups, state)
     workers: list[Worker] = []
-    commits: dict[int, list[tuple[int, int]]] = {}  # worker -> commits not yet sent
     waiting: dict[int, int] = {}  # input -> replies still awaited for its result
     parts: dict[int, S] = {}  # input -> the parts that came here, merged
     next_out = 0
     in_flight = 0
     seq = itertools.count()
 
-    def flush_commits(holder: int) -> None:
-        pending = commits.pop(holder, None)
-        if pending:
-            workers[holder].send(("commit", pending), task=False)
-
     def settle(g: int) -> None:
-        """Commit what can be of split input ``g``; once all is known, end it."""
+        """Once every item of split input ``g`` is done, end it (see the module docstring)."""
         st = state[g]
-        c = st.committable()
-        if c > st.upto:
-            for holder in {st.holders[i] for i in range(st.upto + 1, c + 1) if i in st.holders}:
-                if holder == _LOCAL:
-                    local.commit(g, c)
-                else:
-                    commits.setdefault(holder, []).append((g, c))
-            st.upto = c
         if not st.complete() or st.last >= 0:
             return
         st.last = st.stop if st.stop is not None else st.count - 1
         valid = {st.holders[i] for i in range(st.last + 1) if i in st.holders}
-        for holder in set(st.holders.values()) - valid:
+        after = {h for i, h in st.holders.items() if i > st.last}
+        mixed = valid & after
+        for holder in (valid | after) if mixed else after - valid:
             if holder == _LOCAL:
-                local.finish(g, st.last, "drop")
+                local.finish(g, "drop")
             else:
-                workers[holder].send(("finish", g, st.last, "drop"), task=False)
-        if not valid:  # (the input failed at its first item)
-            part = reduction.zero()
+                workers[holder].send(("finish", g, "drop"), task=False)
+        if mixed:  # (a part holds items after the stop: count the input again, here)
+            part = reduction.new(None)
+            for i in range(st.last + 1):
+                if i not in st.items:  # pragma: no cover - the caller's promise broken
+                    raise RuntimeError(f"item {i} of input {g} cannot be counted again")
+                fn(st.items[i], part)
+            part = reduction.commit(local.total, part, False)
             st.result = reduction.finish(g, part)
+            local.total = reduction.merge(local.total, part)
+            return
+        if not valid:  # (the input failed at its first item)
+            st.result = reduction.finish(g, reduction.zero())
             return
         mode = "row" if len(valid) == 1 else "part"
         waiting[g] = len(valid)
         for holder in sorted(valid):
             if holder == _LOCAL:
-                reply(mode, g, local.finish(g, st.last, mode))
+                reply(mode, g, local.finish(g, mode))
             else:
-                flush_commits(holder)
-                workers[holder].send(("finish", g, st.last, mode), task=False)
+                workers[holder].send(("finish", g, mode), task=False)
 
     def reply(mode: str, g: int, body: Any) -> None:
         """A holder's answer to ``finish``: the result, or its part of input ``g``."""
@@ -342,6 +319,8 @@ def forked_reduce(
             record(g, i, False, item, True, None)
         else:
             st.holders[i] = _LOCAL
+            if not whole and rerun(item):
+                st.items[i] = item
             record(g, i, whole, *local.run(g, i, item, whole))
 
     def ready() -> Iterator[tuple[int, list[Any], R]]:
@@ -382,14 +361,14 @@ def forked_reduce(
                         run_here(*batch[0])  # (alone in its batch: see item_size)
                     else:
                         number = min(range(len(workers)), key=lambda w: workers[w].tasks)
-                        for g, i, _, _ in batch:
+                        for g, i, item, whole in batch:
                             state[g].holders[i] = number
+                            if not whole and rerun(item):
+                                state[g].items[i] = item
                         workers[number].send(("task", next(seq), batch))
                         in_flight += 1
                 for g in [g for g, st in state.items() if st.last < 0 and st.complete()]:
                     settle(g)  # (an input seen to end only now: its items were all done)
-                for holder in list(commits):
-                    flush_commits(holder)
                 yield from ready()
                 if not more and not state:
                     break

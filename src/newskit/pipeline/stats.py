@@ -246,13 +246,32 @@ def _items_of(
         assert source.path is not None
         for start, end in iter_document_ranges(source.path, sep, chunk):
             yield StatsItem(source, config, ByteRange(source.path, start, end), start == 0)
-    elif source.streamed:
+    elif source.streamed and not source.jsonl:
+        # Bytes read here cannot be read again (see map_reduce's ``rerun``): a chunk that
+        # will stop its input (invalid UTF-8) is its last. (JSON Lines read here stays one
+        # item: finding a bad record first would be parsing it here.)
         first = True
         for raw in iter_document_chunks(source, sep, None, chunk):
             yield StatsItem(source, config, raw, first)
             first = False
+            if config.errors == "strict" and not _valid_utf8(raw.data):
+                return
     else:
         yield StatsItem(source, config)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _rerun(item: StatsItem) -> bool:
+    """Whether an item can be counted again: it names its bytes (a file range, a row group,
+    a whole file), rather than holding bytes read here."""
+    return item.part is None or isinstance(item.part, ByteRange | RowGroup)
 
 
 class StatsReduction:
@@ -423,6 +442,7 @@ def iter_stats(
             warm=lambda: _warm(config),
             in_process=tuning.in_process(sizes),
             tuning=tuning,
+            rerun=_rerun,
         )
 
     def results() -> Iterator[InputResult]:
