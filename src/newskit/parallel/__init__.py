@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from newskit.parallel._common import (
     Carry,
@@ -41,8 +41,20 @@ from newskit.parallel._common import (
     size_batches,
     write_bytes,
 )
-from newskit.parallel._reduce import Reduced, ReduceFn, Reduction, forked_reduce, serial_reduce
 from newskit.parallel._tuning import Tuning, resolve_jobs
+
+if TYPE_CHECKING:
+    from newskit.parallel._reduce import Reduced, ReduceFn, Reduction
+
+
+def __getattr__(name: str) -> Any:
+    """``Reduced`` and ``Reduction`` on first use: the reduce machinery (and ``typing``'s
+    generics it defines classes with) is not imported by commands that never reduce."""
+    if name in ("Reduced", "Reduction"):
+        from newskit.parallel import _reduce
+
+        return getattr(_reduce, name)
+    raise AttributeError(f"module 'newskit.parallel' has no attribute {name!r}")
 
 __all__ = [
     "Carry",
@@ -212,6 +224,8 @@ def map_reduce(
     itself stops the whole run (it is a bug, not bad input: ``fn`` reports bad input in its
     ``info``). See :mod:`newskit.parallel._reduce`.
     """
+    from newskit.parallel._reduce import Reduced, forked_reduce, serial_reduce
+
     out: Reduced[Any, Any] = Reduced(iter(()))
     if jobs <= 1 or not _can_fork():
         out._it = serial_reduce(fn, groups, reduction, out)
