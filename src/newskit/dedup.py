@@ -43,9 +43,11 @@ from functools import lru_cache
 from operator import eq
 from typing import Any, Literal
 
+import regex
+
 from newskit.normalization import normalize
 from newskit.scripts import ZWJ, ZWNJ
-from newskit.segment import tokenize, tokenized_text
+from newskit.segment import tokenized_text
 
 __all__ = [
     "Cluster",
@@ -75,6 +77,7 @@ _U32 = "I"
 if array(_U32).itemsize != 4:  # pragma: no cover - every platform CPython supports today
     _U32 = "L"
 _NO_WORDS = b""
+_WORD_CHAR = regex.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -152,14 +155,17 @@ def choose_bands(threshold: float, num_perm: int, recall: float = BAND_RECALL) -
 
 
 class _WordTokens(dict[str, bool]):
-    """Token text -> whether it is a word (any kind but ``punct`` and ``symbol``).
+    """Token text -> whether it is a word: of any kind but ``punct`` and ``symbol``.
 
-    A token's kind does not depend on its context (see ``segment._KindCache``), so it is
-    looked up once per distinct token with the public :func:`~newskit.segment.tokenize`.
+    newskit's token pattern makes a token ``punct`` or ``symbol`` exactly when it has no word
+    character (``\\w`` of the ``regex`` module, which includes the combining marks), so the
+    test is a search for one; ``tests/core/test_dedup.py`` checks it against
+    :func:`~newskit.segment.tokenize`'s kinds. (Calling ``tokenize`` per distinct token
+    instead took 2 of the 3.5 seconds of pass 1 on the 8.4 MB of shared news.)
     """
 
     def __missing__(self, tok: str) -> bool:
-        is_word = any(t.kind not in ("punct", "symbol") for t in tokenize(tok))
+        is_word = _WORD_CHAR.search(tok) is not None
         if len(self) > 500_000:  # keep memory flat on endless streams
             self.clear()
         self[tok] = is_word
@@ -197,8 +203,7 @@ def words(text: str) -> list[str]:
     >>> words("नई दिल्ली: प्रधानमंत्री ने कहा, “हम तैयार हैं।”")
     ['नई', 'दिल्ली', 'प्रधानमंत्री', 'ने', 'कहा', 'हम', 'तैयार', 'हैं']
     """
-    is_word = _IS_WORD
-    return [t for t in _tokens(text) if is_word[t]]
+    return list(filter(_IS_WORD.__getitem__, _tokens(text)))
 
 
 def shingles(word_list: Sequence[str], n: int = 5) -> list[str]:
@@ -251,12 +256,15 @@ def signature(text: str, config: DedupConfig = DedupConfig()) -> Signature:
     exact = int.from_bytes(
         hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest(), "little"
     )
-    is_word = _IS_WORD
-    word_list = [t for t in tokens if is_word[t]]
+    word_list = list(filter(_IS_WORD.__getitem__, tokens))  # (no bytecode per token)
     if config.exact or not word_list:
         return Signature(_NO_WORDS, exact, len(word_list))
     mh = _hasher(config.num_perm, config.seed)()
-    mh.update(shingles(word_list, config.ngram))
+    n = config.ngram
+    if len(word_list) < n:
+        mh.update([" ".join(word_list)])
+    else:  # the shingles go to rensa as an iterator: no list of them is built
+        mh.update(map(" ".join, zip(*(word_list[i:] for i in range(n)), strict=False)))
     return Signature(array(_U32, mh.digest()).tobytes(), exact, len(word_list))
 
 
