@@ -33,6 +33,7 @@ from newskit.dedup import (
     strip_boilerplate,
     words,
 )
+from newskit.segment import tokenize
 
 
 def _articles() -> dict[str, str]:
@@ -79,6 +80,14 @@ def test_words_are_newskit_tokens_without_punctuation() -> None:
         "है",
     ]
     assert words("Indore News: 4.79 करोड़ के जेवर") == ["indore", "news", "4.79", "करोड़", "के", "जेवर"]
+
+
+def test_words_are_the_tokens_not_of_kind_punct_or_symbol() -> None:
+    """The word test (a search for a word character) agrees with newskit's token kinds."""
+    odd = "₹5,000 का 50% — @nk_news #इंदौर https://example.org/a?b=1 डॉ. ''उद्धरण'' ... ₂ ॥ ৳"
+    for text in (HI_WATER, BN_MARKET, odd):
+        expected = [t.text.lower() for t in tokenize(text) if t.kind not in ("punct", "symbol")]
+        assert words(text) == expected
 
 
 def test_short_document_gets_one_shorter_shingle() -> None:
