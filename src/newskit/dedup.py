@@ -323,6 +323,7 @@ class Clusters:
     _dropped: bytearray = field(repr=False)
     #: candidate pairs proposed by LSH and verified (a measure of the work done)
     candidates: int = 0
+    _member_of: dict[int, int] | None = field(default=None, repr=False)
 
     def is_kept(self, doc: int) -> bool:
         """Whether document *doc* (0-based input index) is written out."""
@@ -338,13 +339,16 @@ class Clusters:
         """Number of documents dropped as duplicates."""
         return self._dropped.count(1)
 
+    def cluster_of(self, doc: int) -> int:
+        """The number of the cluster document *doc* belongs to, 0 if none (pass 2 uses this to
+        note the path, line and id of the members it meets)."""
+        if self._member_of is None:
+            self._member_of = {m.doc: c.number for c in self.clusters for m in c.members}
+        return self._member_of.get(doc, 0)
+
     def labels(self) -> list[int]:
         """Cluster number per document, 0 for a document in no cluster (for evaluation)."""
-        out = [0] * self.documents
-        for c in self.clusters:
-            for m in c.members:
-                out[m.doc] = c.number
-        return out
+        return [self.cluster_of(i) for i in range(self.documents)]
 
 
 class _UnionFind:
