@@ -21,6 +21,14 @@ Scores per split, at the default configuration:
 thresholds for several band layouts, and recall of original/copy pairs by their true Jaccard
 similarity, which is what justifies the default.
 
+Results (2026-12-08, rensa 0.5.0, defaults: threshold 0.7, 5-grams, 128 permutations,
+32 bands x 4 rows). dev (1,470 documents, 1,229 gold pairs; tuned on): precision 1.0, recall
+0.983. test (1,549 documents, 1,369 gold pairs; scored once, after the defaults were fixed):
+precision 1.0, recall 0.968; its 4 natural repeat pairs found, none of its 10 natural hard
+negatives merged. Every miss on either split is a copy whose true Jaccard similarity with its
+source is below 0.75 (on dev: short articles with a long added paragraph, footer or byline,
+or deletions near the threshold).
+
 Run: ``python benchmarks/eval_dedup.py --data ../shared/data [--split dev] [--curve]``.
 """
 
