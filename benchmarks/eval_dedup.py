@@ -223,13 +223,36 @@ def evaluate_split(data_dir: Path, split: str, with_curve: bool) -> dict:
     return result
 
 
+def words_agree(data_dir: Path) -> dict:
+    """The fast path of the shingles' words (pieces tokenized once, :mod:`newskit.dedup`)
+    against :func:`newskit.segment.tokenize` on every article and every line of the shared
+    news, plain text and JSON Lines: the same tokens and the same words, in order, or the
+    texts where they differ."""
+    from newskit.dedup import _key_text, _token_bytes_and_words
+    from newskit.segment import tokenize
+
+    texts = [a.text for a in dedup_corpus.load_articles(data_dir)]
+    for path in sorted((data_dir / "news" / "jsonl").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
+    texts += [line for text in list(texts) for line in text.split("\n") if line.strip()]
+    differ = []
+    for text in texts:
+        tokens = tokenize(_key_text(text))
+        want_tokens = " ".join(t.text.lower() for t in tokens).encode()
+        want_words = [t.text.lower().encode() for t in tokens if t.kind not in ("punct", "symbol")]
+        if _token_bytes_and_words(text) != (want_tokens, want_words):
+            differ.append(text[:80])
+    return {"texts": len(texts), "differ": len(differ), "first_differing": differ[:5]}
+
+
 def run(
     data_dir: Path, splits: tuple[str, ...] = ("dev", "test"), curve_on: tuple[str, ...] = ("dev",)
 ) -> dict:
     """Scores on both splits at the default configuration, and the curve on dev."""
     articles = dedup_corpus.load_articles(data_dir)
     out: dict[str, object] = {
-        "split_matches_frozen_file": dedup_corpus.check_split(articles, dedup_corpus.load_pairs())
+        "split_matches_frozen_file": dedup_corpus.check_split(articles, dedup_corpus.load_pairs()),
+        "words_agree_with_tokenize": words_agree(data_dir),
     }
     ok = True
     for split in splits:
@@ -237,12 +260,14 @@ def run(
         pw = res["default"]["pairwise"]  # type: ignore[index]
         ok &= pw["precision"] >= TARGETS["precision"] and pw["recall"] >= TARGETS["recall"]
         out[split] = res
+    ok &= out["words_agree_with_tokenize"]["differ"] == 0  # type: ignore[index]
     out["targets"] = f"precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}"
     out["targets_met"] = ok
     return out
 
 
 def _print(result: dict) -> None:
+    print("words of the fast path against tokenize:", result["words_agree_with_tokenize"])
     for split in ("dev", "test"):
         res = result.get(split)
         if not res:

@@ -43,15 +43,16 @@ import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from operator import eq
+from functools import lru_cache, partial
+from itertools import chain, filterfalse, repeat
+from operator import eq, itemgetter, methodcaller
 from typing import Any, Literal
 
 import regex
 
 from newskit.normalization import normalize
 from newskit.scripts import ZWJ, ZWNJ
-from newskit.segment import tokenized_text
+from newskit.segment import piece_tokens, tokenized_text
 
 __all__ = [
     "Cluster",
@@ -63,6 +64,7 @@ __all__ = [
     "LineKey",
     "Member",
     "Signature",
+    "SignatureBatch",
     "Stripped",
     "candidate_probability",
     "choose_bands",
@@ -70,6 +72,7 @@ __all__ = [
     "line_keys",
     "shingles",
     "signature",
+    "signatures",
     "similarity",
     "strip_boilerplate",
     "words",
@@ -81,7 +84,7 @@ _U32 = "I"
 if array(_U32).itemsize != 4:  # pragma: no cover - every platform CPython supports today
     _U32 = "L"
 _NO_WORDS = b""
-_WORD_CHAR = regex.compile(r"\w")
+_NOT_A_WORD = regex.compile(r"\W+|\W[\p{M}\u200c\u200d]+")
 
 
 @dataclass(frozen=True)
@@ -161,17 +164,18 @@ def choose_bands(threshold: float, num_perm: int, recall: float = BAND_RECALL) -
 class _WordTokens(dict[str, bool]):
     """Token text -> whether it is a word: of any kind but ``punct`` and ``symbol``.
 
-    In newskit's token pattern the ``punct`` and ``symbol`` alternatives are the tokens without
-    a word character (``\\w`` of the ``regex`` module, which includes the combining marks),
-    so the test is a search for one. It agreed with :func:`~newskit.segment.tokenize`'s kinds
-    on all 43,083 distinct tokens of the shared news, and ``tests/core/test_dedup.py`` checks
-    it on odd tokens (currency, per cent, handles, URLs, abbreviations, subscripts). Calling
-    ``tokenize`` per distinct token instead took 2 of the 3.5 seconds of pass 1 on the 8.4 MB
-    of shared news.
+    In newskit's token pattern the ``punct`` and ``symbol`` alternatives are a character that
+    is not a word character (``\\w`` of the ``regex`` module) with the combining marks and
+    joiners after it (``,ि``: a mark typed after a comma stays with it), or a run of such
+    characters (``...``, ``''``); every other token holds a word character. So the test is
+    one match of that shape. It agreed with :func:`~newskit.segment.tokenize`'s kinds on
+    every token of the shared news (``make eval``: ``words_agree_with_tokenize``) and on
+    generated text (``tests/core/test_dedup.py``). Calling ``tokenize`` per distinct token
+    instead took 2 of the 3.5 seconds of pass 1 on the 8.4 MB of shared news.
     """
 
     def __missing__(self, tok: str) -> bool:
-        is_word = _WORD_CHAR.search(tok) is not None
+        is_word = _NOT_A_WORD.fullmatch(tok) is None
         if len(self) > 500_000:  # keep memory flat on endless streams
             self.clear()
         self[tok] = is_word
@@ -179,6 +183,7 @@ class _WordTokens(dict[str, bool]):
 
 
 _IS_WORD = _WordTokens()
+_IS_WORD_GET = _IS_WORD.__getitem__
 _QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'))
 
 
@@ -199,8 +204,91 @@ def _key_text(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    """All tokens of *text* after :func:`_key_text`, lower-cased."""
+    """All tokens of *text* after :func:`_key_text`, lower-cased: the reference of
+    :func:`_pieces` (and its path for a text with a piece that depends on its neighbours)."""
     return tokenized_text(_key_text(text)).lower().split()
+
+
+#: ``(the piece's tokens, lower-cased, joined by spaces, as UTF-8; its words, as UTF-8)``
+_Entry = tuple[bytes, tuple[bytes, ...]]
+_ENTRY_TOKENS = itemgetter(0)
+_ENTRY_WORDS = itemgetter(1)
+
+
+class _PieceCache(dict[str, _Entry]):
+    """Piece (a run of non-whitespace of the key text) -> its :data:`_Entry`.
+
+    Why pieces: a document's tokens are its pieces' tokens one after another (see
+    :func:`newskit.segment.piece_tokens` for the two exceptions), and news repeats its pieces,
+    so each distinct piece is tokenized once and a document costs ``str.split`` and one
+    dictionary look-up a piece, both in C: 25 of the 70 ms a MB of a signature went to
+    tokenizing every document whole. Words are kept as UTF-8 because rensa hashes bytes (a
+    ``str`` shingle is encoded on the way in, and each word is in ``ngram`` shingles).
+    """
+
+    def fill(self, new: Iterable[str]) -> bool:
+        """Add the pieces *new* (not yet known); False if one of them may be tokenized
+        differently in its context (the document then takes the reference path).
+
+        Of :func:`~newskit.segment.piece_tokens`' two exceptions, an inner apostrophe is cut
+        only while a ``‘`` is open, and the key text has none (its quotes are straight); an
+        initial's period (``सी.`` after ``बी.``) depends on the piece before. So the pieces
+        without a period are tokenized together, one a line (a line's tokens do not depend
+        on the lines around it), and those with one are left to ``piece_tokens``.
+        """
+        new = list(new)
+        dotted = list(filter(_HAS_DOT, new))
+        lines: list[str] = []
+        plain = new
+        if dotted:
+            found = piece_tokens(dotted)
+            if None in found:
+                return False
+            lines = list(map(" ".join, found))  # type: ignore[arg-type]
+            plain = list(filterfalse(_HAS_DOT, new))
+        if plain:
+            lines += tokenized_text("\n".join(plain)).split("\n")
+        low = list(map(str.lower, lines))
+        # (all in C: the map and filter objects below run no bytecode per piece)
+        tokens = map(str.split, low, repeat(" "))
+        words = map(
+            tuple, map(partial(map, str.encode), map(partial(filter, _IS_WORD_GET), tokens))
+        )
+        entries = zip(map(str.encode, low), words, strict=True)
+        self.update(zip(dotted + plain if dotted else new, entries, strict=True))
+        return True
+
+
+_HAS_DOT = methodcaller("__contains__", ".")
+_PIECES = _PieceCache()
+_MAX_PIECES = 500_000
+
+
+def _pieces(key_text: str) -> list[_Entry] | None:
+    """The :data:`_Entry` of each piece of *key_text* (see :class:`_PieceCache`), or None if
+    a piece depends on its neighbours."""
+    pieces = key_text.split()
+    try:  # (a miss raises: no test of each entry on the common path)
+        return list(map(_PIECES.__getitem__, pieces))
+    except KeyError:
+        pass
+    if len(_PIECES) > _MAX_PIECES:  # keep memory flat on endless streams
+        _PIECES.clear()
+    if not _PIECES.fill(filterfalse(_PIECES.__contains__, set(pieces))):
+        return None
+    return list(map(_PIECES.__getitem__, pieces))
+
+
+def _token_bytes_and_words(text: str) -> tuple[bytes, list[bytes]]:
+    """The tokens of *text* (lower-cased, joined by spaces) and its words, as UTF-8."""
+    key = _key_text(text)
+    entries = _pieces(key)
+    if entries is None:
+        tokens = tokenized_text(key).lower().split()
+        return " ".join(tokens).encode(), [t.encode() for t in tokens if _IS_WORD[t]]
+    return b" ".join(map(_ENTRY_TOKENS, entries)), list(
+        chain.from_iterable(map(_ENTRY_WORDS, entries))
+    )
 
 
 def words(text: str) -> list[str]:
@@ -209,7 +297,7 @@ def words(text: str) -> list[str]:
     >>> words("नई दिल्ली: प्रधानमंत्री ने कहा, “हम तैयार हैं।”")
     ['नई', 'दिल्ली', 'प्रधानमंत्री', 'ने', 'कहा', 'हम', 'तैयार', 'हैं']
     """
-    return list(filter(_IS_WORD.__getitem__, _tokens(text)))
+    return [w.decode() for w in _token_bytes_and_words(text)[1]]
 
 
 def shingles(word_list: Sequence[str], n: int = 5) -> list[str]:
@@ -258,19 +346,16 @@ def signature(text: str, config: DedupConfig = DedupConfig()) -> Signature:
     >>> a == b, a.words
     (True, 8)
     """
-    tokens = _tokens(text)
-    exact = int.from_bytes(
-        hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest(), "little"
-    )
-    word_list = list(filter(_IS_WORD.__getitem__, tokens))  # (no bytecode per token)
+    tokens, word_list = _token_bytes_and_words(text)
+    exact = int.from_bytes(hashlib.blake2b(tokens, digest_size=8).digest(), "little")
     if config.exact or not word_list:
         return Signature(_NO_WORDS, exact, len(word_list))
     mh = _hasher(config.num_perm, config.seed)()
     n = config.ngram
     if len(word_list) < n:
-        mh.update([" ".join(word_list)])
+        mh.update([b" ".join(word_list)])
     else:  # the shingles go to rensa as an iterator: no list of them is built
-        mh.update(map(" ".join, zip(*(word_list[i:] for i in range(n)), strict=False)))
+        mh.update(map(b" ".join, zip(*(word_list[i:] for i in range(n)), strict=False)))
     return Signature(array(_U32, mh.digest()).tobytes(), exact, len(word_list))
 
 
@@ -287,6 +372,52 @@ def similarity(a: Signature, b: Signature) -> float:
         raise ValueError("signatures of different num_perm cannot be compared")
     x, y = memoryview(a.minhash).cast(_U32), memoryview(b.minhash).cast(_U32)
     return sum(map(eq, x, y)) / len(x)
+
+
+@dataclass(frozen=True)
+class SignatureBatch:
+    """The signatures of consecutive documents, packed: what a worker sends back.
+
+    Why packed: for short documents a list of :class:`Signature` objects pickles to several
+    times the bytes, and adding them costs the parent a Python call per document, while
+    :meth:`Index.add_batch` extends its arrays in C.
+    """
+
+    #: ``4 * num_perm`` bytes per document, zeros for a document without words; empty in
+    #: exact mode
+    minhash: bytes
+    #: 64-bit digests (:attr:`Signature.exact`), one per document
+    exact: array[int]
+    #: word counts, one per document
+    words: array[int]
+    #: 1 per document with words, else 0
+    has_words: bytes
+
+    def __len__(self) -> int:
+        return len(self.exact)
+
+
+def signatures(texts: Iterable[str], config: DedupConfig = DedupConfig()) -> SignatureBatch:
+    """The :func:`signature` of each of *texts*, packed (a pure function, run by workers).
+
+    >>> batch = signatures(["আমার দেশ", "।"])
+    >>> len(batch), list(batch.words), batch.has_words
+    (2, [2, 0], b'\\x01\\x00')
+    """
+    width = 0 if config.exact else 4 * config.num_perm
+    zeros = bytes(width)
+    minhash = bytearray()
+    exact = array("Q")
+    counts = array(_U32)
+    has_words = bytearray()
+    for text in texts:
+        sig = signature(text, config)
+        if width:
+            minhash += sig.minhash or zeros
+        exact.append(sig.exact)
+        counts.append(min(sig.words, 0xFFFFFFFF))
+        has_words.append(1 if sig.minhash else 0)
+    return SignatureBatch(bytes(minhash), exact, counts, bytes(has_words))
 
 
 # -- clusters --------------------------------------------------------------------------------------
@@ -414,6 +545,16 @@ class Index:
     def extend(self, sigs: Iterable[Signature]) -> None:
         for sig in sigs:
             self.add(sig)
+
+    def add_batch(self, batch: SignatureBatch) -> None:
+        """Append the documents of a :func:`signatures` batch, in order."""
+        if not self.config.exact:
+            if len(batch.minhash) != self._width * len(batch):
+                raise ValueError(f"batch signatures are not of {self._width // 4} values")
+            self._minhash += batch.minhash
+        self._has_words += batch.has_words
+        self._exact.extend(batch.exact)
+        self._words.extend(batch.words)
 
     def _values(self, doc: int) -> memoryview:
         start = doc * self._width
@@ -560,12 +701,11 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _line_key(line: str) -> LineKey:
-    tokens = _tokens(line)
+    tokens, word_list = _token_bytes_and_words(line)
     if not tokens:
         return LineKey(None, 0)
-    digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
-    is_word = _IS_WORD
-    return LineKey(int.from_bytes(digest, "little"), sum(1 for t in tokens if is_word[t]))
+    digest = hashlib.blake2b(tokens, digest_size=8).digest()
+    return LineKey(int.from_bytes(digest, "little"), len(word_list))
 
 
 def line_keys(text: str) -> list[LineKey]:
@@ -588,6 +728,13 @@ class LineCounts:
         self.documents += 1
         counts = self.counts
         for h in {k.hash for k in keys if k.hash is not None}:
+            counts[h] = counts.get(h, 0) + 1
+
+    def add_distinct(self, hashes: Iterable[int]) -> None:
+        """Count one document given the distinct hashes of its lines (:func:`line_hashes`)."""
+        self.documents += 1
+        counts = self.counts
+        for h in hashes:
             counts[h] = counts.get(h, 0) + 1
 
     def common(self, min_docs: int) -> frozenset[int]:

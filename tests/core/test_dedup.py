@@ -17,18 +17,23 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from newskit.dedup import (
     DedupConfig,
     Index,
     LineConfig,
     LineCounts,
+    _key_text,
+    _token_bytes_and_words,
     candidate_probability,
     choose_bands,
     find_clusters,
     line_keys,
     shingles,
     signature,
+    signatures,
     similarity,
     strip_boilerplate,
     words,
@@ -88,6 +93,48 @@ def test_words_are_the_tokens_not_of_kind_punct_or_symbol() -> None:
     for text in (HI_WATER, BN_MARKET, odd):
         expected = [t.text.lower() for t in tokenize(text) if t.kind not in ("punct", "symbol")]
         assert words(text) == expected
+
+
+def _reference(text: str) -> tuple[bytes, list[bytes]]:
+    """Tokens and words by the tokenizer itself, run on the whole key text."""
+    tokens = tokenize(_key_text(text))
+    words = [t.text.lower().encode() for t in tokens if t.kind not in ("punct", "symbol")]
+    return " ".join(t.text.lower() for t in tokens).encode(), words
+
+
+# pieces whose tokens depend on their neighbours or are odd, and plain ones
+PIECES = [
+    *("बी.", "सी.", "के.आर.", "A.", "U.S.", "डॉ.", "मो.", "है.", "है.सईद", "4.79", "y.z,"),
+    *("‘ওরা", "দু’টি", "’৭১", "‘", "’", "it's", "'", "''हम", "“हम", "हैं।”", "(सूत्र)"),
+    *("http://a.in/x", "www.bbc.com/hindi", "a@b.co", "@x", "#y", "1,00,000", "2015-2016"),
+    *("राम,", "—", "...", "कहा,ि", "👍🏽", "\u200d", "क्\u200dष", "নিজস্ব", "प्रधानमंत्री", "ABC"),
+]
+SPACES = [" ", "  ", "\n", "\t", "\u00a0", "\r\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hs.lists(hs.tuples(hs.sampled_from(SPACES), hs.sampled_from(PIECES)), max_size=14).map(
+        lambda parts: "".join(space + piece for space, piece in parts)
+    )
+)
+def test_words_of_pieces_are_the_tokenizers_words(text: str) -> None:
+    """Each distinct piece is tokenized once (a cache that examples share) and a document's
+    words are its pieces' words: the same as tokenizing the whole text."""
+    assert _token_bytes_and_words(text) == _reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "बी. सी. राय ने कहा",  # an initial after an initial keeps its period
+        "सी. राय ने कहा",  # the same piece alone at the start: no initial before it
+        "তিনি বলেন, ‘ওরা দু’টি নিল’",  # an apostrophe inside an open ‘ closes it
+    ],
+)
+def test_pieces_that_depend_on_their_neighbours(text: str) -> None:
+    for _ in range(2):  # (the second time, the other pieces are known)
+        assert _token_bytes_and_words(text) == _reference(text)
 
 
 def test_short_document_gets_one_shorter_shingle() -> None:
@@ -261,6 +308,22 @@ def test_seed_changes_the_signature_not_the_clusters() -> None:
     b = DedupConfig(seed=2)
     assert signature(HI_WATER, a).minhash != signature(HI_WATER, b).minhash
     assert _labels(texts, a) == _labels(texts, b) == [1, 0, 1]
+
+
+def test_a_batch_is_the_signatures_packed() -> None:
+    texts = [HI_WATER, "।", BN_MARKET, HI_WATER]
+    config = DedupConfig(num_perm=16)
+    batch = signatures(texts, config)
+    one = [signature(t, config) for t in texts]
+    assert len(batch) == 4 and list(batch.words) == [s.words for s in one]
+    assert list(batch.exact) == [s.exact for s in one]
+    assert batch.has_words == b"\x01\x00\x01\x01"
+    assert batch.minhash == b"".join(s.minhash or bytes(64) for s in one)
+    index = Index(config)
+    index.add_batch(batch)
+    assert index.clusters().labels() == find_clusters(one, config).labels() == [1, 0, 0, 1]
+    with pytest.raises(ValueError, match="values"):
+        Index(DedupConfig()).add_batch(batch)
 
 
 def test_index_is_incremental_and_checks_widths() -> None:
