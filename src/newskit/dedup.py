@@ -778,7 +778,14 @@ def strip_boilerplate(
 ) -> Stripped:
     """*text* without its boilerplate lines (those of *common* under the short-line rule).
 
-    *keys* may pass the :func:`line_keys` of *text* when they are already known.
+    The kept lines are as they were, line ends included, except that a text which did not
+    end with a line end does not end with one when its last lines are dropped (a JSON Lines
+    field ``"…\\nफ़ेसबुक और"`` keeps no stray ``\\n``). *keys* may pass the
+    :func:`line_keys` of *text* when they are already known.
+
+    >>> strip_boilerplate("खबर\\nविज्ञापन के बाद खबर जारी है", frozenset(
+    ...     [line_keys("विज्ञापन के बाद खबर जारी है")[0].hash])).text
+    'खबर'
     """
     lines = _split_lines(text)
     if keys is None:
@@ -787,4 +794,7 @@ def strip_boilerplate(
     if not drop:
         return Stripped(text, ())
     gone = set(drop)
-    return Stripped("".join(x for i, x in enumerate(lines) if i not in gone), tuple(drop))
+    out = "".join(x for i, x in enumerate(lines) if i not in gone)
+    if not text.endswith("\n") and out.endswith("\n"):
+        out = out[:-2] if out.endswith("\r\n") else out[:-1]
+    return Stripped(out, tuple(drop))
