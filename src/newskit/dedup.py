@@ -226,9 +226,15 @@ class _PieceCache(dict[str, _Entry]):
     ``str`` shingle is encoded on the way in, and each word is in ``ngram`` shingles).
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: pieces whose tokens depend on the piece before them: never cached
+        self.context: set[str] = set()
+
     def fill(self, new: Iterable[str]) -> bool:
         """Add the pieces *new* (not yet known); False if one of them may be tokenized
-        differently in its context (the document then takes the reference path).
+        differently in its context (it is remembered in :attr:`context`, the others are
+        added, and the document takes the reference path).
 
         Of :func:`~newskit.segment.piece_tokens`' two exceptions, an inner apostrophe is cut
         only while a ``‘`` is open, and the key text has none (its quotes are straight); an
@@ -240,10 +246,14 @@ class _PieceCache(dict[str, _Entry]):
         dotted = list(filter(_HAS_DOT, new))
         lines: list[str] = []
         plain = new
+        alone = True
         if dotted:
             found = piece_tokens(dotted)
             if None in found:
-                return False
+                alone = False
+                self.context.update(p for p, t in zip(dotted, found, strict=True) if t is None)
+                dotted = [p for p, t in zip(dotted, found, strict=True) if t is not None]
+                found = [t for t in found if t is not None]
             lines = list(map(" ".join, found))  # type: ignore[arg-type]
             plain = list(filterfalse(_HAS_DOT, new))
         if plain:
@@ -255,8 +265,8 @@ class _PieceCache(dict[str, _Entry]):
             tuple, map(partial(map, str.encode), map(partial(filter, _IS_WORD_GET), tokens))
         )
         entries = zip(map(str.encode, low), words, strict=True)
-        self.update(zip(dotted + plain if dotted else new, entries, strict=True))
-        return True
+        self.update(zip(dotted + plain, entries, strict=True))
+        return alone
 
 
 _HAS_DOT = methodcaller("__contains__", ".")
@@ -272,9 +282,16 @@ def _pieces(key_text: str) -> list[_Entry] | None:
         return list(map(_PIECES.__getitem__, pieces))
     except KeyError:
         pass
-    if len(_PIECES) > _MAX_PIECES:  # keep memory flat on endless streams
+    if len(_PIECES) + len(_PIECES.context) > _MAX_PIECES:  # keep memory flat on endless streams
         _PIECES.clear()
-    if not _PIECES.fill(filterfalse(_PIECES.__contains__, set(pieces))):
+        _PIECES.context.clear()
+    new = set(filterfalse(_PIECES.__contains__, pieces))
+    if not _PIECES.context.isdisjoint(new):
+        new -= _PIECES.context
+        if new:
+            _PIECES.fill(new)
+        return None
+    if not _PIECES.fill(new):
         return None
     return list(map(_PIECES.__getitem__, pieces))
 
@@ -465,6 +482,17 @@ class Clusters:
     def is_kept(self, doc: int) -> bool:
         """Whether document *doc* (0-based input index) is written out."""
         return not self._dropped[doc]
+
+    def dropped_flags(self, start: int, end: int) -> bytes:
+        """One byte per document of ``start .. end - 1``, 1 where it is dropped: what a
+        worker writing those documents needs to know of the clusters."""
+        return bytes(self._dropped[start:end])
+
+    def kept_between(self, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+        """The first and the last kept document of ``start .. end - 1`` (None if none is)."""
+        end = self.documents if end is None else end
+        first = self._dropped.find(0, start, end)
+        return None if first < 0 else (first, self._dropped.rfind(0, start, end))
 
     @property
     def kept(self) -> int:

@@ -314,7 +314,7 @@ def test_an_input_that_changes_between_the_passes_is_an_error(
     out = tmp_path / "kept.txt"
     result = dedup("--doc-sep", "blank", "-o", str(out), str(path))
     assert result.exit_code == 1
-    assert "changed while dedup read it (10 documents, then 2)" in result.stderr
+    assert result.stderr.startswith(f"{path}: changed while dedup read it (")
     assert not out.exists()
 
 

@@ -133,7 +133,10 @@ class Signed:
     #: ``--lines``: how many of ``hashes`` each document has
     per_document: array[int] | None = None
     replaced: int = 0
+    #: lines of a byte range (error lines of later ranges count from it)
     newlines: int = 0
+    #: lines of the part, whoever read it (pass 2 numbers the lines of parts it skips)
+    lines: int = 0
     error: InputError | None = None
     warning: str | None = None
 
@@ -152,6 +155,7 @@ def sign_part(part: Part) -> Signed:
     texts, bad_record = _texts(docs, part)
     error = bad_record or error
     out = Signed(len(texts), replaced=got.replaced, newlines=got.newlines, error=error)
+    out.lines = got.text.count("\n")
     options = part.options
     if options.lines is None:
         from newskit.dedup import signatures
@@ -191,42 +195,73 @@ class DedupRun:
     options: DedupOptions
     jobs: int
     tuning: Tuning
-    #: documents of each input (pass 2 must find as many)
-    documents: list[int] = _field(default_factory=list)
+    #: documents of each part of each input, as pass 1 read them (pass 2 reads the same
+    #: parts and must find as many)
+    part_documents: list[list[int]] = _field(default_factory=list)
+    #: lines of each part of each input
+    part_lines: list[list[int]] = _field(default_factory=list)
     #: inputs skipped in pass 1 (binary files), skipped in pass 2 too
     skipped: set[int] = _field(default_factory=set)
-    #: input number -> the temporary file holding what pass 1 read of it
+    #: input number -> the temporary file holding what pass 1 read of it, and the byte
+    #: range of each of its parts there
     spools: dict[int, Any] = _field(default_factory=dict)
+    spooled_parts: dict[int, list[tuple[int, int]]] = _field(default_factory=dict)
     spool_needed: bool = True
+
+    @property
+    def documents(self) -> list[int]:
+        """Documents of each input."""
+        return [sum(parts) for parts in self.part_documents]
+
+    def first_documents(self) -> list[int]:
+        """The number (over all inputs, from 0) of each input's first document."""
+        out = []
+        g = 0
+        for n in self.documents:
+            out.append(g)
+            g += n
+        return out
 
     def parts(self, i: int, second: bool = False) -> Iterator[Part]:
         """The parts of input *i*: byte ranges of whole documents of a regular file (read
-        by whoever does the part), else whole documents read here; in pass 1 standard input
-        and named pipes are copied to a temporary file as they are read, and pass 2 reads
-        that copy."""
+        by whoever does the part), else whole documents read here. In pass 1 standard input
+        and named pipes are copied to a temporary file as they are read; pass 2 reads the
+        same parts from that copy. Both passes cut an input into the same parts."""
         from newskit.io import BLOCK_SIZE, iter_document_chunks, iter_document_ranges
 
         source = self.sources[i]
         size = self.tuning.chunk_bytes or BLOCK_SIZE
         sep = "\n" if source.jsonl else self.options.doc_sep
         errors = self.options.errors
-        spool = self.spools.get(i)
-        path = Path(spool.name) if second and spool is not None else source.path
-        if path is not None and (source.ranged or (second and spool is not None)):
-            for start, end in iter_document_ranges(path, sep, size):
-                chunk = Chunk(ByteRange(path, start, end), source.name, errors)  # type: ignore[arg-type]
-                yield Part(chunk, source.jsonl, self.options)
+
+        def part(data: Any) -> Part:
+            return Part(Chunk(data, source.name, errors), source.jsonl, self.options)  # type: ignore[arg-type]
+
+        if second and i in self.spools:
+            path = Path(self.spools[i].name)
+            for start, end in self.spooled_parts[i]:
+                yield part(ByteRange(path, start, end))
             return
+        if source.ranged:
+            assert source.path is not None
+            for start, end in iter_document_ranges(source.path, sep, size):
+                yield part(ByteRange(source.path, start, end))
+            return
+        spool = None
         if not second and self.spool_needed and source.file_size is None:
             import tempfile
 
             spool = self.spools[i] = tempfile.NamedTemporaryFile(  # noqa: SIM115
                 prefix="newskit-dedup-", suffix=".spool"
             )
+            ranges = self.spooled_parts[i] = []
+        at = 0
         for raw in iter_document_chunks(source, sep, None, size):
             if spool is not None:
                 spool.write(raw.data)
-            yield Part(Chunk(raw, source.name, errors), source.jsonl, self.options)  # type: ignore[arg-type]
+                ranges.append((at, at + len(raw.data)))
+                at += len(raw.data)
+            yield part(raw)
         if spool is not None:
             spool.flush()
 
@@ -253,7 +288,8 @@ def first_pass(run: DedupRun) -> Found | None:
     options = run.options
     index = Index(options.config) if options.lines is None else None
     counts = LineCounts() if options.lines is not None else None
-    run.documents = [0] * len(run.sources)
+    run.part_documents = [[] for _ in run.sources]
+    run.part_lines = [[] for _ in run.sources]
     failed: set[int] = set()
 
     def tasks() -> Iterator[tuple[int, Part | Exception]]:
@@ -285,7 +321,8 @@ def first_pass(run: DedupRun) -> Found | None:
                 run.skipped.add(i)
                 continue
             replaced[i] += signed.replaced
-            run.documents[i] += signed.documents
+            run.part_documents[i].append(signed.documents)
+            run.part_lines[i].append(signed.lines)
             if index is not None and signed.batch is not None:
                 index.add_batch(signed.batch)
             elif counts is not None and signed.hashes is not None:
@@ -394,55 +431,168 @@ def _loaded(part: Part) -> Loaded:
     return got
 
 
+def _changed(run: DedupRun, i: int, then: str) -> InputError:
+    from newskit.io import InputError
+
+    return InputError(
+        run.sources[i].name,
+        None,
+        f"changed while dedup read it ({run.documents[i]} documents, then {then}); "
+        "nothing after it was written",
+    )
+
+
 def _check_same(run: DedupRun, i: int, documents: int) -> None:
-    expected = run.documents[i]
-    if documents != expected:
-        from newskit.io import InputError
-
-        raise InputError(
-            run.sources[i].name,
-            None,
-            f"changed while dedup read it ({expected} documents, then {documents}); "
-            "nothing after it was written",
-        )
+    if documents != run.documents[i]:
+        raise _changed(run, i, str(documents))
 
 
-def second_pass_documents(
-    run: DedupRun,
-    clusters: Clusters,
-    writer_of: Any,
-    locate: bool,
-) -> dict[int, Member]:
-    """Read every input again and hand each kept document to the writer of its input
-    (``writer_of(i)``: a :class:`DocumentWriter`, or None: nothing is written); note where
-    the members of clusters are (``locate``). Returns those locations by document number."""
+@dataclass(frozen=True)
+class KeptTask:
+    """A part of pass 2 and all it needs to write its kept documents: their numbers (over
+    all inputs) start at ``first_doc``; ``dropped`` has a byte per document, 1 where it is
+    dropped; ``first_kept`` and ``last_kept`` are the first and last documents written to
+    the output (no separator before the first, no line end added after the last)."""
+
+    part: Part
+    first_doc: int
+    dropped: bytes
+    first_kept: int
+    last_kept: int
+    separator: bytes
+    lines_before: int = 0  # lines of the input's parts before this one
+
+
+def kept_part(task: KeptTask) -> tuple[bytes, int, bool]:
+    """The kept documents of a part, exactly as read, with a separator line before each but
+    the output's first and a line end after one that lacks it (the last of a file) unless it
+    is the output's last (top level: runs in workers, which write it themselves). Returns
+    ``(bytes, documents, stop)`` for :func:`~newskit.parallel.ordered_write`."""
+    got = _loaded(task.part)
+    docs, _ = _documents(got, task.part)
+    if len(docs) != len(task.dropped):
+        raise _Changed(task.part.chunk.name)
+    out: list[bytes] = []
+    sep = task.separator
+    g = task.first_doc
+    for (_, text), dropped in zip(docs, task.dropped, strict=True):
+        if not dropped:
+            data = text.encode()
+            if sep and g != task.first_kept:
+                out.append(sep)
+            out.append(data)
+            if g != task.last_kept and not data.endswith(b"\n"):
+                out.append(b"\n")
+        g += 1
+    return b"".join(out), len(docs), False
+
+
+def kept_tasks(
+    run: DedupRun, i: int, clusters: Clusters, first_doc: int, layout: tuple[int, int, bytes]
+) -> Iterator[KeptTask]:
+    """The :class:`KeptTask` of each part of input *i* (whose first document is number
+    ``first_doc``), for an output whose first and last kept documents and separator are
+    ``layout``. An input that no longer has the parts it had raises an error."""
+    if i in run.skipped:
+        return
+    counts = run.part_documents[i]
+    g = first_doc
+    lines = 0
+    k = -1
+    for k, part in enumerate(run.parts(i, second=True)):
+        if k >= len(counts):
+            raise _changed(run, i, "more")
+        n = counts[k]
+        yield KeptTask(part, g, clusters.dropped_flags(g, g + n), *layout, lines)
+        g += n
+        lines += run.part_lines[i][k]
+    if k + 1 != len(counts):
+        raise _changed(run, i, "fewer")
+
+
+def _layout(run: DedupRun, clusters: Clusters, i: int | None = None) -> tuple[int, int, bytes]:
+    """First and last kept documents and the separator of the output of input *i* (-o DIR/),
+    or of all the inputs (None)."""
+    if i is None:
+        start, end = 0, clusters.documents
+        jsonl = bool(run.sources) and run.sources[0].jsonl
+    else:
+        start = run.first_documents()[i]
+        end = start + run.documents[i]
+        jsonl = run.sources[i].jsonl
+    kept = clusters.kept_between(start, end) or (-1, -1)
+    return (*kept, separator_line(run.options.doc_sep, jsonl))
+
+
+def write_kept(run: DedupRun, clusters: Clusters, out: BinaryIO | IO[bytes]) -> None:
+    """Pass 2 into one output (stdout, ``-o FILE``): with workers on large inputs, which write
+    the kept documents of their parts themselves, in turn."""
+    from newskit.parallel import by_input, ordered_write, writer_fd
+
+    layout = _layout(run, clusters)
+    starts = run.first_documents()
+    groups = (kept_tasks(run, i, clusters, starts[i], layout) for i in range(len(run.sources)))
+    fd = writer_fd(out, run.jobs)  # type: ignore[arg-type]
+    # (.gz inputs are decompressed here, at their own pace, for a pool of workers whose
+    # tasks must be bytes: not worth it for pass 2)
+    if fd < 0 or any(s.gzipped for s in run.sources):
+        for tasks in groups:
+            for task in tasks:
+                out.write(kept_part(task)[0])
+        return
+    out.flush()
+    tuning = pass2_tuning()
+    results = ordered_write(
+        kept_part,
+        groups,
+        jobs=run.jobs,
+        fd=fd,
+        size=lambda task: task.part.chunk.size,
+        in_process=tuning.in_process(None if s.streamed else s.file_size for s in run.sources),
+        tuning=tuning,
+    )
+    for _, done in by_input(results, len(run.sources)):
+        for _ in done:  # (a part that failed raises here)
+            pass
+
+
+def pass2_tuning() -> Tuning:
+    """Writing the kept documents takes about 5 ms a MiB: workers pay from 32 MiB."""
+    return Tuning.from_env(workers_from_bytes=32 << 20)
+
+
+def locate_members(run: DedupRun, clusters: Clusters) -> dict[int, Member]:
+    """Where each member of a cluster is (path, number in its input, first line, id), by
+    reading again only the parts that hold one."""
+    from bisect import bisect_left
+
     from newskit.io import parse_record
 
+    wanted = sorted(m.doc for c in clusters.clusters for m in c.members)
     members: dict[int, Member] = {}
     id_field = run.options.id_field
-    g = 0
+    starts = run.first_documents()
     for i, source in enumerate(run.sources):
-        if i in run.skipped:
-            continue
-        writer = writer_of(i)
-        n = 0
-        lines_before = 0
-        for part in run.parts(i, second=True):
-            got = _loaded(part)
-            docs, _ = _documents(got, part)
-            for first, text in docs:
-                n += 1
-                if writer is not None and clusters.is_kept(g):
-                    writer.write(text.encode())
-                if locate and clusters.cluster_of(g):
-                    member = Member(source.name, n, first + lines_before)
-                    if id_field is not None and source.jsonl:
-                        record = parse_record(text, source.name, member.line, run.options.field)
-                        member.id = record[0].get(id_field)
-                    members[g] = member
-                g += 1
-            lines_before += got.newlines
-        _check_same(run, i, n)
+        for task in kept_tasks(run, i, clusters, starts[i], (-1, -1, b"")):
+            n = len(task.dropped)
+            at = bisect_left(wanted, task.first_doc)
+            if at == len(wanted) or wanted[at] >= task.first_doc + n:
+                continue
+            got = _loaded(task.part)
+            docs, _ = _documents(got, task.part)
+            if len(docs) != n:
+                raise _Changed(source.name)
+            ranged = isinstance(task.part.chunk.data, ByteRange)
+            for j, (first, text) in enumerate(docs):
+                g = task.first_doc + j
+                if not clusters.cluster_of(g):
+                    continue
+                line = first + task.lines_before if ranged else first
+                member = Member(source.name, g - starts[i] + 1, line)
+                if id_field is not None and source.jsonl:
+                    record = parse_record(text, source.name, line, run.options.field)[0]
+                    member.id = record.get(id_field)
+                members[g] = member
     return members
 
 
@@ -696,13 +846,21 @@ def _documents_out(run: DedupRun, found: Found, output: DedupOutput) -> int:
     )
     try:
         if output.clusters:
-            members = second_pass_documents(run, clusters, lambda i: None, locate=True)
+            members = locate_members(run, clusters)
             with_id = run.options.id_field is not None
             records = cluster_records(clusters, members, with_id)
             _write_records(records, output, "documents")
+        elif output.out_dir is not None:
+            _kept_into_directory(run, clusters, output.out_dir)
         else:
-            with _destination(run, output, clusters) as writer_of:
-                second_pass_documents(run, clusters, writer_of, locate=False)
+            from newskit.io import atomic_write
+
+            with contextlib.ExitStack() as stack:
+                out: Any = stdout_bytes()
+                if output.out_file is not None:
+                    out = stack.enter_context(atomic_write(output.out_file))
+                write_kept(run, clusters, out)
+                out.flush()
     except Exception as exc:
         if not _second_pass_failed(run, exc):
             raise
@@ -719,7 +877,7 @@ def _lines_out(run: DedupRun, found: Found, output: DedupOutput) -> int:
         if output.check or output.clusters:
             dropped, changed, seen = second_pass_lines(run, found, lambda i: None)
         else:
-            with _destination(run, output, None) as writer_of:
+            with _destination(run, output) as writer_of:
                 dropped, changed, seen = second_pass_lines(run, found, writer_of)
     except Exception as exc:
         if not _second_pass_failed(run, exc):
@@ -745,7 +903,10 @@ def _second_pass_failed(run: DedupRun, exc: Exception) -> bool:
     from newskit.io import InputError
 
     if isinstance(exc, _Changed):
-        run.inputs.diag.error(f"{exc.args[0]}: changed while dedup read it")
+        run.inputs.diag.error(
+            f"{exc.args[0]}: changed while dedup read it (other documents the second time); "
+            "nothing after it was written"
+        )
         return True
     if isinstance(exc, InputError):
         run.inputs.diag.error(f"{exc} (found when reading it again: it changed)")
@@ -774,12 +935,30 @@ def _write_records(records: list[dict], output: DedupOutput, kind: str) -> None:
     out.flush()
 
 
+def _kept_into_directory(run: DedupRun, clusters: Clusters, out_dir: Path) -> None:
+    """``-o DIR/``: each input's kept documents into a file of its own (its path under its
+    directory argument), written atomically; a whole-file document that was dropped is not
+    written."""
+    from newskit.io import atomic_write
+
+    starts = run.first_documents()
+    for i in range(len(run.sources)):
+        target = _target(run, i, out_dir, clusters, starts[i])
+        if target is None or i in run.skipped:
+            continue
+        layout = _layout(run, clusters, i)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(target) as out:
+            for task in kept_tasks(run, i, clusters, starts[i], layout):
+                out.write(kept_part(task)[0])
+
+
 @contextlib.contextmanager
-def _destination(run: DedupRun, output: DedupOutput, clusters: Clusters | None) -> Iterator[Any]:
-    """``writer_of(i)`` for the documents of input *i*: one writer for stdout or ``-o FILE``
-    (written atomically: nothing replaces the file unless the whole run succeeds), or one
-    file per input under ``-o DIR/`` (each written atomically once its input is done; a
-    whole-file document that was dropped is not written)."""
+def _destination(run: DedupRun, output: DedupOutput) -> Iterator[Any]:
+    """``--lines``: ``writer_of(i)`` for the documents of input *i*: one writer for stdout or
+    ``-o FILE`` (written atomically: nothing replaces the file unless the whole run
+    succeeds), or one file per input under ``-o DIR/`` (each written atomically once its
+    input is done)."""
     from newskit.io import atomic_write
 
     if output.out_dir is None:
@@ -792,7 +971,6 @@ def _destination(run: DedupRun, output: DedupOutput, clusters: Clusters | None) 
             yield lambda i: writer
             out.flush()
         return
-    first_doc = _first_documents(run)
     current: list[Any] = [None, None, None]  # input number, its atomic write, its writer
 
     def finish(exc: BaseException | None = None) -> None:
@@ -805,14 +983,14 @@ def _destination(run: DedupRun, output: DedupOutput, clusters: Clusters | None) 
         if current[0] != i:
             finish()
             current[0] = i
-            target = _target(run, i, output.out_dir, clusters, first_doc[i])
-            if target is not None:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                current[1] = atomic_write(target)
-                out = current[1].__enter__()
-                current[2] = DocumentWriter(
-                    out, separator_line(run.options.doc_sep, run.sources[i].jsonl)
-                )
+            target = _target(run, i, output.out_dir, None, 0)
+            assert target is not None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            current[1] = atomic_write(target)
+            out = current[1].__enter__()
+            current[2] = DocumentWriter(
+                out, separator_line(run.options.doc_sep, run.sources[i].jsonl)
+            )
         return current[2]  # type: ignore[no-any-return]
 
     try:
@@ -821,17 +999,6 @@ def _destination(run: DedupRun, output: DedupOutput, clusters: Clusters | None) 
         finish(exc)
         raise
     finish()
-
-
-def _first_documents(run: DedupRun) -> list[int]:
-    """The number (over all inputs) of each input's first document."""
-    out = []
-    g = 0
-    for i, n in enumerate(run.documents):
-        out.append(g)
-        if i not in run.skipped:
-            g += n
-    return out
 
 
 def _target(
