@@ -44,8 +44,8 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import chain, filterfalse, repeat
-from operator import eq, itemgetter, methodcaller
+from itertools import chain, compress, filterfalse, repeat
+from operator import and_, eq, itemgetter, methodcaller, ne
 from typing import Any, Literal
 
 import regex
@@ -213,6 +213,7 @@ def _tokens(text: str) -> list[str]:
 _Entry = tuple[bytes, tuple[bytes, ...]]
 _ENTRY_TOKENS = itemgetter(0)
 _ENTRY_WORDS = itemgetter(1)
+_FIRST = itemgetter(0)
 
 
 class _PieceCache(dict[str, _Entry]):
@@ -536,6 +537,11 @@ class _UnionFind:
         if ra != rb:  # the smaller index becomes the root: deterministic, and first wins
             self.parent[max(ra, rb)] = min(ra, rb)
 
+    def joined(self) -> list[int]:
+        """The elements that are not their own root, in order (in C: one pass of the array)."""
+        parent = self.parent
+        return list(compress(range(len(parent)), map(ne, parent, range(len(parent)))))
+
 
 class Index:
     """Signatures of a corpus in input order, and the clusters they form.
@@ -597,66 +603,74 @@ class Index:
         return sum(map(eq, x, y)) / len(x)
 
     def clusters(self) -> Clusters:
-        """Cluster the documents added so far (see the module docstring for the steps)."""
+        """Cluster the documents added so far (see the module docstring for the steps).
+
+        Every step that touches each document runs in C (``map``, ``compress``,
+        ``struct.iter_unpack``); Python code runs only for the documents that share a digest
+        or a band with another, so a million short documents cost seconds, not minutes.
+        """
         n = len(self)
         uf = _UnionFind(n)
+        docs = range(n)
         first_of: dict[int, int] = {}
-        representatives = []
-        for doc, digest in enumerate(self._exact):
-            seen = first_of.setdefault(digest, doc)
-            if seen != doc:
-                uf.union(seen, doc)
-            elif self._has_words[doc] and not self.config.exact:
-                representatives.append(doc)
+        firsts = list(map(first_of.setdefault, self._exact, docs))
         del first_of
+        for doc in compress(docs, map(ne, firsts, docs)):  # exact copies
+            uf.union(firsts[doc], doc)
         candidates = 0
-        if representatives:
-            candidates = self._join_similar(uf, representatives)
+        if not self.config.exact:
+            # the first of each digest, with words: the others join it through its cluster
+            firsts_with_words = bytes(map(and_, map(eq, firsts, docs), self._has_words))
+            del firsts
+            candidates = self._join_similar(uf, firsts_with_words)
         return self._result(uf, n, candidates)
 
-    def _join_similar(self, uf: _UnionFind, docs: list[int]) -> int:
-        """LSH one band at a time, verification, union; returns the candidate pairs verified."""
+    def _join_similar(self, uf: _UnionFind, mask: bytes) -> int:
+        """LSH one band at a time, verification, union, over the documents whose byte in
+        *mask* is 1; returns the candidate pairs verified.
+
+        A band's keys are cut out of the flat signatures by ``struct.iter_unpack``, and
+        ``dict.setdefault`` maps each document to the first document with its key: only the
+        documents whose first is another (they share a bucket) go on, in Python.
+        """
+        import struct
+
         bands, rows = self.config.band_layout
         threshold = self.config.threshold
         width = self._width
-        failed: set[int] = set()
-        n = len(self)
+        docs = list(compress(range(len(mask)), mask))
+        failed: set[tuple[int, int]] = set()
         verified = 0
-        with memoryview(self._minhash) as data:
-            for band in range(bands):
-                lo = band * rows * 4
-                hi = lo + rows * 4
-                # one band's table at a time; a bucket is one index until a second one comes
-                table: dict[bytes, int | list[int]] = {}
-                for doc in docs:
-                    start = doc * width
-                    key = data[start + lo : start + hi].tobytes()
-                    bucket = table.setdefault(key, doc)
-                    if bucket == doc:
-                        continue
-                    if isinstance(bucket, int):
-                        bucket = table[key] = [bucket]
+        for band in range(bands):
+            lo = band * rows * 4
+            layout = struct.Struct(f"{lo}x{rows * 4}s{width - lo - rows * 4}x")
+            keys = map(_FIRST, compress(layout.iter_unpack(self._minhash), mask))
+            seen: dict[bytes, int] = {}  # one band's table at a time
+            firsts = list(map(seen.setdefault, keys, docs))
+            del seen
+            buckets: dict[int, list[int]] = {}
+            for doc, first in compress(zip(docs, firsts, strict=True), map(ne, docs, firsts)):
+                buckets.setdefault(first, [first]).append(doc)
+            del firsts
+            for bucket in buckets.values():
+                for i, doc in enumerate(bucket[1:], 1):
                     root = uf.find(doc)
-                    for other in bucket:
-                        if uf.find(other) == root:
-                            continue
-                        pair = other * n + doc
-                        if pair in failed:
+                    for other in bucket[:i]:
+                        if uf.find(other) == root or (other, doc) in failed:
                             continue
                         verified += 1
                         if self._similarity(other, doc) >= threshold:
                             uf.union(other, doc)
                             root = uf.find(doc)
                         else:
-                            failed.add(pair)
-                    bucket.append(doc)
+                            failed.add((other, doc))
         return verified
 
     def _result(self, uf: _UnionFind, n: int, candidates: int) -> Clusters:
         # A set's root is its smallest index (union makes the smaller root the parent), so
         # each group starts with its root and lists its members in input order.
         groups: dict[int, list[int]] = {}
-        for doc in range(n):
+        for doc in uf.joined():
             root = uf.find(doc)
             if root != doc:
                 groups.setdefault(root, [root]).append(doc)
