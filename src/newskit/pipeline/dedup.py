@@ -296,7 +296,7 @@ def first_pass(run: DedupRun) -> Found | None:
         for i in range(len(run.sources)):
             try:
                 for part in run.parts(i):
-                    if i in failed:
+                    if i in failed or i in run.skipped:
                         break
                     yield i, part
             except Exception as exc:  # reading here failed (a NUL byte, a read error)
@@ -644,11 +644,13 @@ def strip_part(task: StripTask) -> StrippedPart:
         keys = line_keys(text)
         stripped = strip_boilerplate(text, common, options.lines, keys)
         gone = set(stripped.dropped)
+        lines: list[str] = []
         for j, key in enumerate(keys):
             if key.hash in common:
                 entry = out.seen.get(key.hash)
                 if entry is None:
-                    line = text.split("\n")[j].rstrip("\r")
+                    lines = lines or text.split("\n")
+                    line = lines[j].rstrip("\r")
                     entry = out.seen[key.hash] = [0, line, first + j * line_of_text]
                 entry[0] += j in gone
         if not stripped.dropped:
