@@ -412,3 +412,27 @@ def test_line_counts_count_documents_not_occurrences() -> None:
     counts.add(line_keys("कुछ और\n"))
     assert sorted(counts.counts.values()) == [1, 1]
     assert counts.documents == 2
+
+
+def test_the_core_reads_no_files_starts_nothing_and_draws_nothing() -> None:
+    """``newskit.dedup`` is a pure core, as tests/test_house.py checks the others."""
+    import ast
+
+    import newskit.dedup
+
+    tree = ast.parse(Path(newskit.dedup.__file__).read_text("utf-8"))
+    imported = {
+        name
+        for node in ast.walk(tree)
+        for name in (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+    }
+    forbidden = ("newskit.io", "newskit.parallel", "newskit.pipeline", "newskit.cli")
+    forbidden += ("newskit.render", "rich", "click", "multiprocessing", "subprocess")
+    assert not {i for i in imported if i.startswith(forbidden)}
+    assert "rensa" in imported and "newskit.segment" in imported
