@@ -130,14 +130,15 @@ def dedup_cmd(
     id_field: str | None,
     jobs: int,
 ) -> int:
-    """Drop near-duplicate documents (or boilerplate lines), keeping one of each cluster.
+    """Drop near-duplicate documents or boilerplate lines.
 
     Two documents are duplicates when their word 5-grams, after newskit's normalization
     (NFC, nukta and vowel forms, joiners, spaces, dandas, quote shapes, Latin case), have an
     estimated Jaccard similarity of at least --threshold: the same story re-published with a
     new headline, a byline, a footer or a few sentences cut. Two outlets' reports of one
     event are not duplicates. MinHash with LSH bands finds the candidates; each is checked
-    against the threshold; a cluster is all the documents linked by such pairs.
+    against the threshold; a cluster is all the documents linked by such pairs,
+    and one of them is kept (--keep).
 
     Documents: one per file, one per JSON Lines record, or split at --doc-sep. Output: the
     kept documents in input order, each exactly as read (JSON Lines records byte for byte;
