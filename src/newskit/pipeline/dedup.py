@@ -836,7 +836,7 @@ def _documents_out(run: DedupRun, found: Found, output: DedupOutput) -> int:
         if clusters.dropped:
             diag.finding(
                 f"dedup: {clusters.dropped} of {found.documents} documents are duplicates "
-                f"({len(clusters.clusters)} clusters)"
+                f"({_count(len(clusters.clusters), 'cluster')})"
             )
         return diag.status
     how = (
@@ -844,7 +844,7 @@ def _documents_out(run: DedupRun, found: Found, output: DedupOutput) -> int:
     )
     summary = (
         f"dedup: {found.documents} documents, {clusters.kept} kept, {clusters.dropped} dropped "
-        f"in {len(clusters.clusters)} clusters ({how})"
+        f"in {_count(len(clusters.clusters), 'cluster')} ({how})"
     )
     try:
         if output.clusters:
@@ -869,6 +869,10 @@ def _documents_out(run: DedupRun, found: Found, output: DedupOutput) -> int:
         return diag.status
     diag.info(summary)
     return diag.status
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _lines_out(run: DedupRun, found: Found, output: DedupOutput) -> int:
