@@ -213,6 +213,17 @@ class DedupRun:
         """Documents of each input."""
         return [sum(parts) for parts in self.part_documents]
 
+    def sizes(self, second: bool = False) -> list[int | None]:
+        """Each input's bytes, None where not known before it is read (a stream, ``.gz``);
+        in pass 2 a copied input's are known."""
+        out: list[int | None] = []
+        for i, s in enumerate(self.sources):
+            if second and self.spooled_parts.get(i):
+                out.append(self.spooled_parts[i][-1][1])
+            else:
+                out.append(None if s.streamed else s.file_size)
+        return out
+
     def first_documents(self) -> list[int]:
         """The number (over all inputs, from 0) of each input's first document."""
         out = []
@@ -302,7 +313,7 @@ def first_pass(run: DedupRun) -> Found | None:
             except Exception as exc:  # reading here failed (a NUL byte, a read error)
                 yield i, exc
 
-    here = run.tuning.in_process(None if s.streamed else s.file_size for s in run.sources)
+    here = run.tuning.in_process(run.sizes())
     done = ordered_map(
         _sign_task, tasks(), jobs=run.jobs, warm=lambda: _warm(options), in_process=here
     )
@@ -548,7 +559,7 @@ def write_kept(run: DedupRun, clusters: Clusters, out: BinaryIO | IO[bytes]) -> 
         jobs=run.jobs,
         fd=fd,
         size=lambda task: task.part.chunk.size,
-        in_process=tuning.in_process(None if s.streamed else s.file_size for s in run.sources),
+        in_process=tuning.in_process(run.sizes(second=True)),
         tuning=tuning,
     )
     for _, done in by_input(results, len(run.sources)):
@@ -693,7 +704,7 @@ def second_pass_lines(
             for part in run.parts(i, second=True):
                 yield i, StripTask(part, found.common)
 
-    here = run.tuning.in_process(None if s.streamed else s.file_size for s in run.sources)
+    here = run.tuning.in_process(run.sizes(second=True))
     done = ordered_map(
         _strip_task, tasks(), jobs=run.jobs, warm=lambda: _warm(run.options), in_process=here
     )
