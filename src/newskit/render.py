@@ -282,3 +282,78 @@ def render_quotes_table(
     if n:
         console.print(t)
     return n
+
+
+# ---------------------------------------------------------------------------
+# dedup (``newskit dedup --clusters`` on a terminal)
+# ---------------------------------------------------------------------------
+def render_dedup_clusters(
+    records: Iterable[dict[str, Any]],
+    *,
+    file: IO[str] | None = None,
+    width: int | None = None,
+    color: bool | None = None,
+) -> int:
+    """Print ``dedup --clusters`` records as a borderless table, one row per member (the
+    kept one in bold); return how many clusters were printed. The member's place (and its
+    ``id``, which may be Indic text) goes in the last column."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console(file, width, color)
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in ("cluster", "similarity", "kept"):
+        t.add_column(Text(header), justify="right", no_wrap=True)
+    t.add_column(Text("document (path:line #doc, id)"), no_wrap=True, overflow="ellipsis")
+    records = list(records)
+    for n, record in enumerate(records, 1):
+        for i, m in enumerate(record["members"]):
+            where = Text(f"{m['path']}:{m['line']} #{m['doc']}")
+            if m.get("id") is not None:
+                where.append(f"  {m['id']}")
+            t.add_row(
+                Text(str(record["cluster"]) if i == 0 else ""),
+                Text(f"{m['similarity']:.2f}"),
+                Text("yes" if m["keep"] else ""),
+                where,
+                style="bold" if m["keep"] else "",
+                end_section=i == len(record["members"]) - 1 and n < len(records),
+            )
+    console.print(t if records else Text("no duplicates"))
+    return len(records)
+
+
+def render_boilerplate_lines(
+    records: Iterable[dict[str, Any]],
+    *,
+    file: IO[str] | None = None,
+    width: int | None = None,
+    color: bool | None = None,
+) -> int:
+    """Print ``dedup --lines --clusters`` records as a borderless table: counts first, the
+    line itself (Indic text) last; return how many lines were printed."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console(file, width, color)
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in ("documents", "dropped"):
+        t.add_column(Text(header), justify="right", no_wrap=True)
+    t.add_column(Text("first at"), no_wrap=True, overflow="fold", max_width=40)
+    t.add_column(Text("line"), no_wrap=True, overflow="ellipsis")
+    n = 0
+    for r in records:
+        n += 1
+        t.add_row(
+            Text(_num(r["documents"])),
+            Text(_num(r["dropped"])),
+            Text(f"{r['path']}:{r['first_line']}"),
+            Text(r["line"]),
+        )
+    if n:
+        console.print(t)
+    else:
+        console.print(Text("no boilerplate lines"))
+    return n

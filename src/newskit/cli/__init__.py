@@ -25,6 +25,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 #: command name -> (module, attribute)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "dedup": ("newskit.cli.dedup", "dedup_cmd"),
     "normalize": ("newskit.cli.normalize", "normalize_cmd"),
     "quotes": ("newskit.cli.quotes", "quotes_cmd"),
     "repair": ("newskit.cli.repair", "repair_cmd"),

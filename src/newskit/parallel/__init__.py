@@ -56,6 +56,7 @@ def __getattr__(name: str) -> Any:
         return getattr(_reduce, name)
     raise AttributeError(f"module 'newskit.parallel' has no attribute {name!r}")
 
+
 __all__ = [
     "Carry",
     "ClusterError",
