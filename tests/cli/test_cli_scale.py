@@ -280,3 +280,15 @@ def test_text_commands_shard_by_input_and_the_parts_make_one_run(corpus: Path) -
         assert whole.returncode == 0 and all(p.returncode == 0 for p in parts)
         assert b"".join(p.stdout for p in parts) == whole.stdout, command
         assert sum(bool(p.stdout) for p in parts) >= 2  # (the work is shared out)
+
+
+def test_dedup_on_dask_keeps_what_one_process_keeps(corpus: Path, tmp_path: Path) -> None:
+    text = (corpus / "big.txt").read_text("utf-8")
+    docs = text.split("\n\n")
+    twice = tmp_path / "twice.txt"  # every fifth article again, edited a little
+    twice.write_text("\n\n".join(docs + [d.replace("।", ".") for d in docs[::5]]), "utf-8")
+    one = run_process("dedup", "--doc-sep", "blank", "--jobs", "1", str(twice))
+    dask = run_process("dedup", "--doc-sep", "blank", "--dask", "local:2", str(twice), env=SMALL)
+    assert one.returncode == dask.returncode == 0
+    assert one.stdout == dask.stdout
+    assert b"dropped" in dask.stderr

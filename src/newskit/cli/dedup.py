@@ -6,7 +6,13 @@ import sys
 
 import click
 
-from newskit.cli.options import input_options, jobs_option, usage_errors
+from newskit.cli.options import (
+    dask_engine,
+    dask_option,
+    input_options,
+    jobs_option,
+    usage_errors,
+)
 from newskit.pipeline.inputs import Inputs, UsageError
 
 _LINES_HELP = (
@@ -110,6 +116,7 @@ _LINES_HELP = (
     help="JSON Lines: the field whose value is each member's id in --clusters.",
 )
 @jobs_option(" Workers compute the signatures; this process finds the clusters.")
+@dask_option
 @usage_errors
 def dedup_cmd(
     inputs: Inputs,
@@ -129,6 +136,7 @@ def dedup_cmd(
     min_words: int | None,
     id_field: str | None,
     jobs: int,
+    dask: str | None,
 ) -> int:
     """Drop near-duplicate documents or boilerplate lines.
 
@@ -191,4 +199,5 @@ def dedup_cmd(
         raise UsageError(str(exc)) from None
     options = DedupOptions(config, lines, doc_sep, inputs.field, id_field, inputs.errors)
     out = DedupOutput.parse(output, clusters, check, table=sys.stdout.isatty())
-    return run_dedup(inputs, options, out, jobs=resolve_jobs(jobs))
+    with dask_engine(dask) as engine:
+        return run_dedup(inputs, options, out, jobs=resolve_jobs(jobs), dask=engine)

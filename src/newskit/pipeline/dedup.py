@@ -195,6 +195,9 @@ class DedupRun:
     options: DedupOptions
     jobs: int
     tuning: Tuning
+    #: a :class:`newskit.parallel.DaskEngine` that runs the passes' parts instead of local
+    #: workers (the kept documents are written here)
+    dask: Any = None
     #: documents of each part of each input, as pass 1 read them (pass 2 reads the same
     #: parts and must find as many)
     part_documents: list[list[int]] = _field(default_factory=list)
@@ -314,9 +317,12 @@ def first_pass(run: DedupRun) -> Found | None:
                 yield i, exc
 
     here = run.tuning.in_process(run.sizes())
-    done = ordered_map(
-        _sign_task, tasks(), jobs=run.jobs, warm=lambda: _warm(options), in_process=here
-    )
+    if run.dask is not None:
+        done = run.dask.ordered_map(_sign_task, tasks())
+    else:
+        done = ordered_map(
+            _sign_task, tasks(), jobs=run.jobs, warm=lambda: _warm(options), in_process=here
+        )
     lines_before = [0] * len(run.sources)
     replaced = [0] * len(run.sources)
     diag = run.inputs.diag
@@ -546,7 +552,7 @@ def write_kept(run: DedupRun, clusters: Clusters, out: BinaryIO | IO[bytes]) -> 
     fd = writer_fd(out, run.jobs)  # type: ignore[arg-type]
     # (.gz inputs are decompressed here, at their own pace, for a pool of workers whose
     # tasks must be bytes: not worth it for pass 2)
-    if fd < 0 or any(s.gzipped for s in run.sources):
+    if fd < 0 or run.dask is not None or any(s.gzipped for s in run.sources):
         for tasks in groups:
             for task in tasks:
                 out.write(kept_part(task)[0])
@@ -705,9 +711,12 @@ def second_pass_lines(
                 yield i, StripTask(part, found.common)
 
     here = run.tuning.in_process(run.sizes(second=True))
-    done = ordered_map(
-        _strip_task, tasks(), jobs=run.jobs, warm=lambda: _warm(run.options), in_process=here
-    )
+    if run.dask is not None:
+        done = run.dask.ordered_map(_strip_task, tasks())
+    else:
+        done = ordered_map(
+            _strip_task, tasks(), jobs=run.jobs, warm=lambda: _warm(run.options), in_process=here
+        )
     documents = [0] * len(run.sources)
     lines_before = [0] * len(run.sources)
     with contextlib.closing(done):  # type: ignore[type-var]
@@ -817,14 +826,17 @@ def run_dedup(
     *,
     jobs: int = 1,
     tuning: Tuning | None = None,
+    dask: Any = None,
 ) -> int:
     """Deduplicate ``inputs`` into ``output``; return the exit status (0; 1 for duplicates
-    found with ``check``, or a data error, reported on stderr before anything was written)."""
+    found with ``check``, or a data error, reported on stderr before anything was written).
+    ``dask``: a Dask engine computes the signatures (pass 1) and strips boilerplate lines;
+    the kept documents are written here."""
     sources = inputs.sources()
     writes_documents = not (output.check or output.clusters)
     if writes_documents and output.out_dir is None and len({s.jsonl for s in sources}) > 1:
         raise UsageError("cannot mix JSON Lines and text inputs into one output")
-    run = DedupRun(inputs, sources, options, jobs, tuning or dedup_tuning())
+    run = DedupRun(inputs, sources, options, jobs, tuning or dedup_tuning(), dask)
     # (--check of documents needs no second pass, so nothing to copy)
     run.spool_needed = not (output.check and options.lines is None)
     try:
